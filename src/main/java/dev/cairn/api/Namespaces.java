@@ -1,0 +1,22 @@
+package dev.cairn.api;
+
+/** The namespaces declared in the configuration ({@code cairn.namespaces.<name>.class}). */
+public interface Namespaces {
+
+    /**
+     * The namespace bound to {@code kind}: each class is bound to exactly one namespace.
+     *
+     * @throws UnknownNamespaceException when no namespace is bound to the class
+     */
+    <T> Namespace<T> of(Class<T> kind);
+
+    /**
+     * The namespace called {@code name}, typed by the class it must be bound to.
+     *
+     * @throws UnknownNamespaceException when there is no such namespace or it holds another class
+     */
+    <T> Namespace<T> get(String name, Class<T> kind);
+
+    /** The namespace called {@code name}, whatever its class. */
+    Namespace<?> get(String name);
+}

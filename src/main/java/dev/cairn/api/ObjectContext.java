@@ -1,0 +1,38 @@
+package dev.cairn.api;
+
+import java.time.InstantSource;
+import java.util.concurrent.Callable;
+
+/**
+ * What an object receives in its constructor: its identity, its storage and the namespaces it can
+ * call. Valid for the life of one instance; used only on the object's own thread.
+ */
+public interface ObjectContext {
+
+    /** This object's id; {@link ObjectId#name()} is present when it was addressed by name. */
+    ObjectId id();
+
+    /** This object's private, transactional storage. */
+    Storage storage();
+
+    /** The node's clock; use it instead of the system clock so tests can move time. */
+    InstantSource clock();
+
+    /** Every namespace of this node, to reach other objects (and this object's siblings). */
+    Namespaces namespaces();
+
+    /**
+     * Runs {@code init} before any event is delivered to this instance and returns its result.
+     *
+     * <p>Cairn never interleaves events of one object, so code in the constructor already completes
+     * before the first call; this method exists for code ported from Cloudflare and to make the intent
+     * explicit. A throw fails the event that activated the object and resets the instance.
+     */
+    <T> T blockConcurrencyWhile(Callable<T> init);
+
+    /**
+     * Resets this object after the current event: its writes still commit if the event returns, but
+     * the instance is dropped and the next event runs the constructor again.
+     */
+    void abort(String reason);
+}

@@ -1,0 +1,72 @@
+package dev.cairn.engine;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** Cairn's configuration ({@code cairn.*} in {@code application.properties} or {@code CAIRN_*} variables). */
+@ConfigMapping(prefix = "cairn")
+public interface CairnConfig {
+
+    /** Directory holding every object's database ({@code CAIRN_DATA_DIR}); created when missing. */
+    @WithDefault("data")
+    Path dataDir();
+
+    /** Namespace name to its declaration; names are lowercase letters, digits and '-', starting with a letter. */
+    Map<String, NamespaceConfig> namespaces();
+
+    /** How objects run. */
+    ObjectsConfig objects();
+
+    /** How long graceful shutdown lets queued calls finish before refusing the rest. */
+    @WithDefault("20s")
+    Duration shutdownDrainTimeout();
+
+    /** One namespace. */
+    interface NamespaceConfig {
+        /** Fully qualified object class, with a public constructor taking an {@code ObjectContext}. */
+        @WithName("class")
+        String className();
+
+        /**
+         * Secret that ids are derived from: nodes sharing it derive the same id from the same name and
+         * accept each other's ids. Defaults to a value derived from the namespace name.
+         */
+        Optional<String> key();
+
+        /** Overrides {@code cairn.objects.mailbox-capacity} for this namespace. */
+        OptionalInt mailboxCapacity();
+    }
+
+    /** Execution settings shared by every namespace. */
+    interface ObjectsConfig {
+        /** An object with no event for this long is evicted (database closed, instance dropped). */
+        @WithDefault("10s")
+        Duration idleTimeout();
+
+        /** Most objects active at once; beyond it the least recently used idle ones are evicted. */
+        @WithDefault("10000")
+        int maxActive();
+
+        /** Calls queued per object; one more fails at once with 503 "Too many requests queued". */
+        @WithDefault("1024")
+        int mailboxCapacity();
+
+        /** A call still queued after this long fails with 503 "Requests queued for too long". */
+        @WithDefault("10s")
+        Duration queueDeadline();
+
+        /** Most queued calls whose writes share one commit (each still atomic on its own). */
+        @WithDefault("128")
+        int maxBatch();
+
+        /** How often idle objects and overdue queued calls are looked for. */
+        @WithDefault("250ms")
+        Duration housekeepingInterval();
+    }
+}

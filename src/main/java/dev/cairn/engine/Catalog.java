@@ -1,0 +1,149 @@
+package dev.cairn.engine;
+
+import dev.cairn.api.ObjectId;
+import dev.cairn.api.OverloadedException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The active objects of this node: at most one loop per id. Delivers events (activating on demand),
+ * evicts idle and least-recently-used objects, and expires calls queued for too long. Thread-safe:
+ * callers deliver from any thread, the housekeeper sweeps, loops remove themselves when they stop.
+ */
+final class Catalog {
+    private final Engine engine;
+    private final ConcurrentHashMap<ObjectId, ObjectLoop> active = new ConcurrentHashMap<>();
+    private final AtomicBoolean trimming = new AtomicBoolean();
+
+    Catalog(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** Queues {@code e} for the object, activating it if needed; refuses it at once when the mailbox is full. */
+    void deliver(LocalNamespace<?> namespace, ObjectId id, Envelope e) {
+        while (true) {
+            ObjectLoop loop = active.get(id);
+            if (loop == null) {
+                loop = activate(namespace, id);
+            }
+            switch (loop.mailbox.offer(e)) {
+                case ACCEPTED -> {
+                    return;
+                }
+                case FULL -> {
+                    e.reply.completeExceptionally(new OverloadedException("Too many requests queued for object "
+                            + describe(id) + " (mailbox capacity " + loop.mailbox.capacity() + ")", false));
+                    return;
+                }
+                case CLOSED -> {
+                    if (engine.isShuttingDown()) {
+                        e.reply.completeExceptionally(Engine.shuttingDown());
+                        return;
+                    }
+                    replaceClosed(namespace, id, loop);
+                }
+            }
+        }
+    }
+
+    private ObjectLoop activate(LocalNamespace<?> namespace, ObjectId id) {
+        boolean[] created = {false};
+        ObjectLoop loop = active.computeIfAbsent(id, key -> {
+            created[0] = true;
+            ObjectLoop fresh = new ObjectLoop(namespace, key, engine);
+            fresh.start(null);
+            return fresh;
+        });
+        if (created[0] && active.size() > engine.settings().maxActive()) {
+            trimToCapacity();
+        }
+        return loop;
+    }
+
+    /** The loop was closed (evicted) under the caller: start the next activation after it. */
+    private void replaceClosed(LocalNamespace<?> namespace, ObjectId id, ObjectLoop closed) {
+        active.compute(id, (key, current) -> {
+            if (current != null && current != closed) {
+                return current;
+            }
+            ObjectLoop fresh = new ObjectLoop(namespace, key, engine);
+            fresh.start(closed);
+            return fresh;
+        });
+    }
+
+    /** Called by a loop as it stops. */
+    void terminated(ObjectLoop loop) {
+        active.remove(loop.id, loop);
+    }
+
+    Path databaseFile(ObjectId id) {
+        String hex = id.toString();
+        return engine.settings().dataDir().resolve(id.namespace()).resolve(hex.substring(0, 2)).resolve(hex + ".sqlite");
+    }
+
+    /**
+     * Expires calls queued longer than the deadline and closes the mailboxes of objects idle for
+     * the idle timeout. Returns the evicted loops' termination, for tests that wait for it.
+     */
+    List<CompletableFuture<Void>> sweep(long nowMillis) {
+        long deadline = engine.settings().queueDeadline().toMillis();
+        long idle = engine.settings().idleTimeout().toMillis();
+        List<CompletableFuture<Void>> evicted = new ArrayList<>();
+        for (ObjectLoop loop : active.values()) {
+            for (Envelope e : loop.mailbox.expireQueuedBefore(nowMillis - deadline)) {
+                e.reply.completeExceptionally(queuedTooLong(loop.id, nowMillis - e.enqueuedAtMillis));
+            }
+            if (nowMillis - loop.lastActiveMillis() >= idle && loop.mailbox.closeIfIdle()) {
+                evicted.add(loop.terminated);
+            }
+        }
+        return evicted;
+    }
+
+    /** Over the cap: evict idle objects, least recently used first, down to 90 % of the cap. */
+    private void trimToCapacity() {
+        if (!trimming.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            int target = Math.max(1, engine.settings().maxActive() * 9 / 10);
+            List<ObjectLoop> byAge = new ArrayList<>(active.values());
+            byAge.sort(Comparator.comparingLong(ObjectLoop::lastActiveMillis));
+            int excess = byAge.size() - target;
+            for (int i = 0; i < byAge.size() && excess > 0; i++) {
+                if (byAge.get(i).mailbox.closeIfIdle()) {
+                    excess--;
+                }
+            }
+        } finally {
+            trimming.set(false);
+        }
+    }
+
+    /** Graceful stop: every loop runs what is queued, then stops; new events are refused. */
+    List<ObjectLoop> drainAll() {
+        List<ObjectLoop> loops = new ArrayList<>(active.values());
+        loops.forEach(l -> l.mailbox.drain());
+        return loops;
+    }
+
+    int activeCount() {
+        return active.size();
+    }
+
+    OverloadedException queuedTooLong(ObjectId id, long waitedMillis) {
+        return new OverloadedException("Requests queued for too long: the call waited " + waitedMillis
+                + " ms for object " + describe(id) + " (queue deadline " + engine.settings().queueDeadline().toMillis()
+                + " ms)", false);
+    }
+
+    private static String describe(ObjectId id) {
+        return id.namespace() + "/" + id.name().orElse(id.toString());
+    }
+}

@@ -1,0 +1,78 @@
+package dev.cairn.engine;
+
+import dev.cairn.api.InvalidIdException;
+import dev.cairn.api.Jurisdiction;
+import dev.cairn.api.LocationHint;
+import dev.cairn.api.Namespace;
+import dev.cairn.api.ObjectId;
+import dev.cairn.api.Stub;
+import java.util.Optional;
+
+/** A declared namespace on this node. Immutable and thread-safe. */
+final class LocalNamespace<T> implements Namespace<T> {
+    private final String name;
+    private final ObjectKind<T> kind;
+    private final IdCodec ids;
+    private final int mailboxCapacity;
+    private final Engine engine;
+
+    LocalNamespace(String name, ObjectKind<T> kind, IdCodec ids, int mailboxCapacity, Engine engine) {
+        this.name = name;
+        this.kind = kind;
+        this.ids = ids;
+        this.mailboxCapacity = mailboxCapacity;
+        this.engine = engine;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Class<T> kind() {
+        return kind.type();
+    }
+
+    ObjectKind<T> objectKind() {
+        return kind;
+    }
+
+    int mailboxCapacity() {
+        return mailboxCapacity;
+    }
+
+    @Override
+    public ObjectId idFromName(String objectName) {
+        return ids.fromName(objectName);
+    }
+
+    @Override
+    public ObjectId newUniqueId() {
+        return ids.newUnique(null);
+    }
+
+    @Override
+    public ObjectId newUniqueId(Jurisdiction jurisdiction) {
+        return ids.newUnique(jurisdiction);
+    }
+
+    @Override
+    public ObjectId idFromString(String hex) {
+        return ids.parse(hex);
+    }
+
+    @Override
+    public Stub<T> get(ObjectId id) {
+        return get(id, Optional.empty());
+    }
+
+    @Override
+    public Stub<T> get(ObjectId id, Optional<LocationHint> locationHint) {
+        if (!id.namespace().equals(name)) {
+            throw new InvalidIdException("id " + id + " belongs to namespace '" + id.namespace()
+                    + "', not '" + name + "'");
+        }
+        return new LocalStub<>(this, id, locationHint, engine);
+    }
+}

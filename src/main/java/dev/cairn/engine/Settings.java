@@ -1,0 +1,29 @@
+package dev.cairn.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The engine's settings as plain values, so the engine can be built with {@code new} in a unit test.
+ */
+record Settings(
+        Path dataDir,
+        Duration idleTimeout,
+        int maxActive,
+        int mailboxCapacity,
+        Duration queueDeadline,
+        int maxBatch,
+        Duration housekeepingInterval,
+        Duration shutdownDrainTimeout) {
+
+    static Settings from(CairnConfig config) {
+        CairnConfig.ObjectsConfig o = config.objects();
+        return new Settings(config.dataDir(), o.idleTimeout(), o.maxActive(), o.mailboxCapacity(),
+                o.queueDeadline(), o.maxBatch(), o.housekeepingInterval(), config.shutdownDrainTimeout());
+    }
+
+    Settings withDataDir(Path dir) {
+        return new Settings(dir, idleTimeout, maxActive, mailboxCapacity, queueDeadline, maxBatch,
+                housekeepingInterval, shutdownDrainTimeout);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.cairn.examples;
+
+import dev.cairn.api.Namespace;
+import dev.cairn.api.Namespaces;
+import dev.cairn.api.Stub;
+import dev.cairn.rest.ConflictException;
+import dev.cairn.rest.api.GameMatchApi;
+import dev.cairn.rest.model.JoinRequest;
+import dev.cairn.rest.model.MatchState;
+import dev.cairn.rest.model.ScoreRequest;
+import jakarta.ws.rs.NotFoundException;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/** The {@code GameMatch} endpoints of the contract. */
+final class GameMatchResource implements GameMatchApi {
+    private final Namespace<GameMatch> matches;
+
+    GameMatchResource(Namespaces namespaces) {
+        this.matches = namespaces.of(GameMatch.class);
+    }
+
+    @Override
+    public CompletionStage<MatchState> getMatch(String id) {
+        return match(id).send(GameMatch::state).thenApply(state -> GameServerResource.toModel(found(state, id)));
+    }
+
+    @Override
+    public CompletionStage<MatchState> joinMatch(String id, JoinRequest request) {
+        String player = GameServerResource.checkPlayer(request == null ? null : request.getPlayer());
+        return match(id).send(m -> m.join(player)).thenApply(state -> GameServerResource.toModel(found(state, id)));
+    }
+
+    @Override
+    public CompletionStage<MatchState> addScore(String id, ScoreRequest request) {
+        String player = GameServerResource.checkPlayer(request == null ? null : request.getPlayer());
+        if (request.getPoints() == null) {
+            throw new IllegalArgumentException("points is required (an integer, may be negative)");
+        }
+        long points = request.getPoints();
+        return match(id).send(m -> m.addScore(player, points)).thenApply(outcome -> switch (outcome) {
+            case GameMatch.Scoring.Scored s -> GameServerResource.toModel(s.state());
+            case GameMatch.Scoring.NotJoined n -> throw new ConflictException("player '" + n.player() + "' has not joined match " + id);
+            case GameMatch.Scoring.NoSuchMatch x -> throw noSuchMatch(id);
+        });
+    }
+
+    private Stub<GameMatch> match(String id) {
+        return matches.get(matches.idFromString(id));
+    }
+
+    private static GameMatch.State found(Optional<GameMatch.State> state, String id) {
+        return state.orElseThrow(() -> noSuchMatch(id));
+    }
+
+    private static NotFoundException noSuchMatch(String id) {
+        return new NotFoundException("no match was created with id " + id);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.cairn.rest;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.InvalidIdException;
+import dev.cairn.api.ObjectException;
+import dev.cairn.api.OverloadedException;
+import dev.cairn.api.UnknownNamespaceException;
+import dev.cairn.rest.model.ErrorBody;
+import dev.cairn.rest.model.ErrorBody.TypeEnum;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.concurrent.CompletionException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every failure into the contract's one {@code Error} body with an honest status: 400 bad
+ * input, 404 unknown namespace or operation, 500 object code threw, 503 overloaded.
+ */
+final class ErrorResponses {
+    private static final Logger LOG = Logger.getLogger(ErrorResponses.class);
+    /** Seconds a client should wait after an overload; a queue drains in well under that. */
+    private static final String RETRY_AFTER_SECONDS = "1";
+
+    @ServerExceptionMapper
+    Response overloaded(OverloadedException e) {
+        return error(503, e.shuttingDown() ? TypeEnum.SHUTTING_DOWN : TypeEnum.OVERLOADED, e)
+                .header("Retry-After", RETRY_AFTER_SECONDS).build();
+    }
+
+    @ServerExceptionMapper
+    Response objectFailed(ObjectException e) {
+        return error(500, TypeEnum.OBJECT_ERROR, e).build();
+    }
+
+    @ServerExceptionMapper
+    Response invalidId(InvalidIdException e) {
+        return error(400, TypeEnum.BAD_REQUEST, e).build();
+    }
+
+    @ServerExceptionMapper
+    Response unknownNamespace(UnknownNamespaceException e) {
+        return error(404, TypeEnum.NOT_FOUND, e).build();
+    }
+
+    @ServerExceptionMapper
+    Response badArgument(IllegalArgumentException e) {
+        return error(400, TypeEnum.BAD_REQUEST, e).build();
+    }
+
+    /** A namespace without a fetch handler: there is no such operation. */
+    @ServerExceptionMapper
+    Response unsupported(UnsupportedOperationException e) {
+        return error(404, TypeEnum.NOT_FOUND, e).build();
+    }
+
+    @ServerExceptionMapper
+    Response conflict(ConflictException e) {
+        return error(409, TypeEnum.CONFLICT, e).build();
+    }
+
+    /** Malformed JSON, or JSON of the wrong shape for the operation. */
+    @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
+    Response badJson(JsonProcessingException e) {
+        String where = e instanceof MismatchedInputException m && !m.getPath().isEmpty()
+                ? " at '" + m.getPathReference().replaceAll(".*\\[\"?([^\"\\]]*)\"?\\]$", "$1") + "'" : "";
+        return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body(TypeEnum.BAD_REQUEST, "malformed request body" + where + ": " + e.getOriginalMessage(), false, false))
+                .build();
+    }
+
+    @ServerExceptionMapper
+    Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        TypeEnum type = switch (status) {
+            case 404, 405 -> TypeEnum.NOT_FOUND;
+            case 409 -> TypeEnum.CONFLICT;
+            default -> status < 500 ? TypeEnum.BAD_REQUEST : TypeEnum.INTERNAL;
+        };
+        String message = e.getMessage();
+        if (message == null || message.startsWith("HTTP ")) { // the framework's default text says nothing useful
+            message = switch (status) {
+                case 404 -> "no such namespace, operation or resource";
+                case 405 -> "this path does not accept that HTTP method";
+                case 415 -> "unsupported content type; send application/json";
+                default -> message;
+            };
+        }
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body(type, message, status >= 500, false)).build();
+    }
+
+    @ServerExceptionMapper
+    Response unwrap(CompletionException e) {
+        Throwable cause = e.getCause();
+        return switch (cause) {
+            case OverloadedException o -> overloaded(o);
+            case ObjectException o -> objectFailed(o);
+            case InvalidIdException i -> invalidId(i);
+            case UnknownNamespaceException u -> unknownNamespace(u);
+            case IllegalArgumentException i -> badArgument(i);
+            case UnsupportedOperationException u -> unsupported(u);
+            case ConflictException c -> conflict(c);
+            case WebApplicationException w -> web(w);
+            case null, default -> unexpected(cause == null ? e : cause);
+        };
+    }
+
+    @ServerExceptionMapper
+    Response unexpected(Throwable e) {
+        LOG.error("unexpected failure", e);
+        boolean retryable = e instanceof CairnException c && c.retryable();
+        return Response.status(500).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body(TypeEnum.INTERNAL, "internal error: " + e, retryable, false)).build();
+    }
+
+    private static Response.ResponseBuilder error(int status, TypeEnum type, CairnException e) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body(type, e.getMessage(), e.retryable(), e.overloaded()).remote(e.remote()));
+    }
+
+    private static Response.ResponseBuilder error(int status, TypeEnum type, RuntimeException e) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body(type, e.getMessage(), false, false));
+    }
+
+    static ErrorBody body(TypeEnum type, String message, boolean retryable, boolean overloaded) {
+        return new ErrorBody().type(type).message(message).retryable(retryable).overloaded(overloaded).remote(false);
+    }
+}
