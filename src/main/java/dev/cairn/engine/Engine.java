@@ -134,9 +134,18 @@ final class Engine implements Namespaces {
      * timeout has passed.
      */
     void shutdown() {
+        awaitDrained(beginShutdown());
+    }
+
+    /** First half of {@link #shutdown}: from now on new calls are refused; queued ones still run. */
+    List<ObjectLoop> beginShutdown() {
         shuttingDown = true;
         housekeeper.shutdownNow();
-        List<ObjectLoop> loops = catalog.drainAll();
+        return catalog.drainAll();
+    }
+
+    /** Second half of {@link #shutdown}: waits for the objects, refusing what is left after the timeout. */
+    void awaitDrained(List<ObjectLoop> loops) {
         CompletableFuture<Void> all = CompletableFuture.allOf(loops.stream().map(l -> l.terminated).toArray(CompletableFuture[]::new));
         try {
             all.get(settings.shutdownDrainTimeout().toMillis(), TimeUnit.MILLISECONDS);

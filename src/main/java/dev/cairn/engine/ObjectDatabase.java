@@ -158,26 +158,7 @@ final class ObjectDatabase implements AutoCloseable {
     }
 
     private Prepared prepare(String query) {
-        SqlScript script = SqlScript.parse(query);
-        List<PreparedStatement> prepared = new ArrayList<>(script.statements().size());
-        try {
-            for (String statement : script.statements()) {
-                prepared.add(connection.prepareStatement(statement));
-            }
-            for (int i = 0; i < prepared.size() - 1; i++) {
-                if (prepared.get(i).getParameterMetaData().getParameterCount() > 0) {
-                    throw new StorageException("only the last statement of an exec may have parameters (statement "
-                            + (i + 1) + " of " + prepared.size() + " has some)");
-                }
-            }
-            return new Prepared(prepared, prepared.getLast().getParameterMetaData().getParameterCount());
-        } catch (SQLException e) {
-            prepared.forEach(ObjectDatabase::closeQuietly);
-            throw new StorageException(e.getMessage(), e);
-        } catch (RuntimeException e) {
-            prepared.forEach(ObjectDatabase::closeQuietly);
-            throw e;
-        }
+        return new Prepared(connection, SqlScript.parse(query).statements());
     }
 
     @Override
@@ -202,31 +183,57 @@ final class ObjectDatabase implements AutoCloseable {
         }
     }
 
-    /** The prepared statements of one exec text; the last one binds the parameters. */
-    private record Prepared(List<PreparedStatement> statements, int parameterCount) {
+    /**
+     * The statements of one exec text, each prepared when first reached (a later statement may use a
+     * table an earlier one creates); the last one binds the parameters.
+     */
+    private static final class Prepared {
+        private final SQLiteConnection connection;
+        private final List<String> texts;
+        private final PreparedStatement[] statements;
+
+        Prepared(SQLiteConnection connection, List<String> texts) {
+            this.connection = connection;
+            this.texts = texts;
+            this.statements = new PreparedStatement[texts.size()];
+        }
+
+        private PreparedStatement statement(int i) throws SQLException {
+            if (statements[i] == null) {
+                PreparedStatement p = connection.prepareStatement(texts.get(i));
+                if (i < texts.size() - 1 && p.getParameterMetaData().getParameterCount() > 0) {
+                    closeQuietly(p);
+                    throw new StorageException("only the last statement of an exec may have parameters (statement "
+                            + (i + 1) + " of " + texts.size() + " has some)");
+                }
+                statements[i] = p;
+            }
+            return statements[i];
+        }
 
         SqlCursor run(Object[] params) throws SQLException {
-            if (params.length != parameterCount) {
-                throw new StorageException("wrong number of parameters: the statement has " + parameterCount
-                        + ", got " + params.length);
-            }
-            var db = ((SQLiteConnection) statements.getFirst().getConnection()).getDatabase();
+            var db = connection.getDatabase();
             long changesBefore = db.total_changes();
-            for (int i = 0; i < statements.size() - 1; i++) {
-                PreparedStatement p = statements.get(i);
+            int last = texts.size() - 1;
+            for (int i = 0; i < last; i++) {
+                PreparedStatement p = statement(i);
                 if (p.execute()) {
                     p.getResultSet().close();
                 }
             }
-            PreparedStatement last = statements.getLast();
-            for (int i = 0; i < params.length; i++) {
-                bind(last, i + 1, params[i]);
+            PreparedStatement lastStatement = statement(last);
+            int expected = lastStatement.getParameterMetaData().getParameterCount();
+            if (params.length != expected) {
+                throw new StorageException("wrong number of parameters: the statement has " + expected
+                        + ", got " + params.length);
             }
-            boolean hasRows = last.execute();
+            for (int i = 0; i < params.length; i++) {
+                bind(lastStatement, i + 1, params[i]);
+            }
             List<String> columns = List.of();
             List<SqlRow> rows = List.of();
-            if (hasRows) {
-                try (ResultSet rs = last.getResultSet()) {
+            if (lastStatement.execute()) {
+                try (ResultSet rs = lastStatement.getResultSet()) {
                     ResultSetMetaData md = rs.getMetaData();
                     String[] names = new String[md.getColumnCount()];
                     for (int c = 0; c < names.length; c++) {
@@ -243,12 +250,16 @@ final class ObjectDatabase implements AutoCloseable {
                     }
                 }
             }
-            last.clearParameters();
+            lastStatement.clearParameters();
             return new MaterializedCursor(columns, rows, db.total_changes() - changesBefore);
         }
 
         void close() {
-            statements.forEach(ObjectDatabase::closeQuietly);
+            for (PreparedStatement p : statements) {
+                if (p != null) {
+                    closeQuietly(p);
+                }
+            }
         }
 
         private static void bind(PreparedStatement p, int index, Object value) throws SQLException {
