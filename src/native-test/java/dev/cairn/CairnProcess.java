@@ -1,0 +1,120 @@
+package dev.cairn;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service (the JVM jar, or the native binary in a native build) as a real process on
+ * a free port, for tests that restart or kill it. Its output is kept for assertions.
+ */
+public final class CairnProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Process process;
+    private final int port;
+    private final StringBuffer output = new StringBuffer();
+    private final CompletableFuture<Void> listening = new CompletableFuture<>();
+
+    private CairnProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+        Thread.ofPlatform().daemon().start(this::pump);
+    }
+
+    /** Starts the service on {@code dataDir} with extra {@code -Dkey=value} settings. */
+    public static CairnProcess start(Path dataDir, String... settings) throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String artifact = System.getProperty("cairn.it.artifact");
+        if (artifact == null) {
+            throw new IllegalStateException("system property cairn.it.artifact is not set (run through failsafe)");
+        }
+        List<String> cmd = new ArrayList<>();
+        if (artifact.endsWith(".jar")) {
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            addSettings(cmd, dataDir, port, settings);
+            cmd.add("-jar");
+            cmd.add(artifact);
+        } else {
+            cmd.add(artifact);
+            addSettings(cmd, dataDir, port, settings);
+        }
+        return new CairnProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), port);
+    }
+
+    private static void addSettings(List<String> cmd, Path dataDir, int port, String... settings) {
+        cmd.add("-Dquarkus.http.port=" + port);
+        cmd.add("-Dcairn.data-dir=" + dataDir);
+        for (String s : settings) {
+            cmd.add("-D" + s);
+        }
+    }
+
+    private void pump() {
+        try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                output.append(line).append('\n');
+                if (line.contains("Listening on")) {
+                    listening.complete(null);
+                }
+            }
+        } catch (IOException e) {
+            // The process ended; its exit is observed through waitFor.
+        } finally {
+            listening.completeExceptionally(new IllegalStateException("the service exited before listening:\n" + output));
+        }
+    }
+
+    /** Waits until the service logs that it listens. */
+    public CairnProcess awaitListening() throws Exception {
+        listening.get(60, TimeUnit.SECONDS);
+        return this;
+    }
+
+    public HttpResponse<String> send(String method, String path, String body) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("content-type", "application/json")
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits for the process to end by itself (for start-up failures); returns its exit code. */
+    public int awaitExit() throws InterruptedException {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the service did not exit:\n" + output);
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM, then waits for a graceful exit. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        return awaitExit();
+    }
+
+    public String output() {
+        return output.toString();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
