@@ -94,6 +94,7 @@ cleanup() {
   stop_server
   if [ -n "$WATCHDOG_PID" ]; then kill "$WATCHDOG_PID" 2>/dev/null || true; wait "$WATCHDOG_PID" 2>/dev/null || true; fi
   if [ "$KEEP_DATA" != "1" ] && [ "${#CLEANUP_DIRS[@]}" -gt 0 ]; then rm -rf "${CLEANUP_DIRS[@]}"; fi
+  rmdir "$RESULTS" 2>/dev/null || true   # a run that failed before producing anything
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
