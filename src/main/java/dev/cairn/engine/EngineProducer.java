@@ -60,7 +60,7 @@ final class EngineProducer {
 
     /** Builds (and so validates) the engine at start-up rather than on the first request. */
     void start(@Observes StartupEvent event, Engine engine) {
-        LOG.debugf("engine ready: %s", engine);
+        LOG.debugf("engine ready: %d objects active", engine.catalog().activeCount());
     }
 
     void stop(@Observes ShutdownEvent event, Engine engine) {

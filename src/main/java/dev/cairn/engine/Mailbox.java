@@ -134,22 +134,4 @@ final class Mailbox {
             lock.unlock();
         }
     }
-
-    boolean isOpen() {
-        lock.lock();
-        try {
-            return state == State.OPEN;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    int depth() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
-    }
 }

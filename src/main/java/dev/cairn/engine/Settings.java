@@ -21,9 +21,4 @@ record Settings(
         return new Settings(config.dataDir(), o.idleTimeout(), o.maxActive(), o.mailboxCapacity(),
                 o.queueDeadline(), o.maxBatch(), o.housekeepingInterval(), config.shutdownDrainTimeout());
     }
-
-    Settings withDataDir(Path dir) {
-        return new Settings(dir, idleTimeout, maxActive, mailboxCapacity, queueDeadline, maxBatch,
-                housekeepingInterval, shutdownDrainTimeout);
-    }
 }

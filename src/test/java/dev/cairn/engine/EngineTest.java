@@ -132,4 +132,41 @@ class EngineTest {
         release.countDown();
         assertEquals("released", held.toCompletableFuture().get(10, TimeUnit.SECONDS), "the running call still finished");
     }
+
+    @Test
+    void initialisationCompletesBeforeTheFirstCallAndAFailedOneWritesNothing() {
+        Engine engine = EngineHarness.engine(EngineHarness.settings(dir));
+        Stub<Scratch> object = engine.of(Scratch.class).getByName("init");
+        Scratch.FAIL_NEXT_INIT.add("init");
+        var e = assertThrows(ObjectException.class, () -> object.call(s -> s.initialisedRows));
+        assertEquals("constructor of Scratch failed: initialisation failed on purpose", e.getMessage());
+        assertEquals(Long.valueOf(1), object.call(s -> (Long) s.initialisedRows), "the failed initialisation's write was rolled back");
+        engine.shutdown();
+    }
+
+    @Test
+    void differentObjectsRunInParallelWhileOneIsBusy() throws Exception {
+        Engine engine = EngineHarness.engine(EngineHarness.settings(dir));
+        var ns = engine.of(Scratch.class);
+        var started = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        var held = ns.getByName("busy").send(s -> s.hold(started, release));
+        started.await();
+        assertEquals("free", ns.getByName("free").call(s -> "free"), "another object answers while the first is busy");
+        release.countDown();
+        assertEquals("released", held.toCompletableFuture().get(10, TimeUnit.SECONDS));
+        engine.shutdown();
+    }
+
+    @Test
+    void aStubRecordsItsLocationHintAndDoesNotActivateTheObject() {
+        Engine engine = EngineHarness.engine(EngineHarness.settings(dir));
+        var ns = engine.of(Scratch.class);
+        var id = ns.newUniqueId();
+        var stub = ns.get(id, java.util.Optional.of(dev.cairn.api.LocationHint.WEUR));
+        assertEquals(java.util.Optional.of(dev.cairn.api.LocationHint.WEUR), stub.locationHint());
+        assertEquals(null, Scratch.CONSTRUCTIONS.get(id.toString()));
+        assertEquals(0, engine.catalog().activeCount());
+        engine.shutdown();
+    }
 }

@@ -2,6 +2,7 @@ package dev.cairn.engine;
 
 import dev.cairn.api.ObjectContext;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,11 +10,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A bare object for engine tests: lets a test run code inside it (like runInDurableObject). */
 public final class Scratch {
     static final Map<String, AtomicInteger> CONSTRUCTIONS = new ConcurrentHashMap<>();
+    /** Names whose next initialisation fails once. */
+    static final Set<String> FAIL_NEXT_INIT = ConcurrentHashMap.newKeySet();
     final ObjectContext ctx;
+    final long initialisedRows;
 
     public Scratch(ObjectContext ctx) {
         this.ctx = ctx;
         CONSTRUCTIONS.computeIfAbsent(ctx.id().toString(), k -> new AtomicInteger()).incrementAndGet();
+        this.initialisedRows = ctx.blockConcurrencyWhile(() -> {
+            var sql = ctx.storage().sql();
+            sql.exec("CREATE TABLE IF NOT EXISTS init_log (at INTEGER)");
+            sql.exec("INSERT INTO init_log VALUES (?)", ctx.clock().millis());
+            if (FAIL_NEXT_INIT.remove(ctx.id().name().orElse(""))) {
+                throw new IllegalStateException("initialisation failed on purpose");
+            }
+            return sql.exec("SELECT count(*) AS n FROM init_log").one().getLong("n");
+        });
     }
 
     String hold(CountDownLatch started, CountDownLatch release) throws InterruptedException {
