@@ -76,6 +76,16 @@ final class Mailbox {
         }
     }
 
+    /** The loop finished its batch (before releasing the replies). */
+    void batchDone() {
+        lock.lock();
+        try {
+            busy = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Closes the mailbox if nothing is queued or running; the loop then stops. */
     boolean closeIfIdle() {
         lock.lock();

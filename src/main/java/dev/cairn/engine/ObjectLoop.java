@@ -60,7 +60,6 @@ final class ObjectLoop {
             List<Envelope> batch;
             while ((batch = mailbox.takeBatch(engine.settings().maxBatch())) != null) {
                 processBatch(batch);
-                lastActiveMillis = engine.clock().millis();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -117,6 +116,9 @@ final class ObjectLoop {
                 failWholeBatch(results, failures, "commit failed: " + ex.getMessage());
             }
         }
+        // Idle from here on: a caller that has its reply may rely on the object being evictable.
+        lastActiveMillis = engine.clock().millis();
+        mailbox.batchDone();
         for (int i = 0; i < batch.size(); i++) {
             if (failures[i] != null) {
                 batch.get(i).reply.completeExceptionally(failures[i]);

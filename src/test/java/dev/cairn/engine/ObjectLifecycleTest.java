@@ -97,9 +97,8 @@ class ObjectLifecycleTest {
         probe.call(Probe::touch);
         assertEquals(2, probe.call(Probe::touch));
         clock.advance(Duration.ofSeconds(11));
-        List<CompletableFuture<Void>> evicted = engine.sweep();
+        List<CompletableFuture<Void>> evicted = engine.sweep(); // (the background sweep may have been first)
         CompletableFuture.allOf(evicted.toArray(CompletableFuture[]::new)).join();
-        assertTrue(evicted.size() >= 1);
         assertEquals(1, probe.call(Probe::touch), "memory was dropped");
         assertEquals(2, constructions(), "the constructor ran again");
         assertEquals("v", probe.call(p -> p.get("k")), "storage is intact");
