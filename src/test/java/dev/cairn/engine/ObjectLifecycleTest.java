@@ -161,8 +161,7 @@ class ObjectLifecycleTest {
                 .put("/objects/probe/{n}/fetch/a/b%20c?x=1&y=two", name)
                 .then().statusCode(207)
                 .header("content-type", "text/plain")
-                .body(equalTo("PUT /a/b%20c?x=1&y=two {x-probe-one=[1]} hello body"))
-                .extract().headers().getValues("x-echo").equals(List.of("a", "b"));
+                .body(equalTo("PUT /a/b%20c?x=1&y=two {x-probe-one=[1]} hello body"));
         assertEquals(List.of("a", "b"), given().get("/objects/probe/{n}/fetch/", name).then().extract().headers().getValues("x-echo"),
                 "repeated response headers keep their order");
         given().get("/ids/probe/{id}/fetch", probe.id().toString()).then().statusCode(207)
