@@ -23,6 +23,9 @@ public interface CairnConfig {
     /** How objects run. */
     ObjectsConfig objects();
 
+    /** Durability and the limits of each object's storage. */
+    StorageConfig storage();
+
     /** How long graceful shutdown lets queued calls finish before refusing the rest. */
     @WithDefault("20s")
     Duration shutdownDrainTimeout();
@@ -68,5 +71,44 @@ public interface CairnConfig {
         /** How often idle objects and overdue queued calls are looked for. */
         @WithDefault("250ms")
         Duration housekeepingInterval();
+    }
+
+    /** Storage settings; limits default to Cloudflare's documented values. */
+    interface StorageConfig {
+        /** {@code full}: reply after fsync (default); {@code relaxed}: reply after the OS has the write. */
+        @WithDefault("full")
+        Durability durability();
+
+        /** Largest database file per object, in bytes; a write past it fails with "storage limit exceeded". */
+        @WithDefault("10000000000")
+        long maxBytesPerObject();
+
+        /** Longest key-value key, in UTF-8 bytes. */
+        @WithDefault("2048")
+        int kvMaxKeyBytes();
+
+        /** Largest key plus encoded value of one key-value entry, in bytes. */
+        @WithDefault("2000000")
+        int kvMaxEntryBytes();
+
+        /** Most columns per table. */
+        @WithDefault("100")
+        int sqlMaxColumns();
+
+        /** Most bound parameters per statement. */
+        @WithDefault("100")
+        int sqlMaxParameters();
+
+        /** Longest SQL text passed to one exec, in UTF-8 bytes. */
+        @WithDefault("100000")
+        int sqlMaxStatementBytes();
+
+        /** Largest string, blob or row, in bytes. */
+        @WithDefault("2000000")
+        int sqlMaxValueBytes();
+
+        /** Longest LIKE or GLOB pattern, in bytes. */
+        @WithDefault("50")
+        int sqlMaxLikePatternBytes();
     }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.engine;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.api.Namespace;
 import dev.cairn.api.Namespaces;
 import dev.cairn.api.ObjectCall;
@@ -27,15 +28,18 @@ final class Engine implements Namespaces {
 
     private final Settings settings;
     private final InstantSource clock;
+    private final ValueCodec codec;
     private final Map<String, LocalNamespace<?>> byName = new LinkedHashMap<>();
     private final Map<Class<?>, LocalNamespace<?>> byClass = new LinkedHashMap<>();
     private final Catalog catalog = new Catalog(this);
     private final ScheduledExecutorService housekeeper;
     private volatile boolean shuttingDown;
 
-    Engine(Settings settings, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock, RandomGenerator random) {
+    Engine(Settings settings, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock, RandomGenerator random,
+            ObjectMapper json) {
         this.settings = settings;
         this.clock = clock;
+        this.codec = new ValueCodec(json);
         for (var d : declarations) {
             LocalNamespace<?> ns = namespace(d, random);
             byName.put(d.name(), ns);
@@ -60,6 +64,10 @@ final class Engine implements Namespaces {
 
     InstantSource clock() {
         return clock;
+    }
+
+    ValueCodec codec() {
+        return codec;
     }
 
     Catalog catalog() {

@@ -1,5 +1,6 @@
 package dev.cairn.engine;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.arc.DefaultBean;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -25,7 +26,7 @@ final class EngineProducer {
 
     @Produces
     @Singleton
-    Engine engine(CairnConfig config, InstantSource clock, RandomGenerator random) {
+    Engine engine(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json) {
         var declared = config.namespaces().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                 e -> new NamespaceDeclarations.Raw(e.getValue().className(), e.getValue().key(), e.getValue().mailboxCapacity())));
         var declarations = NamespaceDeclarations.validate(declared, Thread.currentThread().getContextClassLoader());
@@ -41,7 +42,7 @@ final class EngineProducer {
         LOG.infof("Cairn: %d namespaces (%s), data in %s", declarations.size(),
                 declarations.stream().map(NamespaceDeclarations.Declaration::name).collect(Collectors.joining(", ")),
                 settings.dataDir().toAbsolutePath());
-        return new Engine(settings, declarations, clock, random);
+        return new Engine(settings, declarations, clock, random, json);
     }
 
     @Produces

@@ -1,5 +1,6 @@
 package dev.cairn.engine;
 
+import dev.cairn.api.ListOptions;
 import dev.cairn.api.Namespaces;
 import dev.cairn.api.ObjectContext;
 import dev.cairn.api.ObjectException;
@@ -7,6 +8,10 @@ import dev.cairn.api.ObjectId;
 import dev.cairn.api.SqlCursor;
 import dev.cairn.api.SqlStorage;
 import dev.cairn.api.Storage;
+import dev.cairn.api.Transaction;
+import dev.cairn.api.Transactional;
+import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -71,5 +76,94 @@ final class LiveContext implements ObjectContext, Storage, SqlStorage {
     @Override
     public long databaseSize() {
         return loop.database().size();
+    }
+
+    @Override
+    public Object get(String key) {
+        return loop.database().kv().get(key, Object.class);
+    }
+
+    @Override
+    public <T> T get(String key, Class<T> type) {
+        return loop.database().kv().get(key, type);
+    }
+
+    @Override
+    public Map<String, Object> get(Collection<String> keys) {
+        return loop.database().kv().get(keys, Object.class);
+    }
+
+    @Override
+    public <T> Map<String, T> get(Collection<String> keys, Class<T> type) {
+        return loop.database().kv().get(keys, type);
+    }
+
+    @Override
+    public void put(String key, Object value) {
+        loop.database().kv().put(key, value);
+    }
+
+    @Override
+    public void put(Map<String, ?> entries) {
+        loop.database().kv().put(entries);
+    }
+
+    @Override
+    public boolean delete(String key) {
+        return loop.database().kv().delete(key);
+    }
+
+    @Override
+    public int delete(Collection<String> keys) {
+        return loop.database().kv().delete(keys);
+    }
+
+    @Override
+    public Map<String, Object> list(ListOptions options) {
+        return loop.database().kv().list(options, Object.class);
+    }
+
+    @Override
+    public <T> Map<String, T> list(ListOptions options, Class<T> type) {
+        return loop.database().kv().list(options, type);
+    }
+
+    @Override
+    public void deleteAll() {
+        loop.database().dropEverything();
+    }
+
+    @Override
+    public <T> T transaction(Transactional<T> body) {
+        ObjectDatabase db = loop.database();
+        db.savepointBegin();
+        var txn = new NestedTransaction();
+        boolean keep = false;
+        try {
+            T result = body.run(txn);
+            keep = !txn.rollbackOnly;
+            return result;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ObjectException(ObjectLoop.messageOf(e), e);
+        } finally {
+            db.savepointEnd(keep);
+        }
+    }
+
+    /** The handle of one {@link #transaction} body; used on the object's thread only. */
+    private static final class NestedTransaction implements Transaction {
+        private boolean rollbackOnly;
+
+        @Override
+        public void rollback() {
+            rollbackOnly = true;
+        }
+
+        @Override
+        public boolean isRollbackOnly() {
+            return rollbackOnly;
+        }
     }
 }

@@ -3,39 +3,67 @@ package dev.cairn.engine;
 import dev.cairn.api.SqlCursor;
 import dev.cairn.api.SqlRow;
 import dev.cairn.api.StorageException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteLimits;
 
 /**
  * One object's SQLite file and the transaction around its events. Owned by the object's thread.
  *
  * <p>Events of one batch share a transaction: the first storage access begins it, each event runs
  * inside its own savepoint when the batch has several (so a failing event rolls back alone), and
- * {@link #commit()} ends the batch with one fsync. With a single event the savepoint is skipped.
+ * {@link #commit()} ends the batch. With a single event the savepoint is skipped.
+ *
+ * <p>Durability: SQLite runs with {@code synchronous=NORMAL}, so COMMIT only writes the WAL to the
+ * operating system; {@link #sync()} then fsyncs the WAL through a {@link FileChannel}. The split is
+ * deliberate: a JNI call (all of sqlite-jdbc) pins the virtual thread's carrier, and with an fsync
+ * inside COMMIT the two carriers of a 2-core machine allow only two fsyncs in flight (~4,000
+ * commits/s across all objects here). {@code FileChannel.force} instead lets the scheduler add a
+ * carrier while it blocks, so fsyncs of many objects overlap and the filesystem journal merges them.
+ * Checkpoints still fsync inside SQLite (NORMAL syncs the WAL and the database around them).
  */
 final class ObjectDatabase implements AutoCloseable {
     /** Prepared statements kept per database; the hot paths of an object use a handful. */
     private static final int STATEMENT_CACHE_SIZE = 64;
+    /** Bytes a row takes beyond its values (record header, key-value columns). */
+    private static final int ROW_OVERHEAD = 64;
 
     private final SQLiteConnection connection;
+    private final StorageLimits limits;
+    private final SqliteErrors errors;
+    private final KeyValueTable kv;
+    private final long pageSize;
+    private final Path file;
+    /** Directories created with this file: their entries must reach the disk with the first commit. */
+    private List<Path> unsyncedDirectories;
+    private FileChannel wal;
+    private boolean unsyncedCommit;
     private final PreparedStatement begin;
     private final PreparedStatement commit;
     private final PreparedStatement rollback;
     private final PreparedStatement savepoint;
     private final PreparedStatement release;
     private final PreparedStatement rollbackToSavepoint;
+    private final PreparedStatement pageCount;
+    /** Cairn's own statements (key-value table, savepoints): a small fixed set, prepared once. */
+    private final Map<String, PreparedStatement> engineStatements = new HashMap<>();
     private final Map<String, Prepared> statements = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Prepared> eldest) {
@@ -50,28 +78,72 @@ final class ObjectDatabase implements AutoCloseable {
     private boolean inTransaction;
     private boolean eventUsesSavepoint;
     private boolean inSavepoint;
+    /** {@code total_changes} when the size was last checked against the storage limit. */
+    private long changesAtSizeCheck;
+    /** A write of this event went past the storage limit: it fails unless a rollback undid that. */
+    private boolean overLimit;
 
-    private ObjectDatabase(SQLiteConnection connection) throws SQLException {
+    private ObjectDatabase(SQLiteConnection connection, Path file, List<Path> createdDirectories, StorageLimits limits,
+            ValueCodec codec) throws SQLException {
         this.connection = connection;
+        this.limits = limits;
+        this.errors = new SqliteErrors(limits);
+        this.file = file;
+        this.unsyncedDirectories = createdDirectories;
         this.begin = connection.prepareStatement("BEGIN");
         this.commit = connection.prepareStatement("COMMIT");
         this.rollback = connection.prepareStatement("ROLLBACK");
         this.savepoint = connection.prepareStatement("SAVEPOINT cairn_event");
         this.release = connection.prepareStatement("RELEASE cairn_event");
         this.rollbackToSavepoint = connection.prepareStatement("ROLLBACK TO cairn_event");
+        this.pageCount = connection.prepareStatement("PRAGMA page_count");
+        try (var st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA page_size")) {
+            rs.next();
+            this.pageSize = rs.getLong(1);
+        }
+        applyLimits();
+        this.kv = new KeyValueTable(this, codec, limits);
     }
 
-    /** Opens (creating if needed) the database; WAL with a full fsync per commit. */
-    static ObjectDatabase open(Path file) {
+    /**
+     * SQLite enforces the SQL limits itself (the errors are renamed by {@link SqliteErrors}). The
+     * page cap is a backstop above the storage limit: the limit itself is checked after each write,
+     * because SQLite answers a full database by rolling back the whole transaction, which would take
+     * the other calls of a group commit with it. One row is at most the value limit, so a statement
+     * that starts under the limit cannot reach the backstop.
+     */
+    private void applyLimits() throws SQLException {
+        connection.setLimit(SQLiteLimits.SQLITE_LIMIT_LENGTH, limits.sqlMaxValueBytes());
+        connection.setLimit(SQLiteLimits.SQLITE_LIMIT_SQL_LENGTH, limits.sqlMaxStatementBytes());
+        connection.setLimit(SQLiteLimits.SQLITE_LIMIT_COLUMN, limits.sqlMaxColumns());
+        connection.setLimit(SQLiteLimits.SQLITE_LIMIT_VARIABLE_NUMBER, limits.sqlMaxParameters());
+        connection.setLimit(SQLiteLimits.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, limits.sqlMaxLikePatternBytes());
+        long headroom = 4L * (Math.max(limits.sqlMaxValueBytes(), limits.kvMaxEntryBytes()) + ROW_OVERHEAD) + (1 << 20);
+        long maxPages = (limits.maxBytesPerObject() + headroom) / pageSize + 1;
+        try (var st = connection.createStatement()) {
+            st.execute("PRAGMA max_page_count = " + maxPages);
+        }
+    }
+
+    /** Opens (creating if needed) the database in WAL mode; see the class comment for durability. */
+    static ObjectDatabase open(Path path, StorageLimits limits, ValueCodec codec) {
+        Path file = path.toAbsolutePath();
         try {
-            Files.createDirectories(file.getParent());
+            List<Path> created = new ArrayList<>();
+            if (!Files.exists(file)) {
+                created.add(file.getParent());
+                for (Path dir = file.getParent(); dir != null && !Files.isDirectory(dir); dir = dir.getParent()) {
+                    created.add(dir.getParent());
+                }
+                Files.createDirectories(file.getParent());
+            }
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
             config.enforceForeignKeys(true);
             config.setBusyTimeout(5_000);
             Connection c = config.createConnection("jdbc:sqlite:" + file);
-            return new ObjectDatabase((SQLiteConnection) c);
+            return new ObjectDatabase((SQLiteConnection) c, file, created, limits, codec);
         } catch (Exception e) {
             throw new StorageException("cannot open database " + file + ": " + e.getMessage(), e);
         }
@@ -80,10 +152,18 @@ final class ObjectDatabase implements AutoCloseable {
     /** The next event starts; {@code isolated} when it shares the batch with others. */
     void eventStarting(boolean isolated) {
         eventUsesSavepoint = isolated;
+        overLimit = false;
     }
 
-    /** The event returned: keep its writes in the batch. */
+    /** The event returned: keep its writes in the batch, unless they leave the database over its limit. */
     void eventSucceeded() throws SQLException {
+        if (overLimit) {
+            long size = size();
+            if (size > limits.maxBytesPerObject()) {
+                throw errors.storageLimitExceeded(size, null);
+            }
+            overLimit = false;
+        }
         if (inSavepoint) {
             release.execute();
             inSavepoint = false;
@@ -92,6 +172,7 @@ final class ObjectDatabase implements AutoCloseable {
 
     /** The event threw: undo its writes, and only its writes. */
     void eventFailed() throws SQLException {
+        overLimit = false;
         if (inSavepoint) {
             rollbackToSavepoint.execute();
             release.execute();
@@ -102,13 +183,17 @@ final class ObjectDatabase implements AutoCloseable {
         }
     }
 
-    /** Makes the batch durable (one fsync). Throws when it could not; the batch is then rolled back. */
+    /**
+     * Commits the batch to the WAL (not yet fsynced: see {@link #sync()}). Throws when it could not;
+     * the batch is then rolled back.
+     */
     void commit() throws SQLException {
         if (!inTransaction) {
             return;
         }
         try {
             commit.execute();
+            unsyncedCommit = true;
         } catch (SQLException e) {
             try {
                 rollback.execute();
@@ -121,28 +206,197 @@ final class ObjectDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes every commit so far durable: fsyncs the WAL (and, for a new file, the file and the
+     * directory entries that name it). Blocks the calling virtual thread without pinning its carrier.
+     */
+    void sync() throws IOException {
+        if (!unsyncedCommit) {
+            return;
+        }
+        if (wal == null) {
+            wal = FileChannel.open(file.resolveSibling(file.getFileName() + "-wal"), StandardOpenOption.READ);
+        }
+        wal.force(false);
+        if (!unsyncedDirectories.isEmpty()) {
+            try (FileChannel db = FileChannel.open(file, StandardOpenOption.READ)) {
+                db.force(true);
+            }
+            for (Path dir : unsyncedDirectories) {
+                try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                    d.force(true);
+                }
+            }
+            unsyncedDirectories = List.of();
+        }
+        unsyncedCommit = false;
+    }
+
     SqlCursor exec(String query, Object[] params) {
+        Object[] bound = params == null ? new Object[0] : params;
         Prepared prepared = statements.get(query);
         if (prepared == null) {
+            // Most SQL is ASCII: the char count decides unless it is close to the limit.
+            if (query.length() * 3L > limits.sqlMaxStatementBytes()) {
+                int bytes = query.getBytes(StandardCharsets.UTF_8).length;
+                if (bytes > limits.sqlMaxStatementBytes()) {
+                    throw errors.statementTooLong(bytes);
+                }
+            }
             prepared = prepare(query);
             statements.put(query, prepared);
         }
+        if (bound.length > limits.sqlMaxParameters()) {
+            throw new StorageException(bound.length + " bound parameters given; at most " + limits.sqlMaxParameters()
+                    + " per statement (cairn.storage.sql-max-parameters)");
+        }
         try {
             enterTransaction();
-            return prepared.run(params == null ? new Object[0] : params);
+            SqlCursor cursor = prepared.run(bound, limits);
+            checkStorageLimit();
+            return cursor;
         } catch (SQLException e) {
-            throw new StorageException(e.getMessage(), e);
+            // sqlite-jdbc may close a statement that failed (e.g. its table was dropped): prepare afresh next time.
+            statements.remove(query);
+            prepared.close();
+            throw errors.translate(e);
         }
     }
 
-    /** Bytes in use: pages times page size. */
+    /** Cairn's own statement (not checked by {@link SqlScript}), prepared once per database. */
+    PreparedStatement engineStatement(String sql) throws SQLException {
+        PreparedStatement p = engineStatements.get(sql);
+        if (p == null) {
+            p = connection.prepareStatement(sql);
+            engineStatements.put(sql, p);
+        }
+        return p;
+    }
+
+    /** Forgets Cairn's prepared statements; after an error sqlite-jdbc may have closed one. */
+    void discardEngineStatements() {
+        engineStatements.values().forEach(ObjectDatabase::closeQuietly);
+        engineStatements.clear();
+    }
+
+    KeyValueTable kv() {
+        return kv;
+    }
+
+    SqliteErrors errors() {
+        return errors;
+    }
+
+    /** Starts the batch transaction (and the event's savepoint) before a write or a consistent read. */
+    void beginWork() throws SQLException {
+        enterTransaction();
+    }
+
+    /**
+     * After writes: a database grown past the storage limit fails the write, and (through
+     * {@link #eventSucceeded()}) the event, even if its code catches the exception.
+     */
+    void checkStorageLimit() throws SQLException {
+        long changes = connection.getDatabase().total_changes();
+        if (changes == changesAtSizeCheck) {
+            return;
+        }
+        changesAtSizeCheck = changes;
+        long size = pageCount() * pageSize;
+        if (size > limits.maxBytesPerObject()) {
+            overLimit = true;
+            throw errors.storageLimitExceeded(size, null);
+        }
+    }
+
+    /** Runs {@code body} with SQLite's length limit raised to {@code bytes} (key-value entries may exceed the SQL value limit). */
+    <T> T withLengthLimit(int bytes, SqlWork<T> body) throws SQLException {
+        if (bytes <= limits.sqlMaxValueBytes()) {
+            return body.run();
+        }
+        connection.setLimit(SQLiteLimits.SQLITE_LIMIT_LENGTH, bytes + ROW_OVERHEAD);
+        try {
+            return body.run();
+        } finally {
+            connection.setLimit(SQLiteLimits.SQLITE_LIMIT_LENGTH, limits.sqlMaxValueBytes());
+        }
+    }
+
+    /** Opens a nested transaction (a savepoint inside the event). */
+    void savepointBegin() {
+        try {
+            enterTransaction();
+            engineStatement("SAVEPOINT cairn_txn").execute();
+        } catch (SQLException e) {
+            throw errors.translate(e);
+        }
+    }
+
+    /** Closes the innermost nested transaction, keeping or undoing its writes. */
+    void savepointEnd(boolean keep) {
+        try {
+            if (!keep) {
+                engineStatement("ROLLBACK TO cairn_txn").execute();
+            }
+            engineStatement("RELEASE cairn_txn").execute();
+        } catch (SQLException e) {
+            throw errors.translate(e);
+        }
+    }
+
+    /** Drops every table and view of the object, Cairn's included (key-value entries); part of the event's transaction. */
+    void dropEverything() {
+        try {
+            enterTransaction();
+            // Foreign keys between tables would otherwise fail a drop half-way; checked again at commit.
+            engineStatement("PRAGMA defer_foreign_keys = ON").execute();
+            while (true) {
+                String type;
+                String name;
+                try (ResultSet rs = engineStatement("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view')"
+                        + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' LIMIT 1").executeQuery()) {
+                    if (!rs.next()) {
+                        break;
+                    }
+                    type = rs.getString(1);
+                    name = rs.getString(2);
+                }
+                try (var st = connection.createStatement()) {
+                    st.execute("DROP " + type.toUpperCase(java.util.Locale.ROOT) + " \"" + name.replace("\"", "\"\"") + "\"");
+                }
+            }
+            try (ResultSet rs = engineStatement("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").executeQuery()) {
+                if (rs.next()) {
+                    try (var st = connection.createStatement()) {
+                        st.execute("DELETE FROM sqlite_sequence");
+                    }
+                }
+            }
+            engineStatement("PRAGMA defer_foreign_keys = OFF").execute();
+        } catch (SQLException e) {
+            throw errors.translate(e);
+        }
+    }
+
+    /** A unit of JDBC work. */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** Bytes in use: pages times page size (free pages included: they are reused before the file grows). */
     long size() {
-        try (var st = connection.createStatement();
-                ResultSet rs = st.executeQuery("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")) {
-            rs.next();
-            return rs.getLong(1);
+        try {
+            return pageCount() * pageSize;
         } catch (SQLException e) {
             throw new StorageException("cannot read the database size: " + e.getMessage(), e);
+        }
+    }
+
+    private long pageCount() throws SQLException {
+        try (ResultSet rs = pageCount.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -165,13 +419,22 @@ final class ObjectDatabase implements AutoCloseable {
     public void close() {
         statements.values().forEach(Prepared::close);
         statements.clear();
-        for (PreparedStatement p : List.of(begin, commit, rollback, savepoint, release, rollbackToSavepoint)) {
+        engineStatements.values().forEach(ObjectDatabase::closeQuietly);
+        engineStatements.clear();
+        for (PreparedStatement p : List.of(begin, commit, rollback, savepoint, release, rollbackToSavepoint, pageCount)) {
             closeQuietly(p);
         }
         try {
             connection.close();
         } catch (SQLException ignored) {
             // Nothing is pending: every batch was committed or rolled back before closing.
+        }
+        if (wal != null) {
+            try {
+                wal.close();
+            } catch (IOException ignored) {
+                // A read-only descriptor: closing it cannot lose data.
+            }
         }
     }
 
@@ -211,7 +474,7 @@ final class ObjectDatabase implements AutoCloseable {
             return statements[i];
         }
 
-        SqlCursor run(Object[] params) throws SQLException {
+        SqlCursor run(Object[] params, StorageLimits limits) throws SQLException {
             var db = connection.getDatabase();
             long changesBefore = db.total_changes();
             int last = texts.size() - 1;
@@ -228,7 +491,7 @@ final class ObjectDatabase implements AutoCloseable {
                         + ", got " + params.length);
             }
             for (int i = 0; i < params.length; i++) {
-                bind(lastStatement, i + 1, params[i]);
+                bind(lastStatement, i + 1, params[i], limits);
             }
             List<String> columns = List.of();
             List<SqlRow> rows = List.of();
@@ -262,7 +525,16 @@ final class ObjectDatabase implements AutoCloseable {
             }
         }
 
-        private static void bind(PreparedStatement p, int index, Object value) throws SQLException {
+        private static void bind(PreparedStatement p, int index, Object value, StorageLimits limits) throws SQLException {
+            long size = switch (value) {
+                case String s -> s.length() * 3L > limits.sqlMaxValueBytes() ? s.getBytes(StandardCharsets.UTF_8).length : 0;
+                case byte[] bytes -> bytes.length;
+                case null, default -> 0;
+            };
+            if (size > limits.sqlMaxValueBytes()) {
+                throw new StorageException("parameter " + index + " is " + size + " bytes; the limit is "
+                        + limits.sqlMaxValueBytes() + " bytes per value (cairn.storage.sql-max-value-bytes)");
+            }
             switch (value) {
                 case null -> p.setNull(index, java.sql.Types.NULL);
                 case Long l -> p.setLong(index, l);

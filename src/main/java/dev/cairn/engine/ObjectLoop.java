@@ -4,6 +4,7 @@ import dev.cairn.api.ObjectException;
 import dev.cairn.api.ObjectId;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.StorageException;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -111,8 +112,11 @@ final class ObjectLoop {
             try {
                 if (database != null) {
                     database.commit();
+                    if (engine.settings().durability() == Durability.FULL) {
+                        database.sync();
+                    }
                 }
-            } catch (SQLException ex) {
+            } catch (SQLException | IOException ex) {
                 failWholeBatch(results, failures, "commit failed: " + ex.getMessage());
             }
         }
@@ -129,7 +133,7 @@ final class ObjectLoop {
     }
 
     private void failWholeBatch(Object[] results, Throwable[] failures, String why) {
-        StorageException failure = new StorageException("the call's writes were not saved: " + why);
+        StorageException failure = new StorageException("the call's writes were not saved: " + why + "; retry", null, true);
         for (int i = 0; i < failures.length; i++) {
             if (failures[i] == null) {
                 failures[i] = failure;
@@ -193,7 +197,7 @@ final class ObjectLoop {
                     + " used outside its own thread; use it only while an event runs");
         }
         if (database == null) {
-            database = ObjectDatabase.open(engine.catalog().databaseFile(id));
+            database = ObjectDatabase.open(engine.catalog().databaseFile(id), engine.settings().limits(), engine.codec());
             database.eventStarting(isolateEvent);
         }
         return database;

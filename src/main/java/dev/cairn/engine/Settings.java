@@ -14,11 +14,24 @@ record Settings(
         Duration queueDeadline,
         int maxBatch,
         Duration housekeepingInterval,
-        Duration shutdownDrainTimeout) {
+        Duration shutdownDrainTimeout,
+        Durability durability,
+        StorageLimits limits) {
 
     static Settings from(CairnConfig config) {
         CairnConfig.ObjectsConfig o = config.objects();
         return new Settings(config.dataDir(), o.idleTimeout(), o.maxActive(), o.mailboxCapacity(),
-                o.queueDeadline(), o.maxBatch(), o.housekeepingInterval(), config.shutdownDrainTimeout());
+                o.queueDeadline(), o.maxBatch(), o.housekeepingInterval(), config.shutdownDrainTimeout(),
+                config.storage().durability(), StorageLimits.from(config.storage()));
+    }
+
+    Settings with(Durability d) {
+        return new Settings(dataDir, idleTimeout, maxActive, mailboxCapacity, queueDeadline, maxBatch,
+                housekeepingInterval, shutdownDrainTimeout, d, limits);
+    }
+
+    Settings with(StorageLimits l) {
+        return new Settings(dataDir, idleTimeout, maxActive, mailboxCapacity, queueDeadline, maxBatch,
+                housekeepingInterval, shutdownDrainTimeout, durability, l);
     }
 }

@@ -1,0 +1,50 @@
+package dev.cairn.engine;
+
+/**
+ * The limits of one object's storage, each with the configuration key that sets it so errors can
+ * name it. Defaults are Cloudflare's documented values.
+ */
+record StorageLimits(
+        long maxBytesPerObject,
+        int kvMaxKeyBytes,
+        int kvMaxEntryBytes,
+        int sqlMaxColumns,
+        int sqlMaxParameters,
+        int sqlMaxStatementBytes,
+        int sqlMaxValueBytes,
+        int sqlMaxLikePatternBytes) {
+
+    static final StorageLimits DEFAULTS = new StorageLimits(10_000_000_000L, 2048, 2_000_000, 100, 100, 100_000,
+            2_000_000, 50);
+
+    StorageLimits {
+        positive("max-bytes-per-object", maxBytesPerObject);
+        positive("kv-max-key-bytes", kvMaxKeyBytes);
+        positive("kv-max-entry-bytes", kvMaxEntryBytes);
+        positive("sql-max-columns", sqlMaxColumns);
+        positive("sql-max-parameters", sqlMaxParameters);
+        positive("sql-max-statement-bytes", sqlMaxStatementBytes);
+        positive("sql-max-value-bytes", sqlMaxValueBytes);
+        positive("sql-max-like-pattern-bytes", sqlMaxLikePatternBytes);
+        if (kvMaxKeyBytes >= kvMaxEntryBytes) {
+            throw new IllegalArgumentException("cairn.storage.kv-max-key-bytes (" + kvMaxKeyBytes
+                    + ") must be smaller than cairn.storage.kv-max-entry-bytes (" + kvMaxEntryBytes + ")");
+        }
+    }
+
+    static StorageLimits from(CairnConfig.StorageConfig c) {
+        return new StorageLimits(c.maxBytesPerObject(), c.kvMaxKeyBytes(), c.kvMaxEntryBytes(), c.sqlMaxColumns(),
+                c.sqlMaxParameters(), c.sqlMaxStatementBytes(), c.sqlMaxValueBytes(), c.sqlMaxLikePatternBytes());
+    }
+
+    StorageLimits withMaxBytesPerObject(long bytes) {
+        return new StorageLimits(bytes, kvMaxKeyBytes, kvMaxEntryBytes, sqlMaxColumns, sqlMaxParameters,
+                sqlMaxStatementBytes, sqlMaxValueBytes, sqlMaxLikePatternBytes);
+    }
+
+    private static void positive(String key, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("cairn.storage." + key + " must be positive, got " + value);
+        }
+    }
+}
