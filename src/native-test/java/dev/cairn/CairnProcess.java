@@ -109,6 +109,18 @@ public final class CairnProcess implements AutoCloseable {
         return awaitExit();
     }
 
+    /**
+     * SIGKILL (on Linux {@code destroyForcibly} is {@code kill -9}): no shutdown hook, no drain, no
+     * graceful close. Waits for the process to be gone; returns its exit code (137 for a SIGKILL).
+     */
+    public int kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the service did not die on SIGKILL:\n" + output);
+        }
+        return process.exitValue();
+    }
+
     public String output() {
         return output.toString();
     }

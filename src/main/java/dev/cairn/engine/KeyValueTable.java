@@ -67,8 +67,9 @@ final class KeyValueTable {
         ValueCodec.Encoded v = codec.encode(key, value);
         long entry = (long) k.length + v.data().length;
         if (entry > limits.kvMaxEntryBytes()) {
-            throw new StorageException("entry '" + abbreviate(key) + "' is " + entry + " bytes (key plus encoded value);"
-                    + " the limit is " + limits.kvMaxEntryBytes() + " bytes (cairn.storage.kv-max-entry-bytes)");
+            throw StorageException.limit("cairn.storage.kv-max-entry-bytes", "entry '" + abbreviate(key) + "' is " + entry
+                    + " bytes (key plus encoded value); the limit is " + limits.kvMaxEntryBytes()
+                    + " bytes (cairn.storage.kv-max-entry-bytes)", null);
         }
         write(() -> db.withLengthLimit((int) entry, () -> {
             PreparedStatement p = db.engineStatement(PUT);
@@ -198,8 +199,8 @@ final class KeyValueTable {
         }
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > limits.kvMaxKeyBytes()) {
-            throw new StorageException("key '" + abbreviate(key) + "' is " + bytes.length + " UTF-8 bytes; the limit is "
-                    + limits.kvMaxKeyBytes() + " bytes (cairn.storage.kv-max-key-bytes)");
+            throw StorageException.limit("cairn.storage.kv-max-key-bytes", "key '" + abbreviate(key) + "' is " + bytes.length
+                    + " UTF-8 bytes; the limit is " + limits.kvMaxKeyBytes() + " bytes (cairn.storage.kv-max-key-bytes)", null);
         }
         return bytes;
     }

@@ -247,8 +247,8 @@ final class ObjectDatabase implements AutoCloseable {
             statements.put(query, prepared);
         }
         if (bound.length > limits.sqlMaxParameters()) {
-            throw new StorageException(bound.length + " bound parameters given; at most " + limits.sqlMaxParameters()
-                    + " per statement (cairn.storage.sql-max-parameters)");
+            throw StorageException.limit("cairn.storage.sql-max-parameters", bound.length + " bound parameters given; at most "
+                    + limits.sqlMaxParameters() + " per statement (cairn.storage.sql-max-parameters)", null);
         }
         try {
             enterTransaction();
@@ -532,8 +532,9 @@ final class ObjectDatabase implements AutoCloseable {
                 case null, default -> 0;
             };
             if (size > limits.sqlMaxValueBytes()) {
-                throw new StorageException("parameter " + index + " is " + size + " bytes; the limit is "
-                        + limits.sqlMaxValueBytes() + " bytes per value (cairn.storage.sql-max-value-bytes)");
+                throw StorageException.limit("cairn.storage.sql-max-value-bytes", "parameter " + index + " is " + size
+                        + " bytes; the limit is " + limits.sqlMaxValueBytes() + " bytes per value (cairn.storage.sql-max-value-bytes)",
+                        null);
             }
             switch (value) {
                 case null -> p.setNull(index, java.sql.Types.NULL);

@@ -25,20 +25,20 @@ final class SqliteErrors {
             return storageLimitExceeded(-1, e);
         }
         if (code == SQLiteErrorCode.SQLITE_TOOBIG || lower.contains("string or blob too big")) {
-            return new StorageException("value or row too large: the limit is " + limits.sqlMaxValueBytes()
-                    + " bytes per string, blob or row (cairn.storage.sql-max-value-bytes)", e);
+            return StorageException.limit("cairn.storage.sql-max-value-bytes", "value or row too large: the limit is "
+                    + limits.sqlMaxValueBytes() + " bytes per string, blob or row (cairn.storage.sql-max-value-bytes)", e);
         }
         if (lower.contains("too many columns")) {
-            return new StorageException("too many columns: at most " + limits.sqlMaxColumns()
+            return StorageException.limit("cairn.storage.sql-max-columns", "too many columns: at most " + limits.sqlMaxColumns()
                     + " per table, index or result (cairn.storage.sql-max-columns); SQLite said: " + strip(message), e);
         }
         if (lower.contains("too many sql variables") || lower.contains("variable number must be between")) {
-            return new StorageException("too many bound parameters: at most " + limits.sqlMaxParameters()
-                    + " per statement (cairn.storage.sql-max-parameters)", e);
+            return StorageException.limit("cairn.storage.sql-max-parameters", "too many bound parameters: at most "
+                    + limits.sqlMaxParameters() + " per statement (cairn.storage.sql-max-parameters)", e);
         }
         if (lower.contains("like or glob pattern too complex")) {
-            return new StorageException("LIKE or GLOB pattern too long: at most " + limits.sqlMaxLikePatternBytes()
-                    + " bytes (cairn.storage.sql-max-like-pattern-bytes)", e);
+            return StorageException.limit("cairn.storage.sql-max-like-pattern-bytes", "LIKE or GLOB pattern too long: at most "
+                    + limits.sqlMaxLikePatternBytes() + " bytes (cairn.storage.sql-max-like-pattern-bytes)", e);
         }
         if (lower.contains("statement too long")) {
             return statementTooLong(-1);
@@ -47,15 +47,16 @@ final class SqliteErrors {
     }
 
     StorageException storageLimitExceeded(long size, Throwable cause) {
-        return new StorageException("storage limit exceeded: "
+        return StorageException.limit("cairn.storage.max-bytes-per-object", "storage limit exceeded: "
                 + (size >= 0 ? "the write would grow the object's database to " + size + " bytes; " : "")
                 + "the limit is " + limits.maxBytesPerObject() + " bytes per object (cairn.storage.max-bytes-per-object)."
                 + " The write was rolled back; the data stored before it is intact", cause);
     }
 
     StorageException statementTooLong(long bytes) {
-        return new StorageException("SQL text too long: " + (bytes >= 0 ? bytes + " bytes; " : "") + "the limit is "
-                + limits.sqlMaxStatementBytes() + " bytes (cairn.storage.sql-max-statement-bytes)");
+        return StorageException.limit("cairn.storage.sql-max-statement-bytes", "SQL text too long: "
+                + (bytes >= 0 ? bytes + " bytes; " : "") + "the limit is " + limits.sqlMaxStatementBytes()
+                + " bytes (cairn.storage.sql-max-statement-bytes)", null);
     }
 
     /** sqlite-jdbc prefixes "[SQLITE_ERROR] SQL error or missing database (...)"; keep SQLite's own words. */

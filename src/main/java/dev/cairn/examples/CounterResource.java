@@ -37,6 +37,16 @@ final class CounterResource implements CounterApi {
     }
 
     @Override
+    public CompletionStage<CounterValue> kvIncrementByName(String name) {
+        return counters.getByName(name).send(Counter::kvIncrement).thenApply(CounterResource::value);
+    }
+
+    @Override
+    public CompletionStage<CounterValue> getKvCounterByName(String name) {
+        return counters.getByName(name).send(Counter::kvValue).thenApply(CounterResource::value);
+    }
+
+    @Override
     public CompletionStage<CounterValue> noopByName(String name) {
         return counters.getByName(name).send(Counter::noop).thenApply(CounterResource::value);
     }

@@ -4,6 +4,7 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.InvalidIdException;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.OverloadedException;
+import dev.cairn.api.StorageException;
 import dev.cairn.api.UnknownNamespaceException;
 import dev.cairn.rest.model.ErrorBody;
 import dev.cairn.rest.model.ErrorBody.TypeEnum;
@@ -31,9 +32,22 @@ final class ErrorResponses {
                 .header("Retry-After", RETRY_AFTER_SECONDS).build();
     }
 
+    /** Object code threw: 500, except a write refused by a storage limit, which is the request's fault (400). */
     @ServerExceptionMapper
     Response objectFailed(ObjectException e) {
+        if (e.getCause() instanceof StorageException s && s.limit().isPresent()) {
+            return error(400, TypeEnum.BAD_REQUEST, e).build();
+        }
         return error(500, TypeEnum.OBJECT_ERROR, e).build();
+    }
+
+    /** Refused before reaching an object (bad list options), or a batch whose commit failed (retryable). */
+    @ServerExceptionMapper
+    Response storage(StorageException e) {
+        if (e.retryable()) {
+            return error(503, TypeEnum.INTERNAL, e).header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
+        return error(400, TypeEnum.BAD_REQUEST, e).build();
     }
 
     @ServerExceptionMapper
@@ -99,6 +113,7 @@ final class ErrorResponses {
         return switch (cause) {
             case OverloadedException o -> overloaded(o);
             case ObjectException o -> objectFailed(o);
+            case StorageException s -> storage(s);
             case InvalidIdException i -> invalidId(i);
             case UnknownNamespaceException u -> unknownNamespace(u);
             case IllegalArgumentException i -> badArgument(i);
