@@ -25,6 +25,11 @@ record Settings(
                 config.storage().durability(), StorageLimits.from(config.storage()));
     }
 
+    Settings withMaxActive(int max) {
+        return new Settings(dataDir, idleTimeout, max, mailboxCapacity, queueDeadline, maxBatch,
+                housekeepingInterval, shutdownDrainTimeout, durability, limits);
+    }
+
     Settings with(Durability d) {
         return new Settings(dataDir, idleTimeout, maxActive, mailboxCapacity, queueDeadline, maxBatch,
                 housekeepingInterval, shutdownDrainTimeout, d, limits);

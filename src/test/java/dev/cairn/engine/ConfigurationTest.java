@@ -38,6 +38,17 @@ class ConfigurationTest {
     }
 
     @Test
+    void maxActiveIsCappedSoActiveObjectsCannotExhaustOpenFiles() {
+        var os = (com.sun.management.UnixOperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        var asked = EngineHarness.settings(java.nio.file.Path.of("unused")).withMaxActive(100_000_000);
+        var capped = EngineProducer.withinFileLimit(asked);
+        assertEquals(Math.max(16, (os.getMaxFileDescriptorCount() - EngineProducer.FILES_RESERVED) / EngineProducer.FILES_PER_OBJECT),
+                capped.maxActive());
+        var modest = asked.withMaxActive(16);
+        assertEquals(16, EngineProducer.withinFileLimit(modest).maxActive(), "a setting that fits is kept");
+    }
+
+    @Test
     void namesGiveTheSameIdOnEveryNodeSharingTheKey() {
         var a = new IdCodec("counter", "k1", new SecureRandom());
         var b = new IdCodec("counter", "k1", new SecureRandom());
