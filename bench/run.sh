@@ -2,16 +2,24 @@
 # Cairn vs workerd throughput benchmark, loopback only.
 #
 # Starts the workerd peer (../shared/peers/workerd, copied into bench/.work because that
-# folder is read-only), drives three workloads with wrk, stops it; then starts the packaged
-# Cairn app on a fresh data dir, drives the same three workloads, stops it. Prints
+# folder is read-only), drives four workloads with wrk, stops it, then measures its memory on a
+# fresh start; then does the same with the packaged Cairn app (fresh data dir each time). Prints
 #   SCENARIO <system> <scenario> rps=.. p50_ms=.. p99_ms=.. server_cores=.. wrk_cores=.. other_cores=.. errors=..
-# per scenario, a CHECK line per system (counter value vs. successful increments), and a table
-# of cairn/workerd ratios. Raw wrk output, server logs and summary.txt go to bench/results/<stamp>/.
+# per scenario, CHECK lines (counter value vs. successful increments), a MEMORY line per system
+# and a table of cairn/workerd ratios. Raw wrk output, server logs and summary.txt go to
+# bench/results/<stamp>/.
 #
 # Workloads (each: WARMUP s unmeasured, then DURATION s measured, CONNS connections, THREADS threads):
 #   single_increment  POST increment on one object ("hot")       — serialised writes to one SQLite db
 #   noop              POST noop on that same object              — cost of a call, no storage
 #   many_increment    POST increment spread over NOBJ objects    — o0..o<NOBJ-1>, uniformly at random
+#   kv_increment      POST kv-increment on "hot": KV get + put   — skipped (SKIP line) where the
+#                     endpoint answers 404, i.e. on Cairn builds without Counter.kvIncrement
+#
+# Memory (memory_10k, a separate fresh server start per system, no wrk): VmRSS / VmHWM of the
+# server after start, after POSTing increment once to each of MEM_OBJECTS distinct objects
+# m0..m<MEM_OBJECTS-1>, and after they were evicted (Cairn runs with
+# -Dcairn.objects.idle-timeout=MEM_IDLE_TIMEOUT for this).
 #
 # Knobs (environment):
 #   DURATION (10) WARMUP (1) CONNS (64) THREADS (2) NOBJ (1000)
@@ -22,6 +30,8 @@
 #   MAX_RUNTIME (1200 s, whole script)  BUILD_TIMEOUT (900 s, mvnw / npm install)  STOP_TIMEOUT (30 s)
 #   QUIET_WAIT (60) QUIET_MAX (0.15) CLEAN_MAX (0.25) ATTEMPTS (3)   noise control, see wait_quiet/run_scenario
 #   KEEP_DATA=1     keep the servers' data dirs under bench/.work after the run
+#   MEM (1) MEM_WORKERD (1) MEM_OBJECTS (10000) MEM_CONNS (64) MEM_IDLE_TIMEOUT (40 s)
+#   MEM_EVICT_WAIT (90 s) MEM_ACTIVATE_TIMEOUT (300 s)   memory measurement, see memory_run
 #
 # Every process started here is stopped by PID on exit (trap), servers additionally run under
 # `timeout` so they cannot outlive MAX_RUNTIME even if this shell is SIGKILLed.
@@ -50,6 +60,13 @@ QUIET_MAX="${QUIET_MAX:-0.15}"
 CLEAN_MAX="${CLEAN_MAX:-0.25}"
 ATTEMPTS="${ATTEMPTS:-3}"
 KEEP_DATA="${KEEP_DATA:-0}"
+MEM="${MEM:-1}"
+MEM_WORKERD="${MEM_WORKERD:-1}"
+MEM_OBJECTS="${MEM_OBJECTS:-10000}"
+MEM_CONNS="${MEM_CONNS:-64}"
+MEM_IDLE_TIMEOUT="${MEM_IDLE_TIMEOUT:-40}"
+MEM_EVICT_WAIT="${MEM_EVICT_WAIT:-90}"
+MEM_ACTIVATE_TIMEOUT="${MEM_ACTIVATE_TIMEOUT:-300}"
 
 STAMP="$(date +%Y%m%d-%H%M%S)"
 RESULTS="$HERE/results/$STAMP"
@@ -191,7 +208,7 @@ wait_quiet() {
 wrkstat() { sed -n "s/^WRKSTAT.* $2=\([^ ]*\).*/\1/p" "$1" | head -n1; }
 
 # ---------------------------------------------------------------- scenarios
-declare -A RPS P50 P99 FLAG
+declare -A RPS P50 P99 FLAG MEMS
 HOT_OK=0      # successful (non-error-status) responses to the hot object's increments, all wrk runs
 HOT_RUNS=0    # wrk runs against it (each can leave up to CONNS requests in flight at its end)
 HOT_BAD=0     # non-2xx/3xx responses among them
@@ -259,12 +276,21 @@ run_scenario() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$sys" "$scn" "$M_RPS" "$M_P50" "$M_P99" "${flag:-ok}" >>"$RESULTS/results.tsv"
 }
 
-# check_counter <sys> <get path>: the hot counter must hold every increment wrk saw succeed, plus
-# at most CONNS per wrk run (requests still in flight when wrk stopped are executed by the
-# server but never counted by wrk). Fewer would mean lost writes.
+# check_counter <sys> <scn> <get path> [optional]: the hot counter must hold every increment wrk
+# saw succeed, plus at most CONNS per wrk run (requests still in flight when wrk stopped are
+# executed by the server but never counted by wrk). Fewer would mean lost writes. With
+# "optional", a 404 on the GET skips the check (a read endpoint the build may not have).
 check_counter() {
-  local sys="$1" path="$2" body value slack verdict
+  local sys="$1" scn="$2" path="$3" optional="${4:-}" body value slack verdict code
   sleep 0.5   # let requests in flight at wrk's stop finish
+  if [ "$optional" = optional ]; then
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$BASE$path" || true)"
+    if [ "$code" = 404 ]; then
+      log "CHECK   $sys $scn skipped: GET $path answers 404 (no read endpoint in this build)"
+      HOT_OK=0; HOT_RUNS=0; HOT_BAD=0
+      return 0
+    fi
+  fi
   body="$(curl -fsS "$BASE$path" | tr -d '\n')" || body="(GET failed)"
   value="$(grep -o '[0-9]\+' <<<"$body" | head -n1 || true)"
   slack=$(( HOT_RUNS * CONNS ))
@@ -273,8 +299,134 @@ check_counter() {
   elif [ $(( value - HOT_OK )) -gt "$slack" ]; then verdict="FAIL (counter exceeds successes by more than the in-flight bound)"
   elif [ "$HOT_BAD" -ne 0 ]; then verdict="FAIL ($HOT_BAD non-2xx responses)"
   else verdict="OK"; fi
-  log "CHECK   $sys single_increment counter=$value wrk_successes=$HOT_OK (warmup+measured, $HOT_RUNS runs) in_flight_at_stop=$(( ${value:-0} - HOT_OK )) (<= $slack allowed) non2xx=$HOT_BAD -> $verdict"
+  log "CHECK   $sys $scn counter=$value wrk_successes=$HOT_OK (warmup+measured, $HOT_RUNS runs) in_flight_at_stop=$(( ${value:-0} - HOT_OK )) (<= $slack allowed) non2xx=$HOT_BAD -> $verdict"
   HOT_OK=0; HOT_RUNS=0; HOT_BAD=0
+}
+
+# kv_scenario <sys> <post path> <get path>: the KV-style increment (storage get + put) on "hot".
+# One POST probes the endpoint first: a Cairn build without Counter.kvIncrement answers 404 and
+# the scenario is skipped with a SKIP line. When it exists the probe is itself an increment, so
+# it counts as one success for the check that follows.
+kv_scenario() {
+  local sys="$1" post="$2" get="$3" code probe
+  probe="$RESULTS/$sys.kv_increment.probe.txt"
+  HOT_OK=0; HOT_RUNS=0; HOT_BAD=0
+  code="$(curl -s -o "$probe" -w '%{http_code}' --max-time 10 -X POST "$BASE$post" || true)"
+  case "$code" in
+    2??) HOT_OK=1 ;;
+    *)
+      local why="endpoint not in this build"
+      [ "$code" = 404 ] || why="$(head -c 200 "$probe" 2>/dev/null | tr -d '\n')"
+      log "SKIP    $sys kv_increment: POST $post answers ${code:-no response} ($why)"
+      FLAG[$sys.kv_increment]="skipped"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$sys" kv_increment - - - skipped >>"$RESULTS/results.tsv"
+      return 0 ;;
+  esac
+  run_scenario "$sys" kv_increment "$post" post.lua 1
+  check_counter "$sys" kv_increment "$get" optional
+}
+
+# ---------------------------------------------------------------- memory (memory_10k)
+# Everything is read from /proc/<server pid>: VmRSS (resident now), VmHWM (peak resident),
+# the open files, and among them the open object databases: both systems keep <64 hex>.sqlite
+# (+ -wal, -shm) open per active object, so open_dbs = active objects (workerd's per-namespace
+# metadata.sqlite does not match the pattern).
+status_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB.*/\1/p" "/proc/$1/status" 2>/dev/null | head -n1; }
+open_dbs() { { ls -l "/proc/$1/fd" 2>/dev/null || true; } | grep -c '/[0-9a-f]\{64\}\.sqlite$' || true; }
+open_fds() { { ls "/proc/$1/fd" 2>/dev/null || true; } | wc -l; }
+mb() { awk -v k="$1" 'BEGIN{ if (k == "") print "n/a"; else printf "%.0f", k / 1024 }'; }
+
+# mem_point <sys> <point>: records RSS/HWM/fds/open dbs in memory.tsv; sets M_RSS M_HWM M_FDS M_DBS.
+mem_point() {
+  M_RSS="$(status_kb "$SERVER_PID" VmRSS)"; M_HWM="$(status_kb "$SERVER_PID" VmHWM)"
+  M_FDS="$(open_fds "$SERVER_PID")"; M_DBS="$(open_dbs "$SERVER_PID")"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(mb "$M_RSS")" "$(mb "$M_HWM")" "$M_FDS" "$M_DBS" \
+    "$(( ($(date +%s%N) - MEM_T0) / 1000000 ))" >>"$RESULTS/memory.tsv"
+}
+
+# activate_objects <sys> <path template with {i}>: POSTs exactly once to each of m0..m<MEM_OBJECTS-1>
+# (curl --parallel, MEM_CONNS at a time, keep-alive), in order, so every object is activated
+# deterministically (wrk's random or time-bounded mix would not guarantee that). Sets ACT_OK,
+# ACT_FAIL, ACT_S, ACT_ERR (first non-2xx body, if any).
+activate_objects() {
+  local sys="$1" tmpl="$2" cfg out t0 t1
+  cfg="$RESULTS/$sys.memory.urls"; out="$RESULTS/$sys.memory.responses.txt"
+  awk -v n="$MEM_OBJECTS" -v base="$BASE" -v t="$tmpl" \
+    'BEGIN{ for (i = 0; i < n; i++) { u = t; sub(/\{i\}/, i, u); printf "url = \"%s%s\"\n", base, u } }' >"$cfg"
+  t0=$(date +%s%N)
+  # Each response body, then "@@<status>" on a line of its own (the status is 000 for a transport error).
+  timeout "$MEM_ACTIVATE_TIMEOUT" curl -s --no-progress-meter --parallel --parallel-max "$MEM_CONNS" \
+    --max-time 60 -X POST -K "$cfg" -w '\n@@%{http_code}\n' >"$out" 2>"$RESULTS/$sys.memory.curl.err" || true
+  t1=$(date +%s%N)
+  ACT_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", (b-a)/1e9}')
+  ACT_OK=$(grep -c '^@@2' "$out" || true)
+  ACT_FAIL=$(( MEM_OBJECTS - ACT_OK ))
+  # bodies of parallel transfers may share a line ({"value":1}{"value":1}); successes are skipped
+  ACT_ERR="$(grep -E -v -e '^@@' -e '^$' -e '^(\{"value":[0-9]+\})+$' -e '^[0-9]+$' "$out" | head -n1 | cut -c1-240 || true)"
+}
+
+# sample_objects <sys> <get template with {i}>: reads back m0, the middle one and the last one;
+# each was incremented exactly once on a fresh data dir, so each must read 1. Sets SAMPLE.
+sample_objects() {
+  local tmpl="$2" i v bad=0 vals=""
+  for i in 0 $(( MEM_OBJECTS / 2 )) $(( MEM_OBJECTS - 1 )); do
+    v="$(curl -s --max-time 10 "$BASE${tmpl//\{i\}/$i}" | grep -o '[0-9]\+' | head -n1 || true)"
+    vals="$vals${vals:+,}m$i=${v:-?}"
+    [ "${v:-}" = 1 ] || bad=1
+  done
+  if [ "$bad" = 0 ]; then SAMPLE="ok($vals)"; else SAMPLE="BAD($vals)"; fi
+}
+
+# memory_run <sys> <post template> <get template>: on a server just started (fresh data dir):
+#   start    after the ready request (+ wait_quiet, so start-up JIT/GC has settled)
+#   active   right after every one of the MEM_OBJECTS objects answered its POST
+#   evicted  once no object database is open any more (polled every second, at most
+#            MEM_EVICT_WAIT s after the activation; Cairn evicts after MEM_IDLE_TIMEOUT)
+#   trimmed  (Cairn, when jcmd is available) after `jcmd GC.run` + `jcmd System.trim_native_heap`:
+#            how much of the evicted RSS the JVM and glibc malloc could give back
+# Logs one MEMORY line and appends the points to memory.tsv.
+memory_run() {
+  local sys="$1" post="$2" get="$3" s_rss s_hwm s_fds a_rss a_dbs a_fds e_rss e_dbs t_rss="" evict_s deadline
+  local nofile verdict notes="" jcmd
+  MEM_T0=$(date +%s%N)
+  wait_quiet
+  mem_point "$sys" start; s_rss=$M_RSS; s_hwm=$M_HWM; s_fds=$M_FDS
+  nofile="$(awk '/^Max open files/{print $4}' "/proc/$SERVER_PID/limits" 2>/dev/null || true)"
+  activate_objects "$sys" "$post"
+  mem_point "$sys" active; a_rss=$M_RSS; a_dbs=$M_DBS; a_fds=$M_FDS
+  sample_objects "$sys" "$get"
+  local t_act; t_act=$(date +%s)
+  deadline=$(( t_act + MEM_EVICT_WAIT ))
+  while [ "$(open_dbs "$SERVER_PID")" -gt 0 ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 1; done
+  evict_s=$(( $(date +%s) - t_act ))
+  mem_point "$sys" evicted; e_rss=$M_RSS; e_dbs=$M_DBS
+  [ "$e_dbs" = 0 ] || notes="$notes; $e_dbs databases still open after ${MEM_EVICT_WAIT}s"
+  jcmd="$(dirname "${JAVA:-/nonexistent/java}")/jcmd"
+  if [ "$sys" = cairn ] && [ -x "$jcmd" ]; then
+    { "$jcmd" "$SERVER_PID" GC.run && "$jcmd" "$SERVER_PID" System.trim_native_heap; } >"$RESULTS/$sys.memory.jcmd.txt" 2>&1 || true
+    sleep 1
+    mem_point "$sys" trimmed; t_rss=$M_RSS
+  fi
+  kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 30 "$SERVER_LOG" >&2; die "$sys died during memory_10k"; }
+
+  if [ "$ACT_FAIL" = 0 ] && [[ "$SAMPLE" == ok* ]]; then verdict="OK"
+  else
+    verdict="INCOMPLETE ($ACT_FAIL of $MEM_OBJECTS activations failed"
+    [ -n "$ACT_ERR" ] && verdict="$verdict, first error: $ACT_ERR"
+    verdict="$verdict)"
+  fi
+  # Fewer databases open than successful activations: some objects were already evicted (or
+  # never kept open) when "active" was measured.
+  [ "$a_dbs" -ge "$ACT_OK" ] || notes="$notes; only $a_dbs databases open at 'active' for $ACT_OK activations"
+  if [ -n "$nofile" ] && [ "$nofile" != unlimited ] && [ $(( 3 * MEM_OBJECTS + s_fds )) -gt "$nofile" ]; then
+    notes="$notes; open-files limit $nofile < 3 files x $MEM_OBJECTS objects (+$s_fds)"
+  fi
+  local per_obj="n/a"
+  [ "$a_dbs" -gt 0 ] && per_obj=$(awk -v a="$a_rss" -v s="$s_rss" -v n="$a_dbs" 'BEGIN{printf "%.0f", (a-s)/n}')
+  log "$(printf "MEMORY  %-7s memory_10k objects=%s ok=%s activate_s=%s start_rss_mb=%s start_hwm_mb=%s active_rss_mb=%s active_dbs=%s kb_per_active_obj=%s evicted_rss_mb=%s evict_s=%s trimmed_rss_mb=%s peak_hwm_mb=%s fds=%s/%s nofile=%s sample=%s -> %s%s" \
+    "$sys" "$MEM_OBJECTS" "$ACT_OK" "$ACT_S" "$(mb "$s_rss")" "$(mb "$s_hwm")" "$(mb "$a_rss")" "$a_dbs" "$per_obj" \
+    "$(mb "$e_rss")" "$evict_s" "$(mb "$t_rss")" "$(mb "$M_HWM")" "$s_fds" "$a_fds" "${nofile:-?}" "$SAMPLE" "$verdict" "$notes")"
+  MEMS[$sys]="$(mb "$s_rss") $(mb "$a_rss") $a_dbs $(mb "$e_rss") $(mb "$t_rss") $(mb "$M_HWM") $ACT_OK"
 }
 
 # ---------------------------------------------------------------- Cairn: app dir + JDK (before any load)
@@ -327,50 +479,81 @@ if [ "$SKIP_WORKERD" != 1 ]; then
   WORKERD="$WD_DIR/node_modules/.bin/workerd"
 fi
 
-log "bench $STAMP: cores=$(nproc) wrk_threads=$THREADS conns=$CONNS warmup=${WARMUP}s duration=${DURATION}s nobj=$NOBJ"
+log "bench $STAMP: cores=$(nproc) wrk_threads=$THREADS conns=$CONNS warmup=${WARMUP}s duration=${DURATION}s nobj=$NOBJ mem_objects=$([ "$MEM" = 1 ] && echo "$MEM_OBJECTS" || echo off)"
 printf 'system\tscenario\trps\tp50_ms\tp99_ms\tflag\n' >"$RESULTS/results.tsv"
+printf 'system\tpoint\trss_mb\thwm_mb\topen_fds\topen_dbs\tms_since_start_of_memory_run\n' >"$RESULTS/memory.tsv"
 
-# ---------------------------------------------------------------- workerd run
-if [ "$SKIP_WORKERD" != 1 ]; then
+# start_workerd <tag>: workerd on a fresh data dir (tag names the dir and the log).
+start_workerd() {
   BASE="http://127.0.0.1:$WORKERD_PORT"
-  WD_DATA="$WORK/workerd-data-$STAMP"
+  WD_DATA="$WORK/workerd-data$1-$STAMP"
   CLEANUP_DIRS+=("$WD_DATA")
   mkdir -p "$WD_DATA"   # workerd does not create the disk service's directory itself
-  SERVER_LOG="$RESULTS/workerd.log"
+  SERVER_LOG="$RESULTS/workerd$1.log"
   start_server workerd "$WORKERD_PORT" "$SERVER_LOG" "$WORKERD" serve "$WD_DIR/config.capnp" \
     --socket-addr "http=127.0.0.1:$WORKERD_PORT" --directory-path "data-dir=$WD_DATA"
   wait_ready 30 "$BASE/"
+}
+
+# start_cairn <tag> [extra JVM flags...]: the Cairn snapshot on a fresh data dir, so every
+# object starts at 0. Ready = an object call works end to end (this also creates object "warm").
+start_cairn() {
+  local tag="$1"; shift
+  BASE="http://127.0.0.1:$PORT"
+  CAIRN_DATA="$WORK/cairn-data$tag-$STAMP"
+  CLEANUP_DIRS+=("$CAIRN_DATA")
+  mkdir -p "$CAIRN_DATA"
+  SERVER_LOG="$RESULTS/cairn$tag.log"
+  # cwd = the data dir so that nothing the app writes relative to its cwd lands in the repo
+  # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
+  start_server cairn "$PORT" "$SERVER_LOG" \
+    env -C "$CAIRN_DATA" "$JAVA" --enable-native-access=ALL-UNNAMED $JAVA_OPTS "$@" \
+      -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" -Dcairn.data-dir="$CAIRN_DATA" \
+      -jar "$CAIRN_SNAPSHOT/quarkus-run.jar"
+  wait_ready 120 -X POST "$BASE/objects/counter/warm/noop"
+}
+
+# ---------------------------------------------------------------- workerd run
+if [ "$SKIP_WORKERD" != 1 ]; then
+  start_workerd ""
   log "START   workerd $("$WORKERD" --version) pid=$SERVER_PID ready_ms=$READY_MS"
   run_scenario workerd single_increment "/counter/hot/increment" post.lua 1
-  check_counter workerd "/counter/hot"
+  check_counter workerd single_increment "/counter/hot"
   run_scenario workerd noop             "/noop/hot"              post.lua 0
   run_scenario workerd many_increment   "/"                      many.lua 0 "/counter/o{i}/increment" "$NOBJ"
+  kv_scenario  workerd "/counter/hot/kv-increment" "/counter/hot/kv"
   stop_server
   log "STOP    workerd stop_ms=$STOP_MS"
+  if [ "$MEM" = 1 ] && [ "$MEM_WORKERD" = 1 ]; then
+    start_workerd "-mem"
+    log "START   workerd (memory_10k) pid=$SERVER_PID ready_ms=$READY_MS"
+    memory_run workerd "/counter/m{i}/increment" "/counter/m{i}"
+    stop_server
+    log "STOP    workerd (memory_10k) stop_ms=$STOP_MS"
+  fi
 fi
 
 # ---------------------------------------------------------------- Cairn run
 if [ "$SKIP_CAIRN" != 1 ]; then
-  BASE="http://127.0.0.1:$PORT"
-  CAIRN_DATA="$WORK/cairn-data-$STAMP"   # fresh: every object starts at 0
-  CLEANUP_DIRS+=("$CAIRN_DATA")
-  mkdir -p "$CAIRN_DATA"
-  SERVER_LOG="$RESULTS/cairn.log"
-  # cwd = the data dir so that nothing the app writes relative to its cwd lands in the repo
-  # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
-  start_server cairn "$PORT" "$SERVER_LOG" \
-    env -C "$CAIRN_DATA" "$JAVA" --enable-native-access=ALL-UNNAMED $JAVA_OPTS \
-      -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" -Dcairn.data-dir="$CAIRN_DATA" \
-      -jar "$CAIRN_SNAPSHOT/quarkus-run.jar"
-  # Ready = an object call works end to end (this also creates object "warm").
-  wait_ready 120 -X POST "$BASE/objects/counter/warm/noop"
+  start_cairn ""
   log "START   cairn $("$JAVA" -version 2>&1 | head -n1) pid=$SERVER_PID ready_ms=$READY_MS app=$CAIRN_APP_DIR (built $(date -r "$CAIRN_APP_DIR/quarkus-run.jar" '+%F %T'))"
   run_scenario cairn single_increment "/objects/counter/hot/increment" post.lua 1
-  check_counter cairn "/objects/counter/hot"
+  check_counter cairn single_increment "/objects/counter/hot"
   run_scenario cairn noop             "/objects/counter/hot/noop"      post.lua 0
   run_scenario cairn many_increment   "/"                              many.lua 0 "/objects/counter/o{i}/increment" "$NOBJ"
+  kv_scenario  cairn "/objects/counter/hot/kv-increment" "/objects/counter/hot/kv"
   stop_server
   log "STOP    cairn stop_ms=$STOP_MS"
+  if [ "$MEM" = 1 ]; then
+    # max-active above the object count, so the cap's LRU eviction does not interfere; the idle
+    # timeout must exceed the activation time, or early objects are gone before "active".
+    start_cairn "-mem" -Dcairn.objects.idle-timeout="${MEM_IDLE_TIMEOUT}s" \
+      -Dcairn.objects.max-active="$(( MEM_OBJECTS + 1000 ))"
+    log "START   cairn (memory_10k: idle-timeout=${MEM_IDLE_TIMEOUT}s max-active=$(( MEM_OBJECTS + 1000 ))) pid=$SERVER_PID ready_ms=$READY_MS"
+    memory_run cairn "/objects/counter/m{i}/increment" "/objects/counter/m{i}"
+    stop_server
+    log "STOP    cairn (memory_10k) stop_ms=$STOP_MS"
+  fi
 fi
 
 # ---------------------------------------------------------------- summary
@@ -378,13 +561,29 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a == "" || b == "" || b + 0 == 0) 
 log ""
 log "$(printf '%-17s %10s %10s %8s | %8s %8s %8s | %8s %8s %8s' scenario cairn_rps workerd_rps ratio \
   cairn_p50 wd_p50 ratio cairn_p99 wd_p99 ratio)"
-for scn in single_increment noop many_increment; do
+for scn in single_increment noop many_increment kv_increment; do
   c="cairn.$scn"; w="workerd.$scn"
-  note=""; [ -n "${FLAG[$c]:-}${FLAG[$w]:-}" ] && note="  (NOISY)"
+  note=""
+  for sys in cairn workerd; do
+    case "${FLAG[$sys.$scn]:-}" in
+      NOISY) note="  (NOISY)" ;;
+      skipped) note="$note  ($sys skipped)" ;;
+    esac
+  done
   log "$(printf '%-17s %10s %10s %8s | %8s %8s %8s | %8s %8s %8s%s' "$scn" \
     "${RPS[$c]:--}" "${RPS[$w]:--}" "$(ratio "${RPS[$c]:-}" "${RPS[$w]:-}")" \
     "${P50[$c]:--}" "${P50[$w]:--}" "$(ratio "${P50[$c]:-}" "${P50[$w]:-}")" \
     "${P99[$c]:--}" "${P99[$w]:--}" "$(ratio "${P99[$c]:-}" "${P99[$w]:-}")" "$note")"
 done
 log "ratios are cairn/workerd: rps > 1 means Cairn is faster, p50/p99 < 1 means Cairn answers sooner"
+if [ -n "${MEMS[cairn]:-}${MEMS[workerd]:-}" ]; then
+  log ""
+  log "$(printf '%-22s %9s %10s %11s %10s %10s %9s %8s' "memory_10k (RSS, MB)" start active active_objs evicted trimmed peak ok)"
+  for sys in cairn workerd; do
+    [ -n "${MEMS[$sys]:-}" ] || continue
+    # shellcheck disable=SC2086  # MEMS holds space-separated fields
+    log "$(printf '%-22s %9s %10s %11s %10s %10s %9s %8s' "$sys" ${MEMS[$sys]})"
+  done
+  log "active = after POSTing once to each of $MEM_OBJECTS objects; active_objs = object databases open then; evicted = once none is open; trimmed = after jcmd GC.run + System.trim_native_heap"
+fi
 echo "results in ${RESULTS#$ROOT/}"

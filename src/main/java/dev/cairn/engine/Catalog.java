@@ -113,11 +113,17 @@ final class Catalog {
         }
         try {
             int target = Math.max(1, engine.settings().maxActive() * 9 / 10);
-            List<ObjectLoop> byAge = new ArrayList<>(active.values());
-            byAge.sort(Comparator.comparingLong(ObjectLoop::lastActiveMillis));
+            // Snapshot the times first: they change while we sort, and a sort over moving keys
+            // breaks TimSort's contract ("Comparison method violates its general contract!").
+            record Aged(ObjectLoop loop, long lastActive) {}
+            List<Aged> byAge = new ArrayList<>(active.size());
+            for (ObjectLoop loop : active.values()) {
+                byAge.add(new Aged(loop, loop.lastActiveMillis()));
+            }
+            byAge.sort(Comparator.comparingLong(Aged::lastActive));
             int excess = byAge.size() - target;
             for (int i = 0; i < byAge.size() && excess > 0; i++) {
-                if (byAge.get(i).mailbox.closeIfIdle()) {
+                if (byAge.get(i).loop().mailbox.closeIfIdle()) {
                     excess--;
                 }
             }
