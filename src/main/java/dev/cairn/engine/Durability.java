@@ -6,8 +6,9 @@ public enum Durability {
     FULL,
     /**
      * After the commit is written to the operating system, before it is fsynced: an acknowledged
-     * write survives the process being killed, but the last moments may be lost on power loss or a
-     * kernel crash. The database itself stays consistent either way (SQLite's WAL guarantees it).
+     * write survives the process being killed, but on power loss or a kernel crash an object may lose
+     * what it committed since its last WAL checkpoint (SQLite fsyncs at checkpoints and on close).
+     * The database itself stays consistent either way (SQLite's WAL guarantees it).
      */
     RELAXED
 }

@@ -42,7 +42,7 @@ final class KeyValueTable {
 
     <T> T get(String key, Class<T> type) {
         byte[] k = encodeKey(key);
-        return read(() -> {
+        return orWhenNoTable(() -> {
             PreparedStatement p = db.engineStatement(GET);
             p.setBytes(1, k);
             try (ResultSet rs = p.executeQuery()) {
@@ -86,7 +86,7 @@ final class KeyValueTable {
 
     boolean delete(String key) {
         byte[] k = encodeKey(key);
-        return read(() -> {
+        return orWhenNoTable(() -> {
             db.beginWork();
             PreparedStatement p = db.engineStatement(DELETE);
             p.setBytes(1, k);
@@ -131,7 +131,7 @@ final class KeyValueTable {
         }
         String sql = "SELECT key, kind, value FROM " + TABLE + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                 + " ORDER BY key" + (options.reverse() ? " DESC" : "") + (options.limit() > 0 ? " LIMIT " + options.limit() : "");
-        return read(() -> {
+        return orWhenNoTable(() -> {
             PreparedStatement p = db.engineStatement(sql);
             for (int i = 0; i < params.size(); i++) {
                 p.setBytes(i + 1, params.get(i));
@@ -147,8 +147,8 @@ final class KeyValueTable {
         }, new LinkedHashMap<>());
     }
 
-    /** Runs a read (or a delete); a missing table means no entries. */
-    private <R> R read(ObjectDatabase.SqlWork<R> work, R whenNoTable) {
+    /** Runs a read or a delete; a missing table means there are no entries, so {@code whenNoTable} is the answer. */
+    private <R> R orWhenNoTable(ObjectDatabase.SqlWork<R> work, R whenNoTable) {
         try {
             return db.withLengthLimit(limits.kvMaxEntryBytes(), work);
         } catch (SQLException e) {
