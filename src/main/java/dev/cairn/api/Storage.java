@@ -1,7 +1,9 @@
 package dev.cairn.api;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An object's private storage: one SQLite database holding the object's SQL tables and its
@@ -55,8 +57,8 @@ public interface Storage {
     <T> Map<String, T> list(ListOptions options, Class<T> type);
 
     /**
-     * Deletes everything this object stored: every key-value entry and every SQL table, view, index
-     * and trigger, atomically with the rest of the event.
+     * Deletes everything this object stored: every key-value entry, every SQL table, view, index
+     * and trigger, and its alarm, atomically with the rest of the event.
      */
     void deleteAll();
 
@@ -71,4 +73,17 @@ public interface Storage {
      * transaction in it is undone.
      */
     <T> T transaction(Transactional<T> body);
+
+    /** The time this object's alarm is set for; empty when it has none. Unchanged while a failed alarm is retried. */
+    Optional<Instant> getAlarm();
+
+    /**
+     * Sets this object's one alarm, replacing any other (and stopping its retries); a time in the
+     * past fires at once. Written atomically with the rest of the event. The object's class must
+     * implement {@link AlarmHandler}.
+     */
+    void setAlarm(Instant time);
+
+    /** Deletes this object's alarm, if any, and stops its retries. */
+    void deleteAlarm();
 }

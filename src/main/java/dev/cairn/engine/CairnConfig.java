@@ -26,6 +26,9 @@ public interface CairnConfig {
     /** Durability and the limits of each object's storage. */
     StorageConfig storage();
 
+    /** How alarms are retried and found. */
+    AlarmsConfig alarms();
+
     /** How long graceful shutdown lets queued calls finish before refusing the rest. */
     @WithDefault("20s")
     Duration shutdownDrainTimeout();
@@ -110,5 +113,24 @@ public interface CairnConfig {
         /** Longest LIKE or GLOB pattern, in bytes. */
         @WithDefault("50")
         int sqlMaxLikePatternBytes();
+    }
+
+    /** Alarm retries (Cloudflare's schedule by default) and the index scan. */
+    interface AlarmsConfig {
+        /** Delay before the first retry of a failed alarm handler; each further retry waits twice as long. */
+        @WithDefault("2s")
+        Duration retryInitialDelay();
+
+        /** Retries after the first attempt; when the last one fails the alarm is dropped (logged and counted). */
+        @WithDefault("6")
+        int maxRetries();
+
+        /** Up to this fraction of each retry delay is added at random (0 to 1). */
+        @WithDefault("0.25")
+        double retryJitter();
+
+        /** How often the alarm index is scanned for alarms due soon; they are then fired by a timer at their time. */
+        @WithDefault("1s")
+        Duration scanInterval();
     }
 }

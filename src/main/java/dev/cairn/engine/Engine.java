@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
+import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,10 +34,13 @@ final class Engine implements Namespaces {
     private final Map<Class<?>, LocalNamespace<?>> byClass = new LinkedHashMap<>();
     private final Catalog catalog = new Catalog(this);
     private final ScheduledExecutorService housekeeper;
+    private final AlarmIndex alarmIndex;
+    private final AlarmScheduler alarms;
     private volatile boolean shuttingDown;
 
+    /** {@code alarmIndexData}: the SQLite database of the node's alarm index (see {@link AlarmIndex}). */
     Engine(Settings settings, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock, RandomGenerator random,
-            ObjectMapper json) {
+            ObjectMapper json, DataSource alarmIndexData) {
         this.settings = settings;
         this.clock = clock;
         this.codec = new ValueCodec(json);
@@ -49,6 +53,9 @@ final class Engine implements Namespaces {
                 Thread.ofPlatform().daemon().name("cairn-housekeeper").factory());
         long every = settings.housekeepingInterval().toMillis();
         housekeeper.scheduleWithFixedDelay(this::sweepSafely, every, every, TimeUnit.MILLISECONDS);
+        this.alarmIndex = new AlarmIndex(alarmIndexData, settings.durability());
+        this.alarms = new AlarmScheduler(this, alarmIndex, settings.alarms(), clock, random);
+        alarms.start();
     }
 
     private <T> LocalNamespace<T> namespace(NamespaceDeclarations.Declaration d, RandomGenerator random) {
@@ -72,6 +79,10 @@ final class Engine implements Namespaces {
 
     Catalog catalog() {
         return catalog;
+    }
+
+    AlarmScheduler alarms() {
+        return alarms;
     }
 
     boolean isShuttingDown() {
@@ -149,6 +160,7 @@ final class Engine implements Namespaces {
     List<ObjectLoop> beginShutdown() {
         shuttingDown = true;
         housekeeper.shutdownNow();
+        alarms.close();
         return catalog.drainAll();
     }
 
@@ -170,5 +182,6 @@ final class Engine implements Namespaces {
         } catch (Exception e) {
             LOG.warn("shutdown interrupted", e);
         }
+        alarmIndex.close();
     }
 }

@@ -1,6 +1,9 @@
 package dev.cairn.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.api.Alarms;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
 import io.quarkus.arc.DefaultBean;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -28,7 +31,8 @@ final class EngineProducer {
 
     @Produces
     @Singleton
-    Engine engine(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json) {
+    Engine engine(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json,
+            @DataSource("alarm-index") AgroalDataSource alarmIndex) {
         var declared = config.namespaces().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                 e -> new NamespaceDeclarations.Raw(e.getValue().className(), e.getValue().key(), e.getValue().mailboxCapacity())));
         var declarations = NamespaceDeclarations.validate(declared, Thread.currentThread().getContextClassLoader());
@@ -44,7 +48,7 @@ final class EngineProducer {
         LOG.infof("Cairn: %d namespaces (%s), data in %s", declarations.size(),
                 declarations.stream().map(NamespaceDeclarations.Declaration::name).collect(Collectors.joining(", ")),
                 settings.dataDir().toAbsolutePath());
-        return new Engine(settings, declarations, clock, random, json);
+        return new Engine(settings, declarations, clock, random, json, alarmIndex);
     }
 
     /** Open files per active object: the database, its WAL, its shared-memory index, and Cairn's WAL handle for fsync. */
@@ -69,6 +73,13 @@ final class EngineProducer {
                 + " keeping at most %d objects active; raise the limit to allow more", settings.maxActive(),
                 (long) settings.maxActive() * FILES_PER_OBJECT + FILES_RESERVED, os.getMaxFileDescriptorCount(), capped);
         return settings.withMaxActive(capped);
+    }
+
+    /** The node's alarms, for tests and tools. */
+    @Produces
+    @Singleton
+    Alarms alarms(Engine engine) {
+        return engine.alarms();
     }
 
     @Produces

@@ -1,5 +1,6 @@
 package dev.cairn.engine;
 
+import dev.cairn.api.AlarmHandler;
 import dev.cairn.api.ListOptions;
 import dev.cairn.api.Namespaces;
 import dev.cairn.api.ObjectContext;
@@ -10,8 +11,11 @@ import dev.cairn.api.SqlStorage;
 import dev.cairn.api.Storage;
 import dev.cairn.api.Transaction;
 import dev.cairn.api.Transactional;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
 /**
@@ -130,7 +134,32 @@ final class LiveContext implements ObjectContext, Storage, SqlStorage {
 
     @Override
     public void deleteAll() {
-        loop.database().dropEverything();
+        ObjectDatabase db = loop.database();
+        db.alarm().beforeWrite();
+        db.dropEverything();
+    }
+
+    @Override
+    public Optional<Instant> getAlarm() {
+        OptionalLong at = loop.database().alarm().get();
+        return at.isPresent() ? Optional.of(Instant.ofEpochMilli(at.getAsLong())) : Optional.empty();
+    }
+
+    @Override
+    public void setAlarm(Instant time) {
+        if (time == null) {
+            throw new IllegalArgumentException("the alarm time may not be null; use deleteAlarm() to remove the alarm");
+        }
+        if (!AlarmHandler.class.isAssignableFrom(loop.kind())) {
+            throw new IllegalStateException(loop.kind().getSimpleName() + " cannot set an alarm: it does not implement "
+                    + AlarmHandler.class.getName() + ", so there would be nothing to run");
+        }
+        loop.database().alarm().set(time.toEpochMilli());
+    }
+
+    @Override
+    public void deleteAlarm() {
+        loop.database().alarm().delete();
     }
 
     @Override

@@ -62,6 +62,12 @@ final class LocalNamespace<T> implements Namespace<T> {
         return ids.parse(hex);
     }
 
+    /** An id read back from Cairn's own records, with the name it was used under when known. */
+    ObjectId idFromIndex(String hex, String objectName) {
+        ObjectId id = ids.parse(hex);
+        return objectName == null ? id : new ObjectId(name, hex, objectName, id.jurisdiction().orElse(null));
+    }
+
     @Override
     public Stub<T> get(ObjectId id) {
         return get(id, Optional.empty());

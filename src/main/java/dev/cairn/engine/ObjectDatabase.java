@@ -49,6 +49,7 @@ final class ObjectDatabase implements AutoCloseable {
     private final StorageLimits limits;
     private final SqliteErrors errors;
     private final KeyValueTable kv;
+    private final AlarmTable alarm;
     private final long pageSize;
     private final Path file;
     /** Directories created with this file: their entries must reach the disk with the first commit. */
@@ -103,6 +104,7 @@ final class ObjectDatabase implements AutoCloseable {
         }
         applyLimits();
         this.kv = new KeyValueTable(this, codec, limits);
+        this.alarm = new AlarmTable(this);
     }
 
     /**
@@ -281,6 +283,10 @@ final class ObjectDatabase implements AutoCloseable {
 
     KeyValueTable kv() {
         return kv;
+    }
+
+    AlarmTable alarm() {
+        return alarm;
     }
 
     SqliteErrors errors() {

@@ -7,6 +7,7 @@ import dev.cairn.api.StorageException;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
@@ -21,6 +22,8 @@ import org.jboss.logging.Logger;
  */
 final class ObjectLoop {
     private static final Logger LOG = Logger.getLogger(ObjectLoop.class);
+    /** The loop whose event is running on this thread, for engine events (alarms) that need its database. */
+    private static final ScopedValue<ObjectLoop> RUNNING = ScopedValue.newInstance();
 
     final ObjectId id;
     final Mailbox mailbox;
@@ -50,6 +53,15 @@ final class ObjectLoop {
 
     long lastActiveMillis() {
         return lastActiveMillis;
+    }
+
+    /** The loop running the current event; only inside an event. */
+    static ObjectLoop running() {
+        return RUNNING.get();
+    }
+
+    Class<?> kind() {
+        return namespace.kind();
     }
 
     private void run(ObjectLoop predecessor) {
@@ -109,16 +121,7 @@ final class ObjectLoop {
         if (batchBroken) {
             failWholeBatch(results, failures, "an earlier event's rollback failed");
         } else {
-            try {
-                if (database != null) {
-                    database.commit();
-                    if (engine.settings().durability() == Durability.FULL) {
-                        database.sync();
-                    }
-                }
-            } catch (SQLException | IOException ex) {
-                failWholeBatch(results, failures, "commit failed: " + ex.getMessage());
-            }
+            commit(results, failures);
         }
         // Idle from here on: a caller that has its reply may rely on the object being evictable.
         lastActiveMillis = engine.clock().millis();
@@ -129,6 +132,42 @@ final class ObjectLoop {
             } else {
                 batch.get(i).reply.complete(results[i]);
             }
+        }
+    }
+
+    /**
+     * Commits the batch. A changed alarm is first recorded in the node's alarm index as an intent
+     * (durable before the object's commit, so a crash in between is repaired at start-up), and
+     * confirmed there after the commit.
+     */
+    private void commit(Object[] results, Throwable[] failures) {
+        if (database == null) {
+            return;
+        }
+        OptionalLong alarm;
+        try {
+            alarm = database.alarm().takeChange();
+            if (alarm != null) {
+                engine.alarms().beforeCommit(id, alarm).join();
+            }
+        } catch (RuntimeException ex) {
+            failWholeBatch(results, failures, "the alarm index could not record the new alarm: " + messageOf(ex));
+            return;
+        }
+        try {
+            database.commit();
+            if (engine.settings().durability() == Durability.FULL) {
+                database.sync();
+            }
+        } catch (SQLException | IOException ex) {
+            failWholeBatch(results, failures, "commit failed: " + ex.getMessage());
+            if (alarm != null) {
+                engine.alarms().commitFailed(id);
+            }
+            return;
+        }
+        if (alarm != null) {
+            engine.alarms().afterCommit(id, alarm);
         }
     }
 
@@ -150,7 +189,7 @@ final class ObjectLoop {
             database.eventStarting(isolate);
         }
         try {
-            Object result = ScopedValue.where(CallChain.CURRENT, e.chain.with(id)).call(() -> {
+            Object result = ScopedValue.where(CallChain.CURRENT, e.chain.with(id)).where(RUNNING, this).call(() -> {
                 Object target = instance();
                 return e.call.apply(target);
             });

@@ -16,27 +16,33 @@ record Settings(
         Duration housekeepingInterval,
         Duration shutdownDrainTimeout,
         Durability durability,
-        StorageLimits limits) {
+        StorageLimits limits,
+        AlarmSettings alarms) {
 
     static Settings from(CairnConfig config) {
         CairnConfig.ObjectsConfig o = config.objects();
         return new Settings(config.dataDir(), o.idleTimeout(), o.maxActive(), o.mailboxCapacity(),
                 o.queueDeadline(), o.maxBatch(), o.housekeepingInterval(), config.shutdownDrainTimeout(),
-                config.storage().durability(), StorageLimits.from(config.storage()));
+                config.storage().durability(), StorageLimits.from(config.storage()), AlarmSettings.from(config.alarms()));
     }
 
     Settings withMaxActive(int max) {
         return new Settings(dataDir, idleTimeout, max, mailboxCapacity, queueDeadline, maxBatch,
-                housekeepingInterval, shutdownDrainTimeout, durability, limits);
+                housekeepingInterval, shutdownDrainTimeout, durability, limits, alarms);
     }
 
     Settings with(Durability d) {
         return new Settings(dataDir, idleTimeout, maxActive, mailboxCapacity, queueDeadline, maxBatch,
-                housekeepingInterval, shutdownDrainTimeout, d, limits);
+                housekeepingInterval, shutdownDrainTimeout, d, limits, alarms);
     }
 
     Settings with(StorageLimits l) {
         return new Settings(dataDir, idleTimeout, maxActive, mailboxCapacity, queueDeadline, maxBatch,
-                housekeepingInterval, shutdownDrainTimeout, durability, l);
+                housekeepingInterval, shutdownDrainTimeout, durability, l, alarms);
+    }
+
+    Settings with(AlarmSettings a) {
+        return new Settings(dataDir, idleTimeout, maxActive, mailboxCapacity, queueDeadline, maxBatch,
+                housekeepingInterval, shutdownDrainTimeout, durability, limits, a);
     }
 }

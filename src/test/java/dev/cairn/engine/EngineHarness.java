@@ -10,6 +10,9 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.random.RandomGenerator;
+import javax.sql.DataSource;
+import org.sqlite.SQLiteDataSource;
 
 /** Builds an engine with {@code new}, outside Quarkus, over a test's own data directory. */
 final class EngineHarness {
@@ -21,13 +24,27 @@ final class EngineHarness {
 
     static Settings settings(Path dir) {
         return new Settings(dir, Duration.ofSeconds(10), 10_000, 64, Duration.ofSeconds(10), 128,
-                Duration.ofHours(1), Duration.ofSeconds(5), Durability.FULL, StorageLimits.DEFAULTS);
+                Duration.ofHours(1), Duration.ofSeconds(5), Durability.FULL, StorageLimits.DEFAULTS,
+                AlarmSettings.DEFAULTS.withTimer(false));
     }
 
     static Engine engine(Settings settings) {
-        var declarations = List.of(new NamespaceDeclarations.Declaration("scratch", ObjectKind.of(Scratch.class),
-                "test-key", OptionalInt.empty()));
-        return new Engine(settings, declarations, InstantSource.system(), new SecureRandom(), JSON);
+        return engine(settings, InstantSource.system(), new SecureRandom());
+    }
+
+    /** Namespaces {@code scratch} ({@link Scratch}) and {@code alarmed} ({@link Alarmed}). */
+    static Engine engine(Settings settings, InstantSource clock, RandomGenerator random) {
+        var declarations = List.of(
+                new NamespaceDeclarations.Declaration("scratch", ObjectKind.of(Scratch.class), "test-key", OptionalInt.empty()),
+                new NamespaceDeclarations.Declaration("alarmed", ObjectKind.of(Alarmed.class), "test-key", OptionalInt.empty()));
+        return new Engine(settings, declarations, clock, random, JSON, alarmIndex(settings));
+    }
+
+    /** The alarm index in the test's data directory, through sqlite-jdbc's own data source (Agroal in the service). */
+    static DataSource alarmIndex(Settings settings) {
+        var ds = new SQLiteDataSource();
+        ds.setUrl("jdbc:sqlite:" + settings.dataDir().resolve("alarm-index.sqlite"));
+        return ds;
     }
 
     static NamespaceDeclarations.Raw raw(String className) {

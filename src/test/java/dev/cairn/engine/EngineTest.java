@@ -75,7 +75,7 @@ class EngineTest {
         var s = EngineHarness.settings(dir);
         Engine engine = EngineHarness.engine(new Settings(dir, s.idleTimeout(), 4, s.mailboxCapacity(),
                 s.queueDeadline(), s.maxBatch(), s.housekeepingInterval(), s.shutdownDrainTimeout(), s.durability(),
-                s.limits()));
+                s.limits(), s.alarms()));
         var ns = engine.of(Scratch.class);
         List<Stub<Scratch>> objects = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -121,7 +121,7 @@ class EngineTest {
         var s = EngineHarness.settings(dir);
         Engine engine = EngineHarness.engine(new Settings(dir, s.idleTimeout(), s.maxActive(), s.mailboxCapacity(),
                 s.queueDeadline(), s.maxBatch(), s.housekeepingInterval(), Duration.ofMillis(200), s.durability(),
-                s.limits()));
+                s.limits(), s.alarms()));
         Stub<Scratch> object = engine.of(Scratch.class).getByName("stuck");
         var started = new CountDownLatch(1);
         var release = new CountDownLatch(1);

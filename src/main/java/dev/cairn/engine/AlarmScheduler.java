@@ -1,0 +1,428 @@
+package dev.cairn.engine;
+
+import dev.cairn.api.AlarmHandler;
+import dev.cairn.api.AlarmInfo;
+import dev.cairn.api.Alarms;
+import dev.cairn.api.ObjectId;
+import dev.cairn.api.PendingAlarm;
+import dev.cairn.api.UnknownNamespaceException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
+import org.jboss.logging.Logger;
+
+/**
+ * Fires alarms. The index is scanned every {@code scan-interval} (by Quarkus Scheduler in the
+ * service, see {@link AlarmScan}) for alarms due within the next two intervals; those, and alarms set
+ * for that window meanwhile, wait in memory for a timer thread that fires each at its time. Firing
+ * counts the attempt in the index, then sends the object an alarm event through its mailbox (so it
+ * never runs beside a call); the outcome decides what happens to the alarm: done, retried with
+ * backoff, or dropped after the last retry.
+ *
+ * <p>Threads: the timer thread, the scanning thread and the threads completing events all go through
+ * {@link #lock} for the in-memory queue; {@link #inFlight} is concurrent. The index has its own thread.
+ */
+final class AlarmScheduler implements Alarms {
+    private static final Logger LOG = Logger.getLogger(AlarmScheduler.class);
+    /** Most rows one scan loads; more are found by the next scan. */
+    private static final int SCAN_LIMIT = 50_000;
+
+    /** What an alarm event found. */
+    sealed interface Outcome {
+        /** The handler ran for the alarm set for {@code scheduledMs}. */
+        record Ran(long scheduledMs) implements Outcome {}
+
+        /** The object has no alarm (the index was behind). */
+        record NoAlarm() implements Outcome {}
+
+        /** The object's alarm is not due yet (the index was behind). */
+        record NotDue(long scheduledMs) implements Outcome {}
+    }
+
+    private record Due(long atMillis, ObjectId id) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due o) {
+            int c = Long.compare(atMillis, o.atMillis);
+            if (c != 0) {
+                return c;
+            }
+            c = id.namespace().compareTo(o.id.namespace());
+            return c != 0 ? c : id.toString().compareTo(o.id.toString());
+        }
+    }
+
+    private final Engine engine;
+    private final AlarmIndex index;
+    private final AlarmSettings settings;
+    private final InstantSource clock;
+    private final RandomGenerator random;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final TreeSet<Due> queue = new TreeSet<>();
+    private final Map<ObjectId, Due> queued = new HashMap<>();
+    private final ConcurrentHashMap<ObjectId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong succeeded = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean closed;
+    private Thread timer;
+
+    AlarmScheduler(Engine engine, AlarmIndex index, AlarmSettings settings, InstantSource clock, RandomGenerator random) {
+        this.engine = engine;
+        this.index = index;
+        this.settings = settings;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /** Checks the objects of dirty index rows (a crash came between an object's commit and the index), then starts the timer. */
+    void start() {
+        List<CompletableFuture<Void>> checks = new ArrayList<>();
+        for (AlarmIndex.Row row : index.dirty().join()) {
+            idOf(row).ifPresent(id -> checks.add(check(id)));
+        }
+        if (!checks.isEmpty()) {
+            LOG.infof("alarms: checked %d objects whose alarm changed during a crash", checks.size());
+        }
+        CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
+        scan();
+        if (settings.timer()) {
+            timer = Thread.ofPlatform().daemon().name("cairn-alarm-timer").start(this::runTimer);
+        }
+    }
+
+    void close() {
+        closed = true;
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (timer != null) {
+            try {
+                timer.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    long succeededCount() {
+        return succeeded.get();
+    }
+
+    long retriedCount() {
+        return retried.get();
+    }
+
+    long droppedCount() {
+        return dropped.get();
+    }
+
+    /** Loads alarms due within the horizon from the index into the timer's queue. */
+    void scan() {
+        if (closed) {
+            return;
+        }
+        long until = clock.millis() + settings.horizon().toMillis();
+        for (AlarmIndex.Row row : index.dueBefore(until, SCAN_LIMIT).join()) {
+            if (row.dueMs().isPresent()) {
+                idOf(row).ifPresent(id -> {
+                    if (!inFlight.containsKey(id)) {
+                        enqueue(id, row.dueMs().getAsLong());
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * Fires every alarm due by the clock now (scanning the index first) and completes when those,
+     * and any other alarm events in flight, have finished and their outcome is in the index. Tests
+     * move the clock and call this instead of waiting.
+     */
+    CompletableFuture<Void> fireDue() {
+        scan();
+        fire(takeDue(clock.millis()));
+        return CompletableFuture.allOf(inFlight.values().toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Before an object commits a batch that changed its alarm: the index records the intent, durably,
+     * so a crash between the two commits is repaired at start-up. The object commits only after this.
+     */
+    CompletableFuture<Void> beforeCommit(ObjectId id, OptionalLong scheduled) {
+        return index.intend(id, scheduled);
+    }
+
+    /** The object committed (and synced) its new alarm: the index confirms it, and the timer holds it if it is due soon. */
+    void afterCommit(ObjectId id, OptionalLong scheduled) {
+        lock.lock();
+        try {
+            Due old = queued.remove(id);
+            if (old != null) {
+                queue.remove(old);
+            }
+        } finally {
+            lock.unlock();
+        }
+        index.confirm(id, scheduled).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.errorf(e, "alarms: confirming the alarm of %s failed; it is checked at the next start", describe(id));
+            } else if (scheduled.isPresent()) {
+                enqueue(id, scheduled.getAsLong());
+            }
+        });
+    }
+
+    /** The object's commit failed after the intent was recorded: the object is asked what it holds. */
+    void commitFailed(ObjectId id) {
+        check(id);
+    }
+
+    @Override
+    public boolean runNow(ObjectId id) {
+        LocalNamespace<?> ns = namespace(id);
+        AlarmIndex.Row row = index.start(List.of(id)).join().get(id);
+        CompletableFuture<Outcome> attempt = dispatch(ns, id, row, true);
+        attempt.handle((outcome, error) -> error != null && row == null
+                ? CompletableFuture.<Void>completedFuture(null) : settle(id, row, outcome, error))
+                .thenCompose(f -> f).join();
+        try {
+            return attempt.join() instanceof Outcome.Ran;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<PendingAlarm> pending(Optional<String> namespace, int limit) {
+        namespace.ifPresent(engine::get);
+        List<PendingAlarm> pending = new ArrayList<>();
+        for (AlarmIndex.Row row : index.pending(namespace, limit).join()) {
+            idOf(row).ifPresent(id -> pending.add(new PendingAlarm(id, Instant.ofEpochMilli(row.scheduledMs().getAsLong()),
+                    Instant.ofEpochMilli(row.dueMs().orElse(row.scheduledMs().getAsLong())), row.attempts(),
+                    Optional.ofNullable(row.lastError()))));
+        }
+        return pending;
+    }
+
+    private void enqueue(ObjectId id, long atMillis) {
+        if (atMillis > clock.millis() + settings.horizon().toMillis()) {
+            return;
+        }
+        lock.lock();
+        try {
+            Due old = queued.remove(id);
+            if (old != null) {
+                queue.remove(old);
+            }
+            Due due = new Due(atMillis, id);
+            queue.add(due);
+            queued.put(id, due);
+            if (queue.first() == due) {
+                changed.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<ObjectId> takeDue(long now) {
+        List<ObjectId> due = new ArrayList<>();
+        lock.lock();
+        try {
+            while (!queue.isEmpty() && queue.first().atMillis() <= now) {
+                Due d = queue.pollFirst();
+                queued.remove(d.id());
+                due.add(d.id());
+            }
+        } finally {
+            lock.unlock();
+        }
+        return due;
+    }
+
+    private void runTimer() {
+        while (!closed) {
+            List<ObjectId> due;
+            lock.lock();
+            try {
+                long now = clock.millis();
+                long wait = queue.isEmpty() ? 1_000 : Math.min(queue.first().atMillis() - now, 1_000);
+                if (wait > 0) {
+                    changed.await(wait, TimeUnit.MILLISECONDS);
+                    continue;
+                }
+                due = takeDue(now);
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                fire(due);
+            } catch (RuntimeException e) {
+                LOG.error("alarms: firing failed; the next scan finds these alarms again", e);
+            }
+        }
+    }
+
+    /** Counts an attempt of each (durably), then sends each its alarm event. */
+    private void fire(List<ObjectId> due) {
+        List<ObjectId> starting = new ArrayList<>(due.size());
+        Map<ObjectId, CompletableFuture<Void>> done = new HashMap<>();
+        for (ObjectId id : due) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            if (inFlight.putIfAbsent(id, f) == null) {
+                starting.add(id);
+                done.put(id, f);
+            }
+        }
+        if (starting.isEmpty()) {
+            return;
+        }
+        index.start(starting).whenComplete((rows, failure) -> {
+            for (ObjectId id : starting) {
+                AlarmIndex.Row row = failure == null ? rows.get(id) : null;
+                if (row == null) {
+                    finish(id, done.get(id));
+                    continue;
+                }
+                dispatch(namespace(id), id, row, false)
+                        .handle((outcome, error) -> settle(id, row, outcome, error))
+                        .thenCompose(f -> f)
+                        .whenComplete((v, e) -> {
+                            if (e != null) {
+                                LOG.errorf(e, "alarms: recording the outcome of %s failed; the next scan retries it", describe(id));
+                            }
+                            finish(id, done.get(id));
+                        });
+            }
+        });
+    }
+
+    private void finish(ObjectId id, CompletableFuture<Void> f) {
+        inFlight.remove(id, f);
+        f.complete(null);
+    }
+
+    /** Sends the alarm event; {@code row} is the index row before this attempt (null when the index has none). */
+    private CompletableFuture<Outcome> dispatch(LocalNamespace<?> ns, ObjectId id, AlarmIndex.Row row, boolean force) {
+        OptionalLong indexed = row == null ? OptionalLong.empty() : row.scheduledMs();
+        int attemptsBefore = row == null ? 0 : row.attempts();
+        return engine.submit(ns, id, instance -> runHandler(instance, indexed, attemptsBefore, force), CallChain.EMPTY)
+                .thenApply(Outcome.class::cast);
+    }
+
+    /** The alarm event, on the object's thread: the object's own record decides whether anything runs. */
+    private Outcome runHandler(Object instance, OptionalLong indexed, int attemptsBefore, boolean force) throws Exception {
+        AlarmTable alarm = ObjectLoop.running().database().alarm();
+        OptionalLong truth = alarm.get();
+        if (truth.isEmpty()) {
+            return new Outcome.NoAlarm();
+        }
+        long scheduled = truth.getAsLong();
+        if (!force && scheduled > clock.millis()) {
+            return new Outcome.NotDue(scheduled);
+        }
+        if (!(instance instanceof AlarmHandler handler)) {
+            throw new IllegalStateException(instance.getClass().getSimpleName() + " has an alarm but does not implement AlarmHandler");
+        }
+        int retryCount = indexed.equals(truth) ? attemptsBefore : 0;
+        long writes = alarm.writes();
+        handler.alarm(new AlarmInfo(Instant.ofEpochMilli(scheduled), retryCount));
+        if (alarm.writes() == writes) {
+            alarm.delete();
+        }
+        return new Outcome.Ran(scheduled);
+    }
+
+    /** Records the outcome of an attempt in the index (and retries or drops a failed alarm). */
+    private CompletableFuture<Void> settle(ObjectId id, AlarmIndex.Row row, Outcome outcome, Throwable error) {
+        if (error == null) {
+            return switch (outcome) {
+                case Outcome.Ran ran -> {
+                    succeeded.incrementAndGet();
+                    yield index.succeeded(id, ran.scheduledMs());
+                }
+                case Outcome.NoAlarm x -> index.reconcile(id, OptionalLong.empty());
+                case Outcome.NotDue notDue -> index.reconcile(id, OptionalLong.of(notDue.scheduledMs()))
+                        .thenRun(() -> enqueue(id, notDue.scheduledMs()));
+            };
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        long scheduled = row.scheduledMs().getAsLong();
+        int attempt = row.attempts() + 1;
+        String message = ObjectLoop.messageOf(cause);
+        if (attempt > settings.maxRetries()) {
+            dropped.incrementAndGet();
+            LOG.warnf("alarm of %s (set for %s) dropped after %d attempts; last error: %s", describe(id),
+                    Instant.ofEpochMilli(scheduled), attempt, message);
+            return drop(id, scheduled);
+        }
+        retried.incrementAndGet();
+        long delay = settings.baseDelayMillis(attempt);
+        long next = clock.millis() + delay + (long) (delay * settings.retryJitter() * random.nextDouble());
+        LOG.debugf("alarm of %s failed (attempt %d): %s; retry at %s", describe(id), attempt, message, Instant.ofEpochMilli(next));
+        return index.failed(id, scheduled, next, message).thenRun(() -> enqueue(id, next));
+    }
+
+    /** Deletes the alarm in the object (if it is still the one that failed); its commit removes the index row. */
+    private CompletableFuture<Void> drop(ObjectId id, long scheduled) {
+        return engine.submit(namespace(id), id, instance -> {
+            AlarmTable alarm = ObjectLoop.running().database().alarm();
+            if (alarm.get().equals(OptionalLong.of(scheduled))) {
+                alarm.delete();
+            }
+            return null;
+        }, CallChain.EMPTY).thenApply(x -> (Void) null);
+    }
+
+    /** Reads the object's alarm and makes the index agree. */
+    private CompletableFuture<Void> check(ObjectId id) {
+        return engine.submit(namespace(id), id, instance -> ObjectLoop.running().database().alarm().get(), CallChain.EMPTY)
+                .thenCompose(truth -> index.reconcile(id, (OptionalLong) truth))
+                .exceptionally(e -> {
+                    LOG.errorf(e, "alarms: could not check the alarm of %s", describe(id));
+                    return null;
+                });
+    }
+
+    private LocalNamespace<?> namespace(ObjectId id) {
+        return (LocalNamespace<?>) engine.get(id.namespace());
+    }
+
+    /** The row's object id (with its name when known); empty, with a warning, for a namespace no longer declared. */
+    private Optional<ObjectId> idOf(AlarmIndex.Row row) {
+        try {
+            LocalNamespace<?> ns = (LocalNamespace<?>) engine.get(row.namespace());
+            return Optional.of(ns.idFromIndex(row.objectId(), row.name()));
+        } catch (UnknownNamespaceException e) {
+            LOG.warnf("alarms: the index has an alarm of namespace '%s', which is not declared; it is ignored", row.namespace());
+            return Optional.empty();
+        }
+    }
+
+    private static String describe(ObjectId id) {
+        return id.namespace() + "/" + id.name().orElse(id.toString());
+    }
+}

@@ -1,0 +1,34 @@
+package dev.cairn.engine;
+
+import java.time.Duration;
+
+/**
+ * How alarms are retried and found. Immutable.
+ *
+ * @param retryInitialDelay delay before the first retry; each further retry waits twice as long
+ * @param maxRetries retries after the first attempt; when the last one fails the alarm is dropped
+ * @param retryJitter up to this fraction is added at random to each retry delay
+ * @param scanInterval how often the index is scanned for alarms due soon (Quarkus Scheduler)
+ * @param timer whether a timer thread fires due alarms by itself; off in tests that fire by hand
+ */
+record AlarmSettings(Duration retryInitialDelay, int maxRetries, double retryJitter, Duration scanInterval, boolean timer) {
+    static final AlarmSettings DEFAULTS = new AlarmSettings(Duration.ofSeconds(2), 6, 0.25, Duration.ofSeconds(1), true);
+
+    static AlarmSettings from(CairnConfig.AlarmsConfig c) {
+        return new AlarmSettings(c.retryInitialDelay(), c.maxRetries(), c.retryJitter(), c.scanInterval(), true);
+    }
+
+    /** Alarms due before now plus this are held in memory and fired by the timer at their time. */
+    Duration horizon() {
+        return scanInterval.multipliedBy(2);
+    }
+
+    AlarmSettings withTimer(boolean on) {
+        return new AlarmSettings(retryInitialDelay, maxRetries, retryJitter, scanInterval, on);
+    }
+
+    /** Delay before retry number {@code retry} (1-based), without jitter: initial × 2^(retry − 1). */
+    long baseDelayMillis(int retry) {
+        return retryInitialDelay.toMillis() << Math.min(retry - 1, 30);
+    }
+}

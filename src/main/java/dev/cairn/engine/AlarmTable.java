@@ -1,0 +1,121 @@
+package dev.cairn.engine;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.OptionalLong;
+
+/**
+ * The object's one alarm, in table {@code _cairn_alarm} of its own database, so setting it commits
+ * with the rest of the event. Counts writes so the engine knows when a batch changed the alarm (the
+ * node-wide {@link AlarmIndex} must then follow) and whether an alarm handler replaced its own alarm.
+ * Owned by the object's thread, like its {@link ObjectDatabase}.
+ */
+final class AlarmTable {
+    static final String TABLE = "_cairn_alarm";
+    private static final String CREATE = "CREATE TABLE IF NOT EXISTS " + TABLE
+            + " (id INTEGER PRIMARY KEY CHECK (id = 1), scheduled_ms INTEGER NOT NULL)";
+    private static final String GET = "SELECT scheduled_ms FROM " + TABLE + " WHERE id = 1";
+    private static final String SET = "INSERT INTO " + TABLE + " (id, scheduled_ms) VALUES (1, ?)"
+            + " ON CONFLICT (id) DO UPDATE SET scheduled_ms = excluded.scheduled_ms";
+    private static final String DELETE = "DELETE FROM " + TABLE;
+
+    private final ObjectDatabase db;
+    /** Writes since the database was opened; compared before and after a handler. */
+    private long writes;
+    /** The alarm was written since the last commit; {@link #before} then holds its value at the last commit. */
+    private boolean writtenInBatch;
+    private OptionalLong before;
+
+    AlarmTable(ObjectDatabase db) {
+        this.db = db;
+    }
+
+    OptionalLong get() {
+        try {
+            db.beginWork();
+            PreparedStatement p = db.engineStatement(GET);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        } catch (SQLException e) {
+            db.discardEngineStatements();
+            if (isMissingTable(e)) {
+                return OptionalLong.empty();
+            }
+            throw db.errors().translate(e);
+        }
+    }
+
+    void set(long scheduledMillis) {
+        beforeWrite();
+        try {
+            db.beginWork();
+            try {
+                run(SET, scheduledMillis);
+            } catch (SQLException e) {
+                db.discardEngineStatements();
+                if (!isMissingTable(e)) {
+                    throw e;
+                }
+                db.engineStatement(CREATE).execute();
+                run(SET, scheduledMillis);
+            }
+            db.checkStorageLimit();
+        } catch (SQLException e) {
+            throw db.errors().translate(e);
+        }
+        writes++;
+    }
+
+    void delete() {
+        beforeWrite();
+        try {
+            db.beginWork();
+            run(DELETE, null);
+        } catch (SQLException e) {
+            db.discardEngineStatements();
+            if (!isMissingTable(e)) {
+                throw db.errors().translate(e);
+            }
+        }
+        writes++;
+    }
+
+    /** Call before anything that may change the alarm (deleteAll drops the table): remembers the committed value. */
+    void beforeWrite() {
+        if (!writtenInBatch) {
+            before = get();
+            writtenInBatch = true;
+        }
+    }
+
+    long writes() {
+        return writes;
+    }
+
+    /**
+     * The alarm as it stands now, if the batch changed it (an event that set it and then rolled back
+     * did not); {@code null} when unchanged. Called before each commit; clears the mark.
+     */
+    OptionalLong takeChange() {
+        if (!writtenInBatch) {
+            return null;
+        }
+        writtenInBatch = false;
+        OptionalLong now = get();
+        return now.equals(before) ? null : now;
+    }
+
+    private void run(String sql, Long value) throws SQLException {
+        PreparedStatement p = db.engineStatement(sql);
+        if (value != null) {
+            p.setLong(1, value);
+        }
+        p.executeUpdate();
+    }
+
+    private static boolean isMissingTable(SQLException e) {
+        return e.getMessage() != null && e.getMessage().contains("no such table: " + TABLE);
+    }
+}

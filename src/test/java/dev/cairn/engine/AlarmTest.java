@@ -1,0 +1,376 @@
+package dev.cairn.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.api.AlarmInfo;
+import dev.cairn.api.ObjectException;
+import dev.cairn.api.PendingAlarm;
+import dev.cairn.api.Stub;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Alarms: one per object, persisted with the call that sets it, fired as an event, retried with
+ * exponential backoff, dropped after the last retry. The clock is moved by hand and alarms are fired
+ * with {@code fireDue()}, so the whole backoff schedule runs without waiting.
+ */
+class AlarmTest {
+    /** nextDouble() is exactly 0.5: every retry delay gets half the maximum jitter, 12.5 %. */
+    static final RandomGenerator HALF = () -> Long.MIN_VALUE;
+
+    /** Time that moves only when the test moves it. */
+    static final class StoppedClock implements InstantSource {
+        private final AtomicLong millis = new AtomicLong(Instant.parse("2026-11-22T12:00:00Z").toEpochMilli());
+
+        void advance(Duration d) {
+            millis.addAndGet(d.toMillis());
+        }
+
+        @Override
+        public long millis() {
+            return millis.get();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+    }
+
+    @TempDir
+    Path dir;
+    final StoppedClock clock = new StoppedClock();
+    Engine engine;
+
+    @BeforeEach
+    void start() {
+        Alarmed.ATTEMPTS.clear();
+        Alarmed.BEHAVIOUR.clear();
+        Alarmed.CONSTRUCTIONS.clear();
+        engine = EngineHarness.engine(EngineHarness.settings(dir), clock, HALF);
+    }
+
+    @AfterEach
+    void stop() {
+        engine.shutdown();
+    }
+
+    private Stub<Alarmed> object(String name) {
+        return engine.of(Alarmed.class).getByName(name);
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    private void fireDue() throws Exception {
+        engine.alarms().fireDue().get(10, TimeUnit.SECONDS);
+    }
+
+    private static Optional<Instant> alarmOf(Stub<Alarmed> o) {
+        return o.call(a -> a.ctx.storage().getAlarm());
+    }
+
+    private List<AlarmInfo> attempts(String name) {
+        return Alarmed.ATTEMPTS.getOrDefault(name, List.of());
+    }
+
+    @Test
+    void anObjectHasOneAlarmThatCanBeReadReplacedAndDeleted() {
+        var o = object("one");
+        assertEquals(Optional.empty(), alarmOf(o));
+        Instant first = now().plusSeconds(60);
+        Instant second = now().plusSeconds(30);
+        o.call(a -> { a.ctx.storage().setAlarm(first); return null; });
+        assertEquals(Optional.of(first.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)), alarmOf(o));
+        o.call(a -> { a.ctx.storage().setAlarm(second); return null; });
+        assertEquals(Optional.of(second.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)), alarmOf(o));
+        assertEquals(List.of(second.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)),
+                engine.alarms().pending(Optional.empty(), 10).stream().map(PendingAlarm::scheduledTime).toList());
+        o.call(a -> { a.ctx.storage().deleteAlarm(); return null; });
+        assertEquals(Optional.empty(), alarmOf(o));
+        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+    }
+
+    @Test
+    void anObjectWithoutAnAlarmHandlerCannotSetAnAlarm() {
+        var scratch = engine.of(Scratch.class).getByName("no-handler");
+        var e = assertThrows(ObjectException.class, () -> scratch.call(s -> { s.ctx.storage().setAlarm(Instant.now()); return null; }));
+        assertTrue(e.getMessage().contains("Scratch cannot set an alarm: it does not implement dev.cairn.api.AlarmHandler"),
+                e.getMessage());
+    }
+
+    @Test
+    void anAlarmSetByACallThatFailsIsNotSet() {
+        var o = object("rolled-back");
+        assertThrows(ObjectException.class, () -> o.call(a -> {
+            a.ctx.storage().setAlarm(now().plusSeconds(5));
+            throw new IllegalStateException("changed my mind");
+        }));
+        assertEquals(Optional.empty(), alarmOf(o));
+        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+    }
+
+    @Test
+    void anAlarmFiresOnceWhenItsTimeComesAndNotBefore() throws Exception {
+        var o = object("due");
+        Instant at = now().plusSeconds(10).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        o.call(a -> { a.ctx.storage().setAlarm(at); return null; });
+        fireDue();
+        assertEquals(List.of(), attempts("due"));
+        clock.advance(Duration.ofSeconds(10));
+        fireDue();
+        fireDue();
+        assertEquals(List.of(new AlarmInfo(at, 0)), attempts("due"));
+        assertFalse(attempts("due").getFirst().isRetry());
+        assertEquals(1L, (long) o.call(Alarmed::runs));
+        assertEquals(Optional.empty(), alarmOf(o), "a successful run deletes the alarm");
+        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+    }
+
+    @Test
+    void anAlarmInThePastFiresAtOnce() throws Exception {
+        var o = object("late");
+        o.call(a -> { a.ctx.storage().setAlarm(now().minusSeconds(3600)); return null; });
+        fireDue();
+        assertEquals(1, attempts("late").size());
+    }
+
+    @Test
+    void aHandlerThatSetsANewAlarmKeepsIt() throws Exception {
+        var o = object("repeat");
+        Alarmed.BEHAVIOUR.put("repeat", (self, info) -> self.ctx.storage().setAlarm(info.scheduledTime().plusSeconds(60)));
+        Instant at = now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        o.call(a -> { a.ctx.storage().setAlarm(at); return null; });
+        fireDue();
+        assertEquals(Optional.of(at.plusSeconds(60)), alarmOf(o));
+        clock.advance(Duration.ofSeconds(61));
+        fireDue();
+        assertEquals(List.of(new AlarmInfo(at, 0), new AlarmInfo(at.plusSeconds(60), 0)), attempts("repeat"));
+        assertEquals(Optional.of(at.plusSeconds(120)), alarmOf(o));
+    }
+
+    @Test
+    void firingActivatesAnEvictedObject() throws Exception {
+        var o = object("sleeper");
+        o.call(a -> { a.ctx.storage().setAlarm(now().plusSeconds(60)); return null; });
+        clock.advance(Duration.ofSeconds(60));
+        CompletableFuture.allOf(engine.sweep().toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        assertEquals(0, engine.catalog().activeCount());
+        fireDue();
+        assertEquals(1, attempts("sleeper").size());
+        assertEquals(2, Alarmed.CONSTRUCTIONS.get("sleeper").get(), "the alarm re-created the instance");
+    }
+
+    @Test
+    void aFailingHandlerRollsBackAndIsRetriedWithExponentialBackoffThenDropped() throws Exception {
+        var o = object("flaky");
+        Alarmed.BEHAVIOUR.put("flaky", (self, info) -> {
+            self.ctx.storage().put("written-by-failed-run", info.retryCount());
+            throw new IllegalStateException("downstream unavailable (attempt " + (info.retryCount() + 1) + ")");
+        });
+        Instant at = now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        o.call(a -> { a.ctx.storage().setAlarm(at); return null; });
+        fireDue();
+        List<Long> delays = new ArrayList<>();
+        for (int retry = 1; retry <= 6; retry++) {
+            PendingAlarm p = engine.alarms().pending(Optional.of("alarmed"), 10).getFirst();
+            assertEquals(at, p.scheduledTime(), "the scheduled time stays the original one");
+            assertEquals(retry, p.retryCount());
+            assertEquals(Optional.of("downstream unavailable (attempt " + retry + ")"), p.lastError());
+            assertEquals(Optional.of(at), alarmOf(o), "getAlarm still returns the original time during retries");
+            long delay = p.nextAttempt().toEpochMilli() - clock.millis();
+            delays.add(delay);
+            clock.advance(Duration.ofMillis(delay - 1));
+            fireDue();
+            assertEquals(retry, attempts("flaky").size(), "no retry before its time");
+            clock.advance(Duration.ofMillis(1));
+            fireDue();
+            assertEquals(retry + 1, attempts("flaky").size());
+        }
+        // 2 s doubling, plus half of the 25 % jitter (the test's random source always gives 0.5).
+        long[] expected = {2_250, 4_500, 9_000, 18_000, 36_000, 72_000};
+        for (int i = 0; i < expected.length; i++) {
+            long d = delays.get(i);
+            assertEquals(expected[i], d, "delay before retry " + (i + 1));
+        }
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), attempts("flaky").stream().map(AlarmInfo::retryCount).toList());
+        assertTrue(attempts("flaky").subList(1, 7).stream().allMatch(AlarmInfo::isRetry));
+        assertEquals(Optional.empty(), alarmOf(o), "dropped after the sixth retry");
+        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+        assertEquals(1, engine.alarms().droppedCount());
+        assertEquals(6, engine.alarms().retriedCount());
+        assertEquals(0L, (long) o.call(Alarmed::runs), "every failed run was rolled back");
+        assertNull(o.call(a -> a.ctx.storage().get("written-by-failed-run")));
+    }
+
+    @Test
+    void aRetryThatSucceedsSeesHowManyAttemptsCameBefore() throws Exception {
+        var o = object("second-time");
+        Alarmed.BEHAVIOUR.put("second-time", (self, info) -> {
+            if (info.retryCount() < 2) {
+                throw new IllegalStateException("not yet");
+            }
+        });
+        o.call(a -> { a.ctx.storage().setAlarm(now()); return null; });
+        fireDue();
+        clock.advance(Duration.ofSeconds(3));
+        fireDue();
+        clock.advance(Duration.ofSeconds(5));
+        fireDue();
+        assertEquals(List.of(0, 1, 2), attempts("second-time").stream().map(AlarmInfo::retryCount).toList());
+        assertEquals(1L, (long) o.call(Alarmed::runs));
+        assertEquals(Optional.empty(), alarmOf(o));
+        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+    }
+
+    @Test
+    void deletingTheAlarmDuringRetriesStopsThem() throws Exception {
+        var o = object("stop-it");
+        Alarmed.BEHAVIOUR.put("stop-it", (self, info) -> { throw new IllegalStateException("always"); });
+        o.call(a -> { a.ctx.storage().setAlarm(now()); return null; });
+        fireDue();
+        o.call(a -> { a.ctx.storage().deleteAlarm(); return null; });
+        clock.advance(Duration.ofMinutes(10));
+        fireDue();
+        assertEquals(1, attempts("stop-it").size());
+        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+    }
+
+    @Test
+    void settingANewAlarmDuringRetriesStartsAfresh() throws Exception {
+        var o = object("fresh");
+        Alarmed.BEHAVIOUR.put("fresh", (self, info) -> {
+            if (info.scheduledTime().isBefore(Instant.ofEpochMilli(1))) {
+                return;
+            }
+            throw new IllegalStateException("fails until replaced");
+        });
+        o.call(a -> { a.ctx.storage().setAlarm(now()); return null; });
+        fireDue();
+        Alarmed.BEHAVIOUR.remove("fresh");
+        Instant next = now().plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        o.call(a -> { a.ctx.storage().setAlarm(next); return null; });
+        assertEquals(0, engine.alarms().pending(Optional.empty(), 10).getFirst().retryCount());
+        clock.advance(Duration.ofSeconds(1));
+        fireDue();
+        assertEquals(new AlarmInfo(next, 0), attempts("fresh").getLast());
+        assertEquals(Optional.empty(), alarmOf(o));
+    }
+
+    @Test
+    void deleteAllDeletesTheAlarm() throws Exception {
+        var o = object("wipe");
+        o.call(a -> { a.ctx.storage().setAlarm(now().plusSeconds(5)); return null; });
+        o.call(a -> { a.ctx.storage().deleteAll(); return null; });
+        assertEquals(Optional.empty(), alarmOf(o));
+        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+        clock.advance(Duration.ofSeconds(5));
+        fireDue();
+        assertEquals(List.of(), attempts("wipe"));
+    }
+
+    @Test
+    void runNowFiresAPendingAlarmWhateverItsTime() {
+        var o = object("now");
+        assertFalse(engine.alarms().runNow(o.id()), "no alarm: nothing ran");
+        Instant at = now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        o.call(a -> { a.ctx.storage().setAlarm(at); return null; });
+        assertTrue(engine.alarms().runNow(o.id()));
+        assertEquals(List.of(new AlarmInfo(at, 0)), attempts("now"));
+        assertEquals(Optional.empty(), alarmOf(o));
+        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+    }
+
+    @Test
+    void runNowThrowsWhatTheHandlerThrewAndTheAlarmIsRetried() {
+        var o = object("now-failing");
+        Alarmed.BEHAVIOUR.put("now-failing", (self, info) -> { throw new IllegalStateException("boom"); });
+        o.call(a -> { a.ctx.storage().setAlarm(now().plusSeconds(30)); return null; });
+        var e = assertThrows(ObjectException.class, () -> engine.alarms().runNow(o.id()));
+        assertEquals("boom", e.getMessage());
+        PendingAlarm p = engine.alarms().pending(Optional.empty(), 10).getFirst();
+        assertEquals(1, p.retryCount());
+        assertEquals(Optional.of("boom"), p.lastError());
+    }
+
+    @Test
+    void pendingAlarmsAreListedSoonestFirstWithTheirNames() {
+        object("later").call(a -> { a.ctx.storage().setAlarm(now().plusSeconds(20)); return null; });
+        object("sooner").call(a -> { a.ctx.storage().setAlarm(now().plusSeconds(10)); return null; });
+        var pending = engine.alarms().pending(Optional.of("alarmed"), 10);
+        assertEquals(List.of(Optional.of("sooner"), Optional.of("later")), pending.stream().map(p -> p.id().name()).toList());
+        assertEquals(1, engine.alarms().pending(Optional.empty(), 1).size());
+        assertEquals(List.of(), engine.alarms().pending(Optional.of("scratch"), 10));
+    }
+
+    @Test
+    void alarmsSurviveARestart() throws Exception {
+        Instant at = now().plusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        object("durable").call(a -> { a.ctx.storage().setAlarm(at); return null; });
+        engine.shutdown();
+        engine = EngineHarness.engine(EngineHarness.settings(dir), clock, HALF);
+        assertEquals(at, engine.alarms().pending(Optional.empty(), 10).getFirst().scheduledTime());
+        clock.advance(Duration.ofSeconds(30));
+        fireDue();
+        assertEquals(List.of(new AlarmInfo(at, 0)), attempts("durable"));
+    }
+
+    @Test
+    void afterACrashTheIndexFollowsWhatTheObjectCommitted() throws Exception {
+        Instant at = now().plusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        object("committed").call(a -> { a.ctx.storage().setAlarm(at); return null; });
+        object("never-committed").call(a -> { a.ctx.storage().setAlarm(at); return null; });
+        object("never-committed").call(a -> { a.ctx.storage().deleteAlarm(); return null; });
+        engine.shutdown();
+        // What a crash between the intent and the confirmation leaves: dirty rows saying something else.
+        String ns = "alarmed";
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("alarm-index.sqlite"));
+                var st = c.prepareStatement("INSERT OR REPLACE INTO alarms (namespace, object_id, name, scheduled_ms, due_ms,"
+                        + " attempts, dirty) VALUES (?, ?, ?, ?, ?, 0, 1)")) {
+            for (var name : List.of("committed", "never-committed")) {
+                var id = engine.get(ns, Alarmed.class).idFromName(name);
+                st.setString(1, ns);
+                st.setString(2, id.toString());
+                st.setString(3, name);
+                st.setLong(4, at.toEpochMilli() + 5_000);
+                st.setLong(5, at.toEpochMilli() + 5_000);
+                st.executeUpdate();
+            }
+        }
+        engine = EngineHarness.engine(EngineHarness.settings(dir), clock, HALF);
+        var pending = engine.alarms().pending(Optional.empty(), 10);
+        assertEquals(1, pending.size(), pending.toString());
+        assertEquals(Optional.of("committed"), pending.getFirst().id().name());
+        assertEquals(at, pending.getFirst().scheduledTime(), "the object's own record wins");
+    }
+
+    @Test
+    void withTheTimerAnAlarmFiresOnItsOwnInRealTime() throws Exception {
+        engine.shutdown();
+        engine = EngineHarness.engine(EngineHarness.settings(dir).with(AlarmSettings.DEFAULTS), InstantSource.system(), HALF);
+        var fired = new CompletableFuture<Long>();
+        Alarmed.BEHAVIOUR.put("real-time", (self, info) -> fired.complete(System.currentTimeMillis() - info.scheduledTime().toEpochMilli()));
+        object("real-time").call(a -> { a.ctx.storage().setAlarm(Instant.now().plusMillis(300)); return null; });
+        long lag = fired.get(10, TimeUnit.SECONDS);
+        assertTrue(lag >= 0 && lag < 1_000, "fired " + lag + " ms after its time");
+    }
+}
