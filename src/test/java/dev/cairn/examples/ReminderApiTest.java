@@ -1,0 +1,121 @@
+package dev.cairn.examples;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.Webhook;
+import dev.cairn.api.Alarms;
+import dev.cairn.api.Namespaces;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The Reminder example: an alarm that calls a real webhook, at least once, retried while it fails. */
+@QuarkusTest
+class ReminderApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    Alarms alarms;
+    @Inject
+    Namespaces namespaces;
+
+    private static void set(String name, String body) {
+        given().contentType(ContentType.JSON).body(body).put("/objects/reminder/{n}", name).then().statusCode(200);
+    }
+
+    @Test
+    void aReminderIsPostedToItsWebhookAtItsTimeInRealTime() throws Exception {
+        String name = "rem-" + UUID.randomUUID();
+        try (var hook = new Webhook()) {
+            long before = System.currentTimeMillis();
+            set(name, "{\"url\": \"" + hook.url() + "\", \"message\": \"stand up\", \"inMs\": 300}");
+            var delivery = hook.next(Duration.ofSeconds(10));
+            long lag = System.currentTimeMillis() - before - 300;
+            delivery.answer(200);
+            JsonNode body = JSON.readTree(delivery.body());
+            assertEquals(name, body.get("name").asText());
+            assertEquals("stand up", body.get("message").asText());
+            assertEquals(0, body.get("retryCount").asInt());
+            assertEquals(false, body.get("isRetry").asBoolean());
+            assertTrue(lag >= -50 && lag < 1_000, "delivered " + lag + " ms after its time");
+            // The delivery commits after the webhook answered; this call queues behind it.
+            given().get("/objects/reminder/{n}", name).then().statusCode(200)
+                    .body("scheduledTime", equalTo(null))
+                    .body("deliveries.size()", equalTo(1))
+                    .body("deliveries[0].retryCount", equalTo(0));
+        }
+    }
+
+    @Test
+    void aFailingWebhookIsRetriedAndTheRetryKnowsItIsOne() throws Exception {
+        String name = "rem-" + UUID.randomUUID();
+        var id = namespaces.get("reminder").idFromName(name);
+        try (var hook = new Webhook()) {
+            Instant at = Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            set(name, "{\"url\": \"" + hook.url() + "\", \"message\": \"pay rent\", \"at\": \"" + at + "\"}");
+            var attempt = Thread.ofVirtual().start(() -> {
+                try {
+                    alarms.runNow(id);
+                } catch (RuntimeException expected) {
+                    // The webhook's 500 fails the handler: runNow rethrows it.
+                }
+            });
+            hook.next(Duration.ofSeconds(10)).answer(500);
+            attempt.join();
+            given().queryParam("namespace", "reminder").get("/admin/alarms").then().statusCode(200)
+                    .body("find { it.name == '" + name + "' }.retryCount", equalTo(1))
+                    .body("find { it.name == '" + name + "' }.lastError", equalTo("the webhook answered 500"))
+                    .body("find { it.name == '" + name + "' }.scheduledTime", equalTo(at.toString()));
+            given().get("/objects/reminder/{n}", name).then().statusCode(200)
+                    .body("scheduledTime", equalTo(at.toString()))
+                    .body("deliveries.size()", equalTo(0));
+
+            var retry = Thread.ofVirtual().start(() -> alarms.runNow(id));
+            var second = hook.next(Duration.ofSeconds(10));
+            second.answer(204);
+            retry.join();
+            JsonNode body = JSON.readTree(second.body());
+            assertEquals(1, body.get("retryCount").asInt());
+            assertEquals(true, body.get("isRetry").asBoolean());
+            given().get("/objects/reminder/{n}", name).then().statusCode(200)
+                    .body("deliveries[0].retryCount", equalTo(1))
+                    .body("scheduledTime", equalTo(null));
+        }
+    }
+
+    @Test
+    void aCancelledReminderIsNotDelivered() {
+        String name = "rem-" + UUID.randomUUID();
+        set(name, "{\"url\": \"http://127.0.0.1:9/never\", \"message\": \"m\", \"inMs\": 600000}");
+        given().delete("/objects/reminder/{n}", name).then().statusCode(204);
+        given().get("/objects/reminder/{n}", name).then().statusCode(404);
+        assertEquals(false, alarms.runNow(namespaces.get("reminder").idFromName(name)), "no alarm is left to run");
+    }
+
+    @Test
+    void badRemindersAreRefusedSayingWhatIsAllowed() {
+        String name = "rem-" + UUID.randomUUID();
+        given().contentType(ContentType.JSON).body("{\"url\": \"ftp://x/y\", \"message\": \"m\", \"inMs\": 5}")
+                .put("/objects/reminder/{n}", name).then().statusCode(400)
+                .body("message", containsString("url must be an absolute http or https URL"));
+        given().contentType(ContentType.JSON).body("{\"url\": \"http://x/y\", \"message\": \"m\"}")
+                .put("/objects/reminder/{n}", name).then().statusCode(400)
+                .body("message", equalTo("give exactly one of at (a date-time) and inMs (milliseconds from now)"));
+        given().contentType(ContentType.JSON).body("{\"url\": \"http://x/y\", \"message\": \"\", \"inMs\": 5}")
+                .put("/objects/reminder/{n}", name).then().statusCode(400)
+                .body("message", equalTo("message must be 1 to 4096 characters"));
+        given().contentType(ContentType.JSON).body("{\"url\": \"http://x/y\", \"message\": \"m\", \"inMs\": -1}")
+                .put("/objects/reminder/{n}", name).then().statusCode(400)
+                .body("message", containsString("inMs must be between 0 and 31536000000"));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.cairn.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cairn.api.Namespaces;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import io.restassured.http.ContentType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /admin/alarms}: pending alarms from the node's index, soonest first. */
+@QuarkusTest
+class AdminApiTest {
+    @Inject
+    Namespaces namespaces;
+
+    @Test
+    void pendingAlarmsAreListedSoonestFirstWithNameAndTimes() {
+        String tag = UUID.randomUUID().toString();
+        Instant base = Instant.now().plus(3650, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        for (int i : new int[] {2, 0, 1}) {
+            given().contentType(ContentType.JSON)
+                    .body("{\"url\": \"http://127.0.0.1:9/\", \"message\": \"m\", \"at\": \"" + base.plusSeconds(i) + "\"}")
+                    .put("/objects/reminder/{n}", tag + "-" + i).then().statusCode(200);
+        }
+        List<String> names = given().queryParam("namespace", "reminder").queryParam("limit", 10000)
+                .get("/admin/alarms").then().statusCode(200).extract().jsonPath().getList("name", String.class);
+        assertEquals(List.of(tag + "-0", tag + "-1", tag + "-2"), names.stream().filter(n -> n != null && n.startsWith(tag)).toList());
+        given().queryParam("namespace", "reminder").queryParam("limit", 10000).get("/admin/alarms").then()
+                .body("find { it.name == '" + tag + "-1' }.namespace", equalTo("reminder"))
+                .body("find { it.name == '" + tag + "-1' }.scheduledTime", equalTo(base.plusSeconds(1).toString()))
+                .body("find { it.name == '" + tag + "-1' }.nextAttempt", equalTo(base.plusSeconds(1).toString()))
+                .body("find { it.name == '" + tag + "-1' }.retryCount", equalTo(0))
+                .body("find { it.name == '" + tag + "-1' }.id", equalTo(idOf(tag + "-1")));
+        given().queryParam("limit", 1).get("/admin/alarms").then().statusCode(200).body("$", hasSize(1));
+    }
+
+    private String idOf(String name) {
+        return namespaces.get("reminder").idFromName(name).toString();
+    }
+
+    @Test
+    void badQueriesAreRefusedSayingWhatIsAllowed() {
+        given().queryParam("limit", 0).get("/admin/alarms").then().statusCode(400)
+                .body("message", equalTo("limit must be between 1 and 10000, got 0"));
+        given().queryParam("namespace", "nope").get("/admin/alarms").then().statusCode(404)
+                .body("message", containsString("unknown namespace 'nope'"));
+    }
+}
