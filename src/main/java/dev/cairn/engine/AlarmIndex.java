@@ -23,9 +23,10 @@ import org.jboss.logging.Logger;
  * only the node knows: attempts started, the next retry time, the last error.
  *
  * <p>The object's own {@code _cairn_alarm} row is the truth. To survive a crash between the
- * object's commit and the index update, a change is written twice: an <em>intent</em> (row marked
- * dirty), durable before the object commits, then a confirmation after it. At start-up every dirty
- * row is checked against its object.
+ * object's commit and the index update, a new alarm time is written twice: an <em>intent</em> (row
+ * marked dirty), durable before the object commits, then a confirmation after it. At start-up every
+ * dirty row is checked against its object. A deleted alarm is only removed after the commit: a row
+ * left behind by a crash fires, finds no alarm in the object, and is removed then.
  *
  * <p>Thread: one platform thread owns the connection and runs the submitted work in batches, one
  * transaction (and with {@code durability=full} one fsync) per batch. Work completes in submission order.
@@ -34,8 +35,8 @@ final class AlarmIndex implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AlarmIndex.class);
     private static final int MAX_BATCH = 4096;
 
-    /** One row. {@code scheduledMs} is empty for an intent to delete. */
-    record Row(String namespace, String objectId, String name, OptionalLong scheduledMs, OptionalLong dueMs, int attempts,
+    /** One row. */
+    record Row(String namespace, String objectId, String name, long scheduledMs, long dueMs, int attempts,
             String lastError, boolean dirty) {}
 
     /** Work run on the index thread inside the batch's transaction. */
@@ -71,38 +72,35 @@ final class AlarmIndex implements AutoCloseable {
         return done;
     }
 
-    /** Before the object commits a new alarm value: the row now says what the object is about to say, marked dirty. */
-    CompletableFuture<Void> intend(ObjectId id, OptionalLong scheduled) {
+    /**
+     * Before the object commits a new alarm time: the row says so already, marked dirty until
+     * {@link #confirm}. A deletion needs no intent: a row the object no longer backs is harmless,
+     * since firing checks the object first and then removes the row.
+     */
+    CompletableFuture<Void> intend(ObjectId id, long scheduled) {
         String name = id.name().orElse(null);
         return submit(c -> {
-            if (scheduled.isPresent()) {
-                PreparedStatement p = statement(c, """
-                        INSERT INTO alarms (namespace, object_id, name, scheduled_ms, due_ms, attempts, last_error, dirty)
-                        VALUES (?, ?, ?, ?, ?, 0, NULL, 1)
-                        ON CONFLICT (namespace, object_id) DO UPDATE SET name = coalesce(excluded.name, name),
-                            scheduled_ms = excluded.scheduled_ms, due_ms = excluded.due_ms, attempts = 0,
-                            last_error = NULL, dirty = 1""");
-                bindId(p, id);
-                p.setString(3, name);
-                p.setLong(4, scheduled.getAsLong());
-                p.setLong(5, scheduled.getAsLong());
-                p.executeUpdate();
-            } else {
-                PreparedStatement p = statement(c, "UPDATE alarms SET scheduled_ms = NULL, due_ms = NULL, dirty = 1"
-                        + " WHERE namespace = ? AND object_id = ?");
-                bindId(p, id);
-                p.executeUpdate();
-            }
+            PreparedStatement p = statement(c, """
+                    INSERT INTO alarms (namespace, object_id, name, scheduled_ms, due_ms, attempts, last_error, dirty)
+                    VALUES (?, ?, ?, ?, ?, 0, NULL, 1)
+                    ON CONFLICT (namespace, object_id) DO UPDATE SET name = coalesce(excluded.name, name),
+                        scheduled_ms = excluded.scheduled_ms, due_ms = excluded.due_ms, attempts = 0,
+                        last_error = NULL, dirty = 1""");
+            bindId(p, id);
+            p.setString(3, name);
+            p.setLong(4, scheduled);
+            p.setLong(5, scheduled);
+            p.executeUpdate();
             return null;
         });
     }
 
-    /** After the object committed: the row is the truth again (or gone, when the alarm was deleted). */
+    /** After the object committed: the row is the truth again, or gone when the alarm was deleted. */
     CompletableFuture<Void> confirm(ObjectId id, OptionalLong scheduled) {
         return submit(c -> {
             PreparedStatement p = statement(c, scheduled.isPresent()
                     ? "UPDATE alarms SET dirty = 0 WHERE namespace = ? AND object_id = ? AND scheduled_ms = ?"
-                    : "DELETE FROM alarms WHERE namespace = ? AND object_id = ? AND scheduled_ms IS NULL");
+                    : "DELETE FROM alarms WHERE namespace = ? AND object_id = ?");
             bindId(p, id);
             if (scheduled.isPresent()) {
                 p.setLong(3, scheduled.getAsLong());
@@ -147,7 +145,7 @@ final class AlarmIndex implements AutoCloseable {
         return submit(c -> {
             Map<ObjectId, Row> started = new HashMap<>();
             PreparedStatement p = statement(c, "UPDATE alarms SET attempts = attempts + 1 WHERE namespace = ? AND object_id = ?"
-                    + " AND scheduled_ms IS NOT NULL RETURNING " + COLUMNS);
+                    + " RETURNING " + COLUMNS);
             for (ObjectId id : ids) {
                 bindId(p, id);
                 try (ResultSet rs = p.executeQuery()) {
@@ -210,8 +208,8 @@ final class AlarmIndex implements AutoCloseable {
     /** Pending alarms, soonest next attempt first. */
     CompletableFuture<List<Row>> pending(Optional<String> namespace, int limit) {
         return submit(c -> {
-            PreparedStatement p = statement(c, "SELECT " + COLUMNS + " FROM alarms WHERE scheduled_ms IS NOT NULL"
-                    + " AND (?1 IS NULL OR namespace = ?1) ORDER BY due_ms, namespace, object_id LIMIT ?2");
+            PreparedStatement p = statement(c, "SELECT " + COLUMNS + " FROM alarms"
+                    + " WHERE (?1 IS NULL OR namespace = ?1) ORDER BY due_ms, namespace, object_id LIMIT ?2");
             p.setString(1, namespace.orElse(null));
             p.setInt(2, limit);
             return rows(p);
@@ -230,11 +228,8 @@ final class AlarmIndex implements AutoCloseable {
     private static final String COLUMNS = "namespace, object_id, name, scheduled_ms, due_ms, attempts, last_error, dirty";
 
     private static Row row(ResultSet rs) throws SQLException {
-        long scheduled = rs.getLong(4);
-        OptionalLong s = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(scheduled);
-        long due = rs.getLong(5);
-        OptionalLong d = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(due);
-        return new Row(rs.getString(1), rs.getString(2), rs.getString(3), s, d, rs.getInt(6), rs.getString(7), rs.getInt(8) != 0);
+        return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getInt(6),
+                rs.getString(7), rs.getInt(8) != 0);
     }
 
     private static List<Row> rows(PreparedStatement p) throws SQLException {
@@ -328,8 +323,8 @@ final class AlarmIndex implements AutoCloseable {
                             namespace TEXT NOT NULL,
                             object_id TEXT NOT NULL,
                             name TEXT,
-                            scheduled_ms INTEGER,
-                            due_ms INTEGER,
+                            scheduled_ms INTEGER NOT NULL,
+                            due_ms INTEGER NOT NULL,
                             attempts INTEGER NOT NULL DEFAULT 0,
                             last_error TEXT,
                             dirty INTEGER NOT NULL DEFAULT 0,

@@ -141,13 +141,11 @@ final class AlarmScheduler implements Alarms {
         }
         long until = clock.millis() + settings.horizon().toMillis();
         for (AlarmIndex.Row row : index.dueBefore(until, SCAN_LIMIT).join()) {
-            if (row.dueMs().isPresent()) {
-                idOf(row).ifPresent(id -> {
-                    if (!inFlight.containsKey(id)) {
-                        enqueue(id, row.dueMs().getAsLong());
-                    }
-                });
-            }
+            idOf(row).ifPresent(id -> {
+                if (!inFlight.containsKey(id)) {
+                    enqueue(id, row.dueMs());
+                }
+            });
         }
     }
 
@@ -163,11 +161,12 @@ final class AlarmScheduler implements Alarms {
     }
 
     /**
-     * Before an object commits a batch that changed its alarm: the index records the intent, durably,
-     * so a crash between the two commits is repaired at start-up. The object commits only after this.
+     * Before an object commits a batch that changed its alarm: a new time is recorded in the index
+     * as an intent, durably, so a crash between the two commits is repaired at start-up. The object
+     * commits only after this. A deletion needs nothing yet (see {@link AlarmIndex#intend}).
      */
     CompletableFuture<Void> beforeCommit(ObjectId id, OptionalLong scheduled) {
-        return index.intend(id, scheduled);
+        return scheduled.isPresent() ? index.intend(id, scheduled.getAsLong()) : CompletableFuture.completedFuture(null);
     }
 
     /** The object committed (and synced) its new alarm: the index confirms it, and the timer holds it if it is due soon. */
@@ -218,8 +217,8 @@ final class AlarmScheduler implements Alarms {
         namespace.ifPresent(engine::get);
         List<PendingAlarm> pending = new ArrayList<>();
         for (AlarmIndex.Row row : index.pending(namespace, limit).join()) {
-            idOf(row).ifPresent(id -> pending.add(new PendingAlarm(id, Instant.ofEpochMilli(row.scheduledMs().getAsLong()),
-                    Instant.ofEpochMilli(row.dueMs().orElse(row.scheduledMs().getAsLong())), row.attempts(),
+            idOf(row).ifPresent(id -> pending.add(new PendingAlarm(id, Instant.ofEpochMilli(row.scheduledMs()),
+                    Instant.ofEpochMilli(row.dueMs()), row.attempts(),
                     Optional.ofNullable(row.lastError()))));
         }
         return pending;
@@ -327,7 +326,7 @@ final class AlarmScheduler implements Alarms {
 
     /** Sends the alarm event; {@code row} is the index row before this attempt (null when the index has none). */
     private CompletableFuture<Outcome> dispatch(LocalNamespace<?> ns, ObjectId id, AlarmIndex.Row row, boolean force) {
-        OptionalLong indexed = row == null ? OptionalLong.empty() : row.scheduledMs();
+        OptionalLong indexed = row == null ? OptionalLong.empty() : OptionalLong.of(row.scheduledMs());
         int attemptsBefore = row == null ? 0 : row.attempts();
         return engine.submit(ns, id, instance -> runHandler(instance, indexed, attemptsBefore, force), CallChain.EMPTY)
                 .thenApply(Outcome.class::cast);
@@ -370,7 +369,7 @@ final class AlarmScheduler implements Alarms {
             };
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        long scheduled = row.scheduledMs().getAsLong();
+        long scheduled = row.scheduledMs();
         int attempt = row.attempts() + 1;
         String message = ObjectLoop.messageOf(cause);
         if (attempt > settings.maxRetries()) {

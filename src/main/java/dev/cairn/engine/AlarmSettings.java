@@ -12,6 +12,22 @@ import java.time.Duration;
  * @param timer whether a timer thread fires due alarms by itself; off in tests that fire by hand
  */
 record AlarmSettings(Duration retryInitialDelay, int maxRetries, double retryJitter, Duration scanInterval, boolean timer) {
+    /** Refuses settings that make no sense, naming the key. */
+    AlarmSettings {
+        if (retryInitialDelay.isNegative() || retryInitialDelay.isZero()) {
+            throw new IllegalArgumentException("cairn.alarms.retry-initial-delay must be positive, got " + retryInitialDelay);
+        }
+        if (maxRetries < 0 || maxRetries > 30) {
+            throw new IllegalArgumentException("cairn.alarms.max-retries must be between 0 and 30, got " + maxRetries);
+        }
+        if (!(retryJitter >= 0 && retryJitter <= 1)) {
+            throw new IllegalArgumentException("cairn.alarms.retry-jitter must be between 0 and 1, got " + retryJitter);
+        }
+        if (scanInterval.toMillis() < 10) {
+            throw new IllegalArgumentException("cairn.alarms.scan-interval must be at least 10ms, got " + scanInterval);
+        }
+    }
+
     static final AlarmSettings DEFAULTS = new AlarmSettings(Duration.ofSeconds(2), 6, 0.25, Duration.ofSeconds(1), true);
 
     static AlarmSettings from(CairnConfig.AlarmsConfig c) {

@@ -27,7 +27,8 @@ import java.util.Optional;
 public final class Reminder implements AlarmHandler {
     /** The webhook must answer within this. */
     static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(WEBHOOK_TIMEOUT).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(WEBHOOK_TIMEOUT).build();
 
     /** The reminder waiting for its time. */
     public record Pending(String url, String message, Instant scheduledTime) {}

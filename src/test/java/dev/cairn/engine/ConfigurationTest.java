@@ -77,4 +77,17 @@ class ConfigurationTest {
         assertTrue(ids.parse(ids.fromName("n").toString()).jurisdiction().isEmpty());
         assertTrue(!ids.newUnique(null).equals(ids.newUnique(null)));
     }
+
+    @Test
+    void badAlarmSettingsAreRefusedNamingTheKey() {
+        var d = AlarmSettings.DEFAULTS;
+        assertEquals("cairn.alarms.max-retries must be between 0 and 30, got -1", assertThrows(IllegalArgumentException.class,
+                () -> new AlarmSettings(d.retryInitialDelay(), -1, d.retryJitter(), d.scanInterval(), true)).getMessage());
+        assertEquals("cairn.alarms.retry-jitter must be between 0 and 1, got 1.5", assertThrows(IllegalArgumentException.class,
+                () -> new AlarmSettings(d.retryInitialDelay(), 6, 1.5, d.scanInterval(), true)).getMessage());
+        assertEquals("cairn.alarms.retry-initial-delay must be positive, got PT0S", assertThrows(IllegalArgumentException.class,
+                () -> new AlarmSettings(java.time.Duration.ZERO, 6, 0.25, d.scanInterval(), true)).getMessage());
+        assertEquals("cairn.alarms.scan-interval must be at least 10ms, got PT0.001S", assertThrows(IllegalArgumentException.class,
+                () -> new AlarmSettings(d.retryInitialDelay(), 6, 0.25, java.time.Duration.ofMillis(1), true)).getMessage());
+    }
 }
