@@ -106,7 +106,11 @@ final class Catalog {
         return evicted;
     }
 
-    /** Over the cap: evict idle objects, least recently used first, down to 90 % of the cap. */
+    /**
+     * Over the cap: evict idle objects, least recently used first, down to 90 % of the cap. Objects
+     * already closing (evicted, their thread still finishing) stay in {@link #active} for a moment:
+     * they are not counted, or every activation during a burst would evict another 10 %.
+     */
     private void trimToCapacity() {
         if (!trimming.compareAndSet(false, true)) {
             return;
@@ -118,7 +122,12 @@ final class Catalog {
             record Aged(ObjectLoop loop, long lastActive) {}
             List<Aged> byAge = new ArrayList<>(active.size());
             for (ObjectLoop loop : active.values()) {
-                byAge.add(new Aged(loop, loop.lastActiveMillis()));
+                if (loop.mailbox.isOpen()) {
+                    byAge.add(new Aged(loop, loop.lastActiveMillis()));
+                }
+            }
+            if (byAge.size() <= engine.settings().maxActive()) {
+                return;
             }
             byAge.sort(Comparator.comparingLong(Aged::lastActive));
             int excess = byAge.size() - target;
@@ -141,6 +150,17 @@ final class Catalog {
 
     int activeCount() {
         return active.size();
+    }
+
+    /** Active objects still taking events (not closing after an eviction). */
+    int openCount() {
+        int open = 0;
+        for (ObjectLoop loop : active.values()) {
+            if (loop.mailbox.isOpen()) {
+                open++;
+            }
+        }
+        return open;
     }
 
     OverloadedException queuedTooLong(ObjectId id, long waitedMillis) {

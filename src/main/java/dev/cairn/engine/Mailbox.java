@@ -86,6 +86,16 @@ final class Mailbox {
         }
     }
 
+    /** Still taking events (not closed or draining). */
+    boolean isOpen() {
+        lock.lock();
+        try {
+            return state == State.OPEN;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Closes the mailbox if nothing is queued or running; the loop then stops. */
     boolean closeIfIdle() {
         lock.lock();

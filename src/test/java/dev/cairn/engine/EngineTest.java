@@ -92,6 +92,27 @@ class EngineTest {
     }
 
     @Test
+    void evictionForTheCapKeepsTheMostRecentlyUsedObjects() {
+        var s = EngineHarness.settings(dir);
+        Engine engine = EngineHarness.engine(new Settings(dir, s.idleTimeout(), 20, s.mailboxCapacity(),
+                s.queueDeadline(), s.maxBatch(), s.housekeepingInterval(), s.shutdownDrainTimeout(), s.durability(),
+                s.limits(), s.alarms()));
+        var ns = engine.of(Scratch.class);
+        List<Stub<Scratch>> objects = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            objects.add(ns.getByName("recent-" + dir.getFileName() + "-" + i));
+            objects.get(i).call(x -> null);
+        }
+        // Trimming keeps 90 % of the cap, 18 objects: the 18 used last were never evicted.
+        for (var o : objects.subList(200 - 18, 200)) {
+            o.call(x -> null);
+            assertEquals(1, Scratch.CONSTRUCTIONS.get(o.id().toString()).get(), "one of the 18 most recent was evicted");
+        }
+        assertTrue(engine.catalog().openCount() >= 18 && engine.catalog().openCount() <= 20, "open: " + engine.catalog().openCount());
+        engine.shutdown();
+    }
+
+    @Test
     void shutdownFinishesQueuedCallsAndRefusesNewOnes() throws Exception {
         Engine engine = EngineHarness.engine(EngineHarness.settings(dir));
         Stub<Scratch> object = engine.of(Scratch.class).getByName("drain");
