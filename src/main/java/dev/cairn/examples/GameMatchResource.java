@@ -28,7 +28,11 @@ final class GameMatchResource implements GameMatchApi {
     @Override
     public CompletionStage<MatchState> joinMatch(String id, JoinRequest request) {
         String player = GameServerResource.checkPlayer(request == null ? null : request.getPlayer());
-        return match(id).send(m -> m.join(player)).thenApply(state -> GameServerResource.toModel(found(state, id)));
+        return match(id).send(m -> m.join(player)).thenApply(outcome -> switch (outcome) {
+            case GameMatch.Done d -> GameServerResource.toModel(d.state());
+            case GameMatch.Ended e -> throw new ConflictException("match " + id + " ended at " + e.endedAt() + "; it takes no more players");
+            case GameMatch.NoSuchMatch x -> throw noSuchMatch(id);
+        });
     }
 
     @Override
@@ -39,9 +43,10 @@ final class GameMatchResource implements GameMatchApi {
         }
         long points = request.getPoints();
         return match(id).send(m -> m.addScore(player, points)).thenApply(outcome -> switch (outcome) {
-            case GameMatch.Scoring.Scored s -> GameServerResource.toModel(s.state());
-            case GameMatch.Scoring.NotJoined n -> throw new ConflictException("player '" + n.player() + "' has not joined match " + id);
-            case GameMatch.Scoring.NoSuchMatch x -> throw noSuchMatch(id);
+            case GameMatch.Done d -> GameServerResource.toModel(d.state());
+            case GameMatch.Ended e -> throw new ConflictException("match " + id + " ended at " + e.endedAt() + "; its scores are final");
+            case GameMatch.NotJoined n -> throw new ConflictException("player '" + n.player() + "' has not joined match " + id);
+            case GameMatch.NoSuchMatch x -> throw noSuchMatch(id);
         });
     }
 

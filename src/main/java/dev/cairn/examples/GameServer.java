@@ -24,11 +24,11 @@ public final class GameServer {
         sql.exec("CREATE TABLE IF NOT EXISTS matches (seq INTEGER PRIMARY KEY, match_id TEXT NOT NULL UNIQUE)");
     }
 
-    /** Creates a match object, opens it with the given players and remembers it. */
-    public GameMatch.State createMatch(List<String> players) {
+    /** Creates a match object, opens it with the given players (and duration, null for none) and remembers it. */
+    public GameMatch.State createMatch(List<String> players, Long durationMs) {
         ObjectId id = matches.newUniqueId();
         String server = ctx.id().name().orElse(ctx.id().toString());
-        GameMatch.State state = matches.get(id).call(match -> match.open(server, players));
+        GameMatch.State state = matches.get(id).call(match -> match.open(server, players, durationMs));
         sql.exec("INSERT INTO matches (match_id) VALUES (?)", id.toString());
         return state;
     }

@@ -7,12 +7,16 @@ import dev.cairn.rest.model.MatchList;
 import dev.cairn.rest.model.MatchState;
 import dev.cairn.rest.model.NewMatchRequest;
 import dev.cairn.rest.model.PlayerScore;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /** The {@code GameServer} endpoints of the contract. */
 final class GameServerResource implements GameServerApi {
+    static final long MAX_DURATION_MS = 86_400_000;
+
     private final Namespace<GameServer> servers;
 
     GameServerResource(Namespaces namespaces) {
@@ -23,7 +27,12 @@ final class GameServerResource implements GameServerApi {
     public CompletionStage<MatchState> createMatch(String name, NewMatchRequest request) {
         List<String> players = request == null || request.getPlayers() == null ? List.of() : List.copyOf(request.getPlayers());
         players.forEach(GameServerResource::checkPlayer);
-        return servers.getByName(name).send(s -> s.createMatch(players)).thenApply(GameServerResource::toModel);
+        Long durationMs = request == null ? null : request.getDurationMs();
+        if (durationMs != null && (durationMs < 1 || durationMs > MAX_DURATION_MS)) {
+            throw new IllegalArgumentException("durationMs must be between 1 and " + MAX_DURATION_MS
+                    + " (one day), or left out for a match without end; got " + durationMs);
+        }
+        return servers.getByName(name).send(s -> s.createMatch(players, durationMs)).thenApply(GameServerResource::toModel);
     }
 
     @Override
@@ -40,7 +49,12 @@ final class GameServerResource implements GameServerApi {
     }
 
     static MatchState toModel(GameMatch.State s) {
-        return new MatchState().id(s.id()).server(s.server()).createdAt(s.createdAt().atOffset(ZoneOffset.UTC))
+        return new MatchState().id(s.id()).server(s.server()).createdAt(utc(s.createdAt())).endsAt(utc(s.endsAt()))
+                .endedAt(utc(s.endedAt()))
                 .players(s.players().stream().map(p -> new PlayerScore().player(p.player()).score(p.score())).toList());
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return t == null ? null : t.atOffset(ZoneOffset.UTC);
     }
 }

@@ -1,0 +1,94 @@
+package dev.cairn.examples;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.cairn.ManualClock;
+import dev.cairn.engine.TestAccess;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * GameMatch's end: a match created with a duration is ended by its alarm, after which it takes no
+ * more players or scores. The node's clock is moved and due alarms are fired by hand.
+ */
+@QuarkusTest
+class GameMatchApiTest {
+    @Inject
+    ManualClock clock;
+
+    private static JsonPath create(String server, String body) {
+        return given().contentType(ContentType.JSON).body(body).post("/objects/game-server/{s}/matches", server)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    private static Response join(String match, String player) {
+        return given().contentType(ContentType.JSON).body("{\"player\": \"" + player + "\"}").post("/ids/game-match/{id}/players", match);
+    }
+
+    private static Response score(String match, String player, long points) {
+        return given().contentType(ContentType.JSON).body("{\"player\": \"" + player + "\", \"points\": " + points + "}")
+                .post("/ids/game-match/{id}/scores", match);
+    }
+
+    @Test
+    void aMatchWithADurationIsEndedByItsAlarmAndThenTakesNoMorePlayersOrScores() {
+        String server = "server-" + UUID.randomUUID();
+        var created = create(server, "{\"players\": [\"ada\"], \"durationMs\": 60000}");
+        String id = created.getString("id");
+        Instant endsAt = Instant.parse(created.getString("endsAt"));
+        assertEquals(Instant.parse(created.getString("createdAt")).plusSeconds(60), endsAt, "endsAt = createdAt + durationMs");
+        assertEquals(null, created.getString("endedAt"));
+
+        join(id, "bob").then().statusCode(200);
+        score(id, "bob", 5).then().statusCode(200);
+        clock.advance(Duration.between(clock.instant(), endsAt.minusSeconds(5)));
+        TestAccess.fireDueAlarms();
+        score(id, "bob", 2).then().statusCode(200).body("endedAt", nullValue()).body("players[1].score", equalTo(7));
+
+        clock.advance(Duration.between(clock.instant(), endsAt));
+        TestAccess.fireDueAlarms();
+        String endedAt = given().get("/ids/game-match/{id}", id).then().statusCode(200).body("endsAt", equalTo(created.getString("endsAt")))
+                .extract().path("endedAt");
+        assertFalse(Instant.parse(endedAt).isBefore(endsAt), "ended by its alarm, not before endsAt: " + endedAt);
+
+        join(id, "cy").then().statusCode(409).body("type", equalTo("conflict"))
+                .body("message", equalTo("match " + id + " ended at " + Instant.parse(endedAt) + "; it takes no more players"));
+        score(id, "bob", 1).then().statusCode(409)
+                .body("message", equalTo("match " + id + " ended at " + Instant.parse(endedAt) + "; its scores are final"));
+        var listed = given().get("/objects/game-server/{s}/matches", server).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(endedAt), listed.getList("matches.endedAt"), "the server lists it as ended");
+        assertEquals(List.of(0, 7), listed.getList("matches[0].players.score"), "the final scores are kept");
+    }
+
+    @Test
+    void aMatchWithoutADurationNeverEnds() {
+        String server = "server-" + UUID.randomUUID();
+        var created = create(server, "{\"players\": [\"ada\"]}");
+        assertEquals(null, created.getString("endsAt"));
+        clock.advance(Duration.ofDays(2));
+        TestAccess.fireDueAlarms();
+        score(created.getString("id"), "ada", 1).then().statusCode(200).body("endsAt", nullValue()).body("endedAt", nullValue());
+    }
+
+    @Test
+    void aDurationOutsideItsBoundsIsRefused() {
+        given().contentType(ContentType.JSON).body("{\"durationMs\": 0}").post("/objects/game-server/s/matches").then()
+                .statusCode(400).body("type", equalTo("bad_request")).body("message",
+                        equalTo("durationMs must be between 1 and 86400000 (one day), or left out for a match without end; got 0"));
+        given().contentType(ContentType.JSON).body("{\"durationMs\": 86400001}").post("/objects/game-server/s/matches").then()
+                .statusCode(400).body("message",
+                        equalTo("durationMs must be between 1 and 86400000 (one day), or left out for a match without end; got 86400001"));
+    }
+}
