@@ -1,0 +1,134 @@
+package dev.cairn.examples;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.ManualClock;
+import dev.cairn.api.Alarms;
+import dev.cairn.api.Namespaces;
+import dev.cairn.engine.TestAccess;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Batcher example: items are buffered, the first one of a batch sets the alarm, and the alarm
+ * writes the whole buffer as the next batch. The node's clock is moved and due alarms are fired by
+ * hand, except in the one test that shows the timer doing it in real time.
+ */
+@QuarkusTest
+class BatcherApiTest {
+    @Inject
+    ManualClock clock;
+
+    @Inject
+    Alarms alarms;
+
+    @Inject
+    Namespaces namespaces;
+
+    private static JsonPath add(String name, String item, String query) {
+        return given().contentType(ContentType.JSON).body("{\"item\": \"" + item + "\"}")
+                .post("/objects/batcher/{n}/items" + query, name).then().statusCode(200).extract().jsonPath();
+    }
+
+    private static JsonPath batches(String name) {
+        return given().get("/objects/batcher/{n}/batches", name).then().statusCode(200).extract().jsonPath();
+    }
+
+    private void advanceTo(Instant t) {
+        clock.advance(Duration.between(clock.instant(), t));
+    }
+
+    @Test
+    void theFirstItemSetsTheFlushTimeLaterItemsJoinItsBatchAndTheAlarmWritesThemInOrder() {
+        String name = "batcher-" + UUID.randomUUID();
+        long before = clock.millis();
+        var first = add(name, "a", "");
+        assertEquals(1, first.getInt("buffered"));
+        Instant flushAt = Instant.parse(first.getString("flushAt"));
+        assertTrue(!flushAt.isBefore(Instant.ofEpochMilli(before + 10_000)) && !flushAt.isAfter(clock.instant().plusSeconds(10)),
+                "by default the batch is written 10 s after its first item: " + flushAt);
+
+        var second = add(name, "b", "?flushAfterMs=1");
+        assertEquals(2, second.getInt("buffered"));
+        assertEquals(flushAt, Instant.parse(second.getString("flushAt")), "a later item joins the pending batch; its flushAfterMs is ignored");
+        assertEquals(3, add(name, "c", "").getInt("buffered"));
+        assertEquals(List.of(), batches(name).getList("$"), "nothing is written before the alarm");
+
+        advanceTo(flushAt.minusSeconds(5));
+        TestAccess.fireDueAlarms();
+        assertEquals(List.of(), batches(name).getList("$"), "5 s before its time the alarm has not fired");
+
+        advanceTo(flushAt);
+        TestAccess.fireDueAlarms();
+        var written = batches(name);
+        assertEquals(1, written.getList("$").size());
+        assertEquals(1, written.getLong("[0].batch"));
+        assertEquals(List.of("a", "b", "c"), written.getList("[0].items"), "one batch, in arrival order");
+        assertFalse(Instant.parse(written.getString("[0].flushedAt")).isBefore(flushAt));
+
+        var next = add(name, "d", "?flushAfterMs=60000");
+        assertEquals(1, next.getInt("buffered"), "the buffer was emptied by the alarm: d starts a new batch");
+        Instant nextFlushAt = Instant.parse(next.getString("flushAt"));
+        assertTrue(nextFlushAt.isAfter(flushAt.plusSeconds(59)), "the new batch has its own alarm, flushAfterMs ahead: " + nextFlushAt);
+        advanceTo(nextFlushAt);
+        TestAccess.fireDueAlarms();
+        var both = batches(name);
+        assertEquals(List.of(1, 2), both.getList("batch"));
+        assertEquals(List.of(List.of("a", "b", "c"), List.of("d")), both.getList("items"));
+    }
+
+    @Test
+    void runNowWritesThePendingBatchAtOnceAndNeverAnEmptyOne() {
+        String name = "batcher-" + UUID.randomUUID();
+        add(name, "x", "");
+        add(name, "y", "");
+        var id = namespaces.of(Batcher.class).idFromName(name);
+        assertTrue(alarms.runNow(id), "the pending batch's alarm ran, whatever its time");
+        assertEquals(List.of(List.of("x", "y")), batches(name).getList("items"));
+        assertFalse(alarms.runNow(id), "after the flush there is no alarm until the next item");
+        assertEquals(1, batches(name).getList("$").size(), "no empty batch");
+    }
+
+    @Test
+    void withASmallFlushAfterMsTheTimerWritesTheBatchOnItsOwn() throws InterruptedException {
+        String name = "batcher-" + UUID.randomUUID();
+        Instant flushAt = Instant.parse(add(name, "soon", "?flushAfterMs=200").getString("flushAt"));
+
+        // The only wait in these tests: nothing but the timer fires this alarm, so poll for it, briefly.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        JsonPath written = batches(name);
+        while (written.getList("$").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            written = batches(name);
+        }
+        assertEquals(List.of(List.of("soon")), written.getList("items"), "written by the timer within 10 s");
+        assertFalse(Instant.parse(written.getString("[0].flushedAt")).isBefore(flushAt), "not before its time");
+    }
+
+    @Test
+    void badRequestsSayWhatIsAllowed() {
+        given().contentType(ContentType.JSON).body("{\"item\": \"x\"}").post("/objects/batcher/x/items?flushAfterMs=0")
+                .then().statusCode(400).body("type", equalTo("bad_request"))
+                .body("message", equalTo("flushAfterMs must be between 1 and 86400000 (one day), got 0"));
+        given().contentType(ContentType.JSON).body("{\"item\": \"x\"}").post("/objects/batcher/x/items?flushAfterMs=86400001")
+                .then().statusCode(400).body("message", equalTo("flushAfterMs must be between 1 and 86400000 (one day), got 86400001"));
+        given().contentType(ContentType.JSON).body("{\"item\": \"\"}").post("/objects/batcher/x/items")
+                .then().statusCode(400).body("message", equalTo("item must be 1 to 1024 characters, got 0"));
+        given().contentType(ContentType.JSON).body("{\"item\": \"" + "x".repeat(1025) + "\"}").post("/objects/batcher/x/items")
+                .then().statusCode(400).body("message", equalTo("item must be 1 to 1024 characters, got 1025"));
+        given().contentType(ContentType.JSON).body("{}").post("/objects/batcher/x/items")
+                .then().statusCode(400).body("message", startsWith("malformed request body at 'item': Missing required"));
+    }
+}
