@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.cairn.ManualClock;
+import dev.cairn.api.Alarms;
+import dev.cairn.api.Namespaces;
+import dev.cairn.api.ObjectId;
 import dev.cairn.engine.TestAccess;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -16,6 +19,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +31,12 @@ import org.junit.jupiter.api.Test;
 class GameMatchApiTest {
     @Inject
     ManualClock clock;
+
+    @Inject
+    Alarms alarms;
+
+    @Inject
+    Namespaces namespaces;
 
     private static JsonPath create(String server, String body) {
         return given().contentType(ContentType.JSON).body(body).post("/objects/game-server/{s}/matches", server)
@@ -73,11 +83,13 @@ class GameMatchApiTest {
     }
 
     @Test
-    void aMatchWithoutADurationNeverEnds() {
+    void aMatchWithoutADurationHasNoAlarmAndNeverEnds() {
         String server = "server-" + UUID.randomUUID();
         var created = create(server, "{\"players\": [\"ada\"]}");
         assertEquals(null, created.getString("endsAt"));
-        clock.advance(Duration.ofDays(2));
+        ObjectId id = namespaces.of(GameMatch.class).idFromString(created.getString("id"));
+        assertFalse(alarms.pending(Optional.of("game-match"), 100_000).stream().anyMatch(p -> p.id().equals(id)), "no alarm is set");
+        clock.advance(Duration.ofHours(1)); // the clock is shared by every test of the run: kept well under a day
         TestAccess.fireDueAlarms();
         score(created.getString("id"), "ada", 1).then().statusCode(200).body("endsAt", nullValue()).body("endedAt", nullValue());
     }
