@@ -245,14 +245,22 @@ final class AlarmScheduler implements Alarms {
         }
     }
 
-    private List<ObjectId> takeDue(long now) {
-        List<ObjectId> due = new ArrayList<>();
+    /**
+     * Takes the alarms due by {@code now} off the queue and marks them in flight (in the same step,
+     * so {@link #fireDue()} never misses one the timer has taken but not yet sent). An alarm already
+     * in flight is left to that attempt.
+     */
+    private Map<ObjectId, CompletableFuture<Void>> takeDue(long now) {
+        Map<ObjectId, CompletableFuture<Void>> due = new HashMap<>();
         lock.lock();
         try {
             while (!queue.isEmpty() && queue.first().atMillis() <= now) {
                 Due d = queue.pollFirst();
                 queued.remove(d.id());
-                due.add(d.id());
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                if (inFlight.putIfAbsent(d.id(), done) == null) {
+                    due.put(d.id(), done);
+                }
             }
         } finally {
             lock.unlock();
@@ -262,7 +270,7 @@ final class AlarmScheduler implements Alarms {
 
     private void runTimer() {
         while (!closed) {
-            List<ObjectId> due;
+            Map<ObjectId, CompletableFuture<Void>> due;
             lock.lock();
             try {
                 long now = clock.millis();
@@ -281,24 +289,17 @@ final class AlarmScheduler implements Alarms {
                 fire(due);
             } catch (RuntimeException e) {
                 LOG.error("alarms: firing failed; the next scan finds these alarms again", e);
+                due.forEach(this::finish);
             }
         }
     }
 
-    /** Counts an attempt of each (durably), then sends each its alarm event. */
-    private void fire(List<ObjectId> due) {
-        List<ObjectId> starting = new ArrayList<>(due.size());
-        Map<ObjectId, CompletableFuture<Void>> done = new HashMap<>();
-        for (ObjectId id : due) {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            if (inFlight.putIfAbsent(id, f) == null) {
-                starting.add(id);
-                done.put(id, f);
-            }
-        }
-        if (starting.isEmpty()) {
+    /** Counts an attempt of each (durably), then sends each its alarm event; {@code done} completes each in-flight mark. */
+    private void fire(Map<ObjectId, CompletableFuture<Void>> done) {
+        if (done.isEmpty()) {
             return;
         }
+        List<ObjectId> starting = new ArrayList<>(done.keySet());
         index.start(starting).whenComplete((rows, failure) -> {
             for (ObjectId id : starting) {
                 AlarmIndex.Row row = failure == null ? rows.get(id) : null;

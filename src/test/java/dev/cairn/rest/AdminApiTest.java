@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import io.restassured.http.ContentType;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
@@ -21,11 +22,13 @@ import org.junit.jupiter.api.Test;
 class AdminApiTest {
     @Inject
     Namespaces namespaces;
+    @Inject
+    InstantSource clock;
 
     @Test
     void pendingAlarmsAreListedSoonestFirstWithNameAndTimes() {
         String tag = UUID.randomUUID().toString();
-        Instant base = Instant.now().plus(3650, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        Instant base = clock.instant().plus(3650, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
         for (int i : new int[] {2, 0, 1}) {
             given().contentType(ContentType.JSON)
                     .body("{\"url\": \"http://127.0.0.1:9/\", \"message\": \"m\", \"at\": \"" + base.plusSeconds(i) + "\"}")
