@@ -89,6 +89,11 @@ final class ErrorResponses {
     @ServerExceptionMapper
     Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        if (status == 404 && e.getCause() != null) {
+            // JAX-RS answers a query or path parameter that does not convert (limit=abc) with 404.
+            return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE).entity(body(TypeEnum.BAD_REQUEST,
+                    "a query or path parameter has the wrong type (" + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage() + ")", false, false)).build();
+        }
         TypeEnum type = switch (status) {
             case 404, 405 -> TypeEnum.NOT_FOUND;
             case 409 -> TypeEnum.CONFLICT;
