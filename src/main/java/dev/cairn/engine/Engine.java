@@ -7,6 +7,8 @@ import dev.cairn.api.ObjectCall;
 import dev.cairn.api.ObjectId;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.UnknownNamespaceException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,14 +34,23 @@ final class Engine implements Namespaces {
     private final Map<String, LocalNamespace<?>> byName = new LinkedHashMap<>();
     private final Map<Class<?>, LocalNamespace<?>> byClass = new LinkedHashMap<>();
     private final Catalog catalog = new Catalog(this);
+    private final CairnMetrics metrics;
     private final ScheduledExecutorService housekeeper;
     private volatile boolean shuttingDown;
 
+    /** An engine whose meters live in a private registry (unit tests). */
     Engine(Settings settings, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock, RandomGenerator random,
             ObjectMapper json) {
+        this(settings, declarations, clock, random, json, new SimpleMeterRegistry());
+    }
+
+    Engine(Settings settings, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock, RandomGenerator random,
+            ObjectMapper json, MeterRegistry meterRegistry) {
         this.settings = settings;
         this.clock = clock;
         this.codec = new ValueCodec(json);
+        this.metrics = new CairnMetrics(meterRegistry, declarations.stream().map(NamespaceDeclarations.Declaration::name).toList());
+        metrics.bind(catalog);
         for (var d : declarations) {
             LocalNamespace<?> ns = namespace(d, random);
             byName.put(d.name(), ns);
@@ -72,6 +83,10 @@ final class Engine implements Namespaces {
 
     Catalog catalog() {
         return catalog;
+    }
+
+    CairnMetrics metrics() {
+        return metrics;
     }
 
     boolean isShuttingDown() {
@@ -112,9 +127,11 @@ final class Engine implements Namespaces {
 
     CompletableFuture<Object> submit(LocalNamespace<?> namespace, ObjectId id, ObjectCall<?, ?> call, CallChain chain) {
         if (shuttingDown) {
-            return CompletableFuture.failedFuture(shuttingDown());
+            OverloadedException refused = shuttingDown();
+            namespace.meters().completed(refused);
+            return CompletableFuture.failedFuture(refused);
         }
-        Envelope e = new Envelope(call, clock.millis(), chain);
+        Envelope e = new Envelope(call, clock.millis(), chain, namespace.meters());
         catalog.deliver(namespace, id, e);
         return e.reply;
     }

@@ -1,6 +1,7 @@
 package dev.cairn.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.DefaultBean;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -28,7 +29,7 @@ final class EngineProducer {
 
     @Produces
     @Singleton
-    Engine engine(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json) {
+    Engine engine(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json, MeterRegistry meters) {
         var declared = config.namespaces().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                 e -> new NamespaceDeclarations.Raw(e.getValue().className(), e.getValue().key(), e.getValue().mailboxCapacity())));
         var declarations = NamespaceDeclarations.validate(declared, Thread.currentThread().getContextClassLoader());
@@ -44,7 +45,7 @@ final class EngineProducer {
         LOG.infof("Cairn: %d namespaces (%s), data in %s", declarations.size(),
                 declarations.stream().map(NamespaceDeclarations.Declaration::name).collect(Collectors.joining(", ")),
                 settings.dataDir().toAbsolutePath());
-        return new Engine(settings, declarations, clock, random, json);
+        return new Engine(settings, declarations, clock, random, json, meters);
     }
 
     /** Open files per active object: the database, its WAL, its shared-memory index, and Cairn's WAL handle for fsync. */

@@ -111,10 +111,12 @@ final class ObjectLoop {
         } else {
             try {
                 if (database != null) {
+                    long started = System.nanoTime();
                     database.commit();
                     if (engine.settings().durability() == Durability.FULL) {
                         database.sync();
                     }
+                    engine.metrics().committed(System.nanoTime() - started, batch.size());
                 }
             } catch (SQLException | IOException ex) {
                 failWholeBatch(results, failures, "commit failed: " + ex.getMessage());
