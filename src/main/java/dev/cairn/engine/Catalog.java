@@ -33,6 +33,11 @@ final class Catalog {
             }
             switch (loop.mailbox.offer(e)) {
                 case ACCEPTED -> {
+                    if (engine.isShuttingDown()) {
+                        // Accepted just as the shutdown began, possibly by a loop activated after the
+                        // drain took its snapshot: this loop too runs what it has, then stops.
+                        loop.mailbox.drain();
+                    }
                     return;
                 }
                 case FULL -> {

@@ -162,21 +162,33 @@ final class Engine implements Namespaces {
         awaitDrained(beginShutdown());
     }
 
-    /** First half of {@link #shutdown}: from now on new calls are refused; queued ones still run. */
+    /**
+     * First half of {@link #shutdown}: from now on new calls are refused; queued ones still run.
+     * Idempotent: a second call returns the objects still active.
+     */
     List<ObjectLoop> beginShutdown() {
         shuttingDown = true;
         housekeeper.shutdownNow();
         return catalog.drainAll();
     }
 
-    /** Second half of {@link #shutdown}: waits for the objects, refusing what is left after the timeout. */
+    /**
+     * Second half of {@link #shutdown}: waits for the objects (each commits its last batch and closes
+     * its database as it stops), refusing what is left after the timeout, and logs the outcome.
+     */
     void awaitDrained(List<ObjectLoop> loops) {
-        CompletableFuture<Void> all = CompletableFuture.allOf(loops.stream().map(l -> l.terminated).toArray(CompletableFuture[]::new));
+        long deadline = System.nanoTime() + settings.shutdownDrainTimeout().toNanos();
+        int refused = 0;
+        int stopped = loops.size();
         try {
-            all.get(settings.shutdownDrainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            waitFor(loops, deadline);
+            // Loops activated by calls that passed the shutdown check just before it was set: they
+            // drain themselves (Catalog.deliver); wait for them too.
+            List<ObjectLoop> stragglers = catalog.drainAll();
+            stopped += stragglers.size();
+            waitFor(stragglers, deadline);
         } catch (TimeoutException e) {
-            int refused = 0;
-            for (ObjectLoop l : loops) {
+            for (ObjectLoop l : catalog.drainAll()) {
                 for (Envelope q : l.mailbox.closeAndTakeAll()) {
                     q.reply.completeExceptionally(shuttingDown());
                     refused++;
@@ -187,5 +199,18 @@ final class Engine implements Namespaces {
         } catch (Exception e) {
             LOG.warn("shutdown interrupted", e);
         }
+        int open = catalog.activeCount();
+        if (open == 0) {
+            LOG.infof("shutdown: every object stopped (%d just now), %d queued calls refused; all databases closed",
+                    stopped, refused);
+        } else {
+            LOG.warnf("shutdown: %d queued calls refused; %d objects still running a call, their databases stay open"
+                    + " until the process exits (what they committed is in the WAL)", refused, open);
+        }
+    }
+
+    private static void waitFor(List<ObjectLoop> loops, long deadlineNanos) throws Exception {
+        CompletableFuture<Void> all = CompletableFuture.allOf(loops.stream().map(l -> l.terminated).toArray(CompletableFuture[]::new));
+        all.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 }

@@ -13,10 +13,12 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -86,12 +88,47 @@ final class EngineProducer {
         return new SecureRandom();
     }
 
-    /** Builds (and so validates) the engine at start-up rather than on the first request. */
+    /** Refuses new calls as soon as a stop signal arrives (after Quarkus's shutdown delay, if set). */
+    private Thread signalHook;
+
+    /**
+     * Builds (and so validates) the engine at start-up rather than on the first request, and hooks
+     * the stop signal. Quarkus handles SIGTERM by letting the HTTP requests in flight finish, and only
+     * then fires {@link ShutdownEvent}; meanwhile it still serves new requests, and once they are done
+     * it closes their connections. So the engine does not wait for that event to stop taking new
+     * calls: from the signal on (plus {@code quarkus.shutdown.delay}, during which readiness is DOWN
+     * and everything is served), new calls get an immediate {@code 503 shutting_down} and queued ones
+     * finish, which is what the requests in flight wait for.
+     */
     void start(@Observes StartupEvent event, Engine engine) {
+        Duration delay = shutdownDelay();
+        signalHook = Thread.ofPlatform().name("cairn-stop-signal").unstarted(() -> {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            int finishing = engine.beginShutdown().size();
+            LOG.infof("shutdown: refusing new calls; %d active objects finish their queued calls", finishing);
+        });
+        Runtime.getRuntime().addShutdownHook(signalHook);
         LOG.debugf("engine ready: %d objects active", engine.catalog().activeCount());
     }
 
+    /** After the HTTP requests in flight: waits for (or refuses) what is still queued and closes every database. */
     void stop(@Observes ShutdownEvent event, Engine engine) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(signalHook);
+        } catch (IllegalStateException signalled) {
+            // The JVM is stopping (SIGTERM): the hook runs or ran; shutdown() below is idempotent with it.
+        }
         engine.shutdown();
+    }
+
+    /** Quarkus's pre-shutdown delay, when enabled ({@code quarkus.shutdown.delay-enabled} at build time). */
+    private static Duration shutdownDelay() {
+        var config = ConfigProvider.getConfig();
+        boolean enabled = config.getOptionalValue("quarkus.shutdown.delay-enabled", Boolean.class).orElse(false);
+        return enabled ? config.getOptionalValue("quarkus.shutdown.delay", Duration.class).orElse(Duration.ZERO) : Duration.ZERO;
     }
 }
