@@ -111,14 +111,20 @@ final class EngineProducer {
             int finishing = engine.beginShutdown().size();
             LOG.infof("shutdown: refusing new calls; %d active objects finish their queued calls", finishing);
         });
-        Runtime.getRuntime().addShutdownHook(signalHook);
+        try {
+            Runtime.getRuntime().addShutdownHook(signalHook);
+        } catch (IllegalStateException signalledDuringStartUp) {
+            signalHook = null; // already stopping: ShutdownEvent follows and shuts the engine down
+        }
         LOG.debugf("engine ready: %d objects active", engine.catalog().activeCount());
     }
 
     /** After the HTTP requests in flight: waits for (or refuses) what is still queued and closes every database. */
     void stop(@Observes ShutdownEvent event, Engine engine) {
         try {
-            Runtime.getRuntime().removeShutdownHook(signalHook);
+            if (signalHook != null) {
+                Runtime.getRuntime().removeShutdownHook(signalHook);
+            }
         } catch (IllegalStateException signalled) {
             // The JVM is stopping (SIGTERM): the hook runs or ran; shutdown() below is idempotent with it.
         }
