@@ -38,8 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * says every database was closed;</li>
  * <li>every request sent before the signal got a 200 or an explicit 503, none hung;</li>
  * <li>requests sent after it got a 200 (their call had been queued in time), an explicit
- * {@code 503 shutting_down}, or, once the service stopped listening, a refused or closed connection
- * (each client's last request); none hung, and at least one was refused explicitly;</li>
+ * {@code 503 shutting_down} (how many depends on whether a client sends while the requests in flight
+ * are finishing: the summary says), or, once the service stopped listening, a refused or closed
+ * connection (each client's last request); none hung;</li>
  * <li>every acknowledged increment is stored; none refused with a 503 is.</li>
  * </ul>
  */
@@ -102,9 +103,6 @@ class GracefulShutdownIT {
         Map<Outcome, Integer> later = load.counts(load.sentAfterTerm);
         if (later.get(Outcome.HUNG) + later.get(Outcome.UNEXPECTED) > 0) {
             wrong.add("requests sent after SIGTERM that hung or got something unexpected: " + later);
-        }
-        if (load.refusedShuttingDown.get() == 0) {
-            wrong.add("no request sent after SIGTERM was refused with 503 shutting_down");
         }
         if (load.slowest.get() >= HUNG.toMillis()) {
             wrong.add("a request took " + load.slowest.get() + " ms");
