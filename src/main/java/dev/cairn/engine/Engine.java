@@ -179,14 +179,11 @@ final class Engine implements Namespaces {
     void awaitDrained(List<ObjectLoop> loops) {
         long deadline = System.nanoTime() + settings.shutdownDrainTimeout().toNanos();
         int refused = 0;
-        int stopped = loops.size();
         try {
             waitFor(loops, deadline);
             // Loops activated by calls that passed the shutdown check just before it was set: they
             // drain themselves (Catalog.deliver); wait for them too.
-            List<ObjectLoop> stragglers = catalog.drainAll();
-            stopped += stragglers.size();
-            waitFor(stragglers, deadline);
+            waitFor(catalog.drainAll(), deadline);
         } catch (TimeoutException e) {
             for (ObjectLoop l : catalog.drainAll()) {
                 for (Envelope q : l.mailbox.closeAndTakeAll()) {
@@ -201,8 +198,7 @@ final class Engine implements Namespaces {
         }
         int open = catalog.activeCount();
         if (open == 0) {
-            LOG.infof("shutdown: every object stopped (%d just now), %d queued calls refused; all databases closed",
-                    stopped, refused);
+            LOG.infof("shutdown: every object stopped, %d queued calls refused; all databases closed", refused);
         } else {
             LOG.warnf("shutdown: %d queued calls refused; %d objects still running a call, their databases stay open"
                     + " until the process exits (what they committed is in the WAL)", refused, open);

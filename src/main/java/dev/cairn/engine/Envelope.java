@@ -32,8 +32,10 @@ final class Envelope {
     }
 
     /**
-     * Counts the outcome before completing, so whoever sees the reply also sees it counted. Futures
-     * derived from it ({@code thenApply}, …) are plain {@code CompletableFuture}s and count nothing.
+     * Counts the outcome before completing, so whoever sees the reply also sees it counted. The engine
+     * completes each reply exactly once, so each call is counted once, with the outcome the engine gave
+     * it (even if a caller cancelled its future meanwhile). Futures derived from it ({@code thenApply},
+     * …) are plain {@code CompletableFuture}s and count nothing.
      */
     private static final class CountedReply extends CompletableFuture<Object> {
         private final CairnMetrics.NamespaceMeters meters;
@@ -44,17 +46,13 @@ final class Envelope {
 
         @Override
         public boolean complete(Object value) {
-            if (!isDone()) {
-                meters.completed(null);
-            }
+            meters.completed(null);
             return super.complete(value);
         }
 
         @Override
         public boolean completeExceptionally(Throwable failure) {
-            if (!isDone()) {
-                meters.completed(failure);
-            }
+            meters.completed(failure);
             return super.completeExceptionally(failure);
         }
     }
