@@ -12,8 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The packaged service (the JVM jar, or the native binary in a native build) as a real process on
@@ -26,6 +30,7 @@ public final class CairnProcess implements AutoCloseable {
     private final int port;
     private final StringBuffer output = new StringBuffer();
     private final CompletableFuture<Void> listening = new CompletableFuture<>();
+    private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
 
     private CairnProcess(Process process, int port) {
         this.process = process;
@@ -77,6 +82,7 @@ public final class CairnProcess implements AutoCloseable {
         } catch (IOException e) {
             // The process ended; its exit is observed through waitFor.
         } finally {
+            outputEnded.complete(null);
             listening.completeExceptionally(new IllegalStateException("the service exited before listening:\n" + output));
         }
     }
@@ -88,11 +94,18 @@ public final class CairnProcess implements AutoCloseable {
     }
 
     public HttpResponse<String> send(String method, String path, String body) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        return HTTP.send(request(method, path, body).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Like {@link #send(String, String, String)}, failing with {@code HttpTimeoutException} after {@code timeout}. */
+    public HttpResponse<String> send(String method, String path, String body, Duration timeout) throws Exception {
+        return HTTP.send(request(method, path, body).timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String method, String path, String body) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("content-type", "application/json")
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                .header("content-type", "application/json");
     }
 
     /** Waits for the process to end by itself (for start-up failures); returns its exit code. */
@@ -105,8 +118,33 @@ public final class CairnProcess implements AutoCloseable {
 
     /** SIGTERM, then waits for a graceful exit. */
     public int stop() throws InterruptedException {
-        process.destroy();
+        terminate();
         return awaitExit();
+    }
+
+    /**
+     * SIGTERM without waiting: the graceful shutdown runs while the caller watches. Sent through the
+     * process handle: {@code Process.destroy()} would also close our end of the process's output, so
+     * what it logs while stopping would be lost.
+     */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
+    /**
+     * Waits up to {@code limit} for the process to end, then for the rest of its output; returns the
+     * exit code, or empty if it is still running.
+     */
+    public OptionalInt awaitExit(Duration limit) throws InterruptedException {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            return OptionalInt.empty();
+        }
+        try {
+            outputEnded.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the output of the ended process was not read to its end", e);
+        }
+        return OptionalInt.of(process.exitValue());
     }
 
     /**

@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
@@ -75,9 +74,6 @@ final class AlarmScheduler implements Alarms {
     private final TreeSet<Due> queue = new TreeSet<>();
     private final Map<ObjectId, Due> queued = new HashMap<>();
     private final ConcurrentHashMap<ObjectId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
-    private final AtomicLong succeeded = new AtomicLong();
-    private final AtomicLong retried = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
     private volatile boolean closed;
     private Thread timer;
 
@@ -120,18 +116,6 @@ final class AlarmScheduler implements Alarms {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    long succeededCount() {
-        return succeeded.get();
-    }
-
-    long retriedCount() {
-        return retried.get();
-    }
-
-    long droppedCount() {
-        return dropped.get();
     }
 
     /** Loads alarms due within the horizon from the index into the timer's queue. */
@@ -329,12 +313,13 @@ final class AlarmScheduler implements Alarms {
     private CompletableFuture<Outcome> dispatch(LocalNamespace<?> ns, ObjectId id, AlarmIndex.Row row, boolean force) {
         OptionalLong indexed = row == null ? OptionalLong.empty() : OptionalLong.of(row.scheduledMs());
         int attemptsBefore = row == null ? 0 : row.attempts();
-        return engine.submit(ns, id, instance -> runHandler(instance, indexed, attemptsBefore, force), CallChain.EMPTY)
+        long due = row == null ? 0 : row.dueMs();
+        return engine.submit(ns, id, instance -> runHandler(instance, indexed, attemptsBefore, due, force), CallChain.EMPTY)
                 .thenApply(Outcome.class::cast);
     }
 
     /** The alarm event, on the object's thread: the object's own record decides whether anything runs. */
-    private Outcome runHandler(Object instance, OptionalLong indexed, int attemptsBefore, boolean force) throws Exception {
+    private Outcome runHandler(Object instance, OptionalLong indexed, int attemptsBefore, long due, boolean force) throws Exception {
         AlarmTable alarm = ObjectLoop.running().database().alarm();
         OptionalLong truth = alarm.get();
         if (truth.isEmpty()) {
@@ -348,6 +333,9 @@ final class AlarmScheduler implements Alarms {
             throw new IllegalStateException(instance.getClass().getSimpleName() + " has an alarm but does not implement AlarmHandler");
         }
         int retryCount = indexed.equals(truth) ? attemptsBefore : 0;
+        if (!force) {
+            engine.metrics().alarmStarted(clock.millis() - Math.max(scheduled, due));
+        }
         long writes = alarm.writes();
         handler.alarm(new AlarmInfo(Instant.ofEpochMilli(scheduled), retryCount));
         if (alarm.writes() == writes) {
@@ -361,7 +349,7 @@ final class AlarmScheduler implements Alarms {
         if (error == null) {
             return switch (outcome) {
                 case Outcome.Ran ran -> {
-                    succeeded.incrementAndGet();
+                    engine.metrics().alarmSucceeded();
                     yield index.succeeded(id, ran.scheduledMs());
                 }
                 case Outcome.NoAlarm x -> index.reconcile(id, OptionalLong.empty());
@@ -374,12 +362,12 @@ final class AlarmScheduler implements Alarms {
         int attempt = row.attempts() + 1;
         String message = ObjectLoop.messageOf(cause);
         if (attempt > settings.maxRetries()) {
-            dropped.incrementAndGet();
+            engine.metrics().alarmDropped();
             LOG.warnf("alarm of %s (set for %s) dropped after %d attempts; last error: %s", describe(id),
                     Instant.ofEpochMilli(scheduled), attempt, message);
             return drop(id, scheduled);
         }
-        retried.incrementAndGet();
+        engine.metrics().alarmRetried();
         long delay = settings.baseDelayMillis(attempt);
         long next = clock.millis() + delay + (long) (delay * settings.retryJitter() * random.nextDouble());
         LOG.debugf("alarm of %s failed (attempt %d): %s; retry at %s", describe(id), attempt, message, Instant.ofEpochMilli(next));

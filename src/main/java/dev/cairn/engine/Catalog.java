@@ -33,9 +33,15 @@ final class Catalog {
             }
             switch (loop.mailbox.offer(e)) {
                 case ACCEPTED -> {
+                    if (engine.isShuttingDown()) {
+                        // Accepted just as the shutdown began, possibly by a loop activated after the
+                        // drain took its snapshot: this loop too runs what it has, then stops.
+                        loop.mailbox.drain();
+                    }
                     return;
                 }
                 case FULL -> {
+                    namespace.meters().mailboxFull();
                     e.reply.completeExceptionally(new OverloadedException("Too many requests queued for object "
                             + describe(id) + " (mailbox capacity " + loop.mailbox.capacity() + ")", false));
                     return;
@@ -163,7 +169,27 @@ final class Catalog {
         return open;
     }
 
+    /** Calls waiting in all mailboxes (a gauge: computed when scraped). */
+    int queuedCalls() {
+        int sum = 0;
+        for (ObjectLoop loop : active.values()) {
+            sum += loop.mailbox.queued();
+        }
+        return sum;
+    }
+
+    /** Calls waiting in the fullest mailbox (a gauge: computed when scraped). */
+    int deepestMailbox() {
+        int max = 0;
+        for (ObjectLoop loop : active.values()) {
+            max = Math.max(max, loop.mailbox.queued());
+        }
+        return max;
+    }
+
+    /** The failure of a call refused for waiting past the queue deadline (counted as an overload). */
     OverloadedException queuedTooLong(ObjectId id, long waitedMillis) {
+        engine.metrics().namespace(id.namespace()).queueDeadlinePassed();
         return new OverloadedException("Requests queued for too long: the call waited " + waitedMillis
                 + " ms for object " + describe(id) + " (queue deadline " + engine.settings().queueDeadline().toMillis()
                 + " ms)", false);

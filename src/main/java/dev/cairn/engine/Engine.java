@@ -7,6 +7,8 @@ import dev.cairn.api.ObjectCall;
 import dev.cairn.api.ObjectId;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.UnknownNamespaceException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,17 +35,23 @@ final class Engine implements Namespaces {
     private final Map<String, LocalNamespace<?>> byName = new LinkedHashMap<>();
     private final Map<Class<?>, LocalNamespace<?>> byClass = new LinkedHashMap<>();
     private final Catalog catalog = new Catalog(this);
+    private final CairnMetrics metrics;
     private final ScheduledExecutorService housekeeper;
     private final AlarmIndex alarmIndex;
     private final AlarmScheduler alarms;
     private volatile boolean shuttingDown;
 
-    /** {@code alarmIndexData}: the SQLite database of the node's alarm index (see {@link AlarmIndex}). */
+    /**
+     * {@code alarmIndexData}: the SQLite database of the node's alarm index (see {@link AlarmIndex});
+     * {@code meterRegistry}: where the engine's meters go (a {@code SimpleMeterRegistry} in unit tests).
+     */
     Engine(Settings settings, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock, RandomGenerator random,
-            ObjectMapper json, DataSource alarmIndexData) {
+            ObjectMapper json, DataSource alarmIndexData, MeterRegistry meterRegistry) {
         this.settings = settings;
         this.clock = clock;
         this.codec = new ValueCodec(json);
+        this.metrics = new CairnMetrics(meterRegistry, declarations.stream().map(NamespaceDeclarations.Declaration::name).toList());
+        metrics.bind(catalog);
         for (var d : declarations) {
             LocalNamespace<?> ns = namespace(d, random);
             byName.put(d.name(), ns);
@@ -85,6 +93,14 @@ final class Engine implements Namespaces {
         return alarms;
     }
 
+    AlarmIndex alarmIndex() {
+        return alarmIndex;
+    }
+
+    CairnMetrics metrics() {
+        return metrics;
+    }
+
     boolean isShuttingDown() {
         return shuttingDown;
     }
@@ -123,9 +139,11 @@ final class Engine implements Namespaces {
 
     CompletableFuture<Object> submit(LocalNamespace<?> namespace, ObjectId id, ObjectCall<?, ?> call, CallChain chain) {
         if (shuttingDown) {
-            return CompletableFuture.failedFuture(shuttingDown());
+            OverloadedException refused = shuttingDown();
+            namespace.meters().completed(refused);
+            return CompletableFuture.failedFuture(refused);
         }
-        Envelope e = new Envelope(call, clock.millis(), chain);
+        Envelope e = new Envelope(call, clock.millis(), chain, namespace.meters());
         catalog.deliver(namespace, id, e);
         return e.reply;
     }
@@ -156,7 +174,10 @@ final class Engine implements Namespaces {
         awaitDrained(beginShutdown());
     }
 
-    /** First half of {@link #shutdown}: from now on new calls are refused; queued ones still run. */
+    /**
+     * First half of {@link #shutdown}: from now on new calls are refused; queued ones still run.
+     * Idempotent: a second call returns the objects still active.
+     */
     List<ObjectLoop> beginShutdown() {
         shuttingDown = true;
         housekeeper.shutdownNow();
@@ -164,14 +185,20 @@ final class Engine implements Namespaces {
         return catalog.drainAll();
     }
 
-    /** Second half of {@link #shutdown}: waits for the objects, refusing what is left after the timeout. */
+    /**
+     * Second half of {@link #shutdown}: waits for the objects (each commits its last batch and closes
+     * its database as it stops), refusing what is left after the timeout, and logs the outcome.
+     */
     void awaitDrained(List<ObjectLoop> loops) {
-        CompletableFuture<Void> all = CompletableFuture.allOf(loops.stream().map(l -> l.terminated).toArray(CompletableFuture[]::new));
+        long deadline = System.nanoTime() + settings.shutdownDrainTimeout().toNanos();
+        int refused = 0;
         try {
-            all.get(settings.shutdownDrainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            waitFor(loops, deadline);
+            // Loops activated by calls that passed the shutdown check just before it was set: they
+            // drain themselves (Catalog.deliver); wait for them too.
+            waitFor(catalog.drainAll(), deadline);
         } catch (TimeoutException e) {
-            int refused = 0;
-            for (ObjectLoop l : loops) {
+            for (ObjectLoop l : catalog.drainAll()) {
                 for (Envelope q : l.mailbox.closeAndTakeAll()) {
                     q.reply.completeExceptionally(shuttingDown());
                     refused++;
@@ -182,6 +209,18 @@ final class Engine implements Namespaces {
         } catch (Exception e) {
             LOG.warn("shutdown interrupted", e);
         }
+        int open = catalog.activeCount();
+        if (open == 0) {
+            LOG.infof("shutdown: every object stopped, %d queued calls refused; all databases closed", refused);
+        } else {
+            LOG.warnf("shutdown: %d queued calls refused; %d objects still running a call, their databases stay open"
+                    + " until the process exits (what they committed is in the WAL)", refused, open);
+        }
         alarmIndex.close();
+    }
+
+    private static void waitFor(List<ObjectLoop> loops, long deadlineNanos) throws Exception {
+        CompletableFuture<Void> all = CompletableFuture.allOf(loops.stream().map(l -> l.terminated).toArray(CompletableFuture[]::new));
+        all.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.api.Alarms;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.DefaultBean;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -15,10 +16,12 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,7 +34,7 @@ final class EngineProducer {
 
     @Produces
     @Singleton
-    Engine engine(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json,
+    Engine engine(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json, MeterRegistry meters,
             @DataSource("alarm-index") AgroalDataSource alarmIndex) {
         var declared = config.namespaces().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                 e -> new NamespaceDeclarations.Raw(e.getValue().className(), e.getValue().key(), e.getValue().mailboxCapacity())));
@@ -48,7 +51,7 @@ final class EngineProducer {
         LOG.infof("Cairn: %d namespaces (%s), data in %s", declarations.size(),
                 declarations.stream().map(NamespaceDeclarations.Declaration::name).collect(Collectors.joining(", ")),
                 settings.dataDir().toAbsolutePath());
-        return new Engine(settings, declarations, clock, random, json, alarmIndex);
+        return new Engine(settings, declarations, clock, random, json, alarmIndex, meters);
     }
 
     /** Open files per active object: the database, its WAL, its shared-memory index, and Cairn's WAL handle for fsync. */
@@ -96,12 +99,53 @@ final class EngineProducer {
         return new SecureRandom();
     }
 
-    /** Builds (and so validates) the engine at start-up rather than on the first request. */
+    /** Refuses new calls as soon as a stop signal arrives (after Quarkus's shutdown delay, if set). */
+    private Thread signalHook;
+
+    /**
+     * Builds (and so validates) the engine at start-up rather than on the first request, and hooks
+     * the stop signal. Quarkus handles SIGTERM by letting the HTTP requests in flight finish, and only
+     * then fires {@link ShutdownEvent}; meanwhile it still serves new requests, and once they are done
+     * it closes their connections. So the engine does not wait for that event to stop taking new
+     * calls: from the signal on (plus {@code quarkus.shutdown.delay}, during which readiness is DOWN
+     * and everything is served), new calls get an immediate {@code 503 shutting_down} and queued ones
+     * finish, which is what the requests in flight wait for.
+     */
     void start(@Observes StartupEvent event, Engine engine) {
+        Duration delay = shutdownDelay();
+        signalHook = Thread.ofPlatform().name("cairn-stop-signal").unstarted(() -> {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            int finishing = engine.beginShutdown().size();
+            LOG.infof("shutdown: refusing new calls; %d active objects finish their queued calls", finishing);
+        });
+        try {
+            Runtime.getRuntime().addShutdownHook(signalHook);
+        } catch (IllegalStateException signalledDuringStartUp) {
+            signalHook = null; // already stopping: ShutdownEvent follows and shuts the engine down
+        }
         LOG.debugf("engine ready: %d objects active", engine.catalog().activeCount());
     }
 
+    /** After the HTTP requests in flight: waits for (or refuses) what is still queued and closes every database. */
     void stop(@Observes ShutdownEvent event, Engine engine) {
+        try {
+            if (signalHook != null) {
+                Runtime.getRuntime().removeShutdownHook(signalHook);
+            }
+        } catch (IllegalStateException signalled) {
+            // The JVM is stopping (SIGTERM): the hook runs or ran; shutdown() below is idempotent with it.
+        }
         engine.shutdown();
+    }
+
+    /** Quarkus's pre-shutdown delay, when enabled ({@code quarkus.shutdown.delay-enabled} at build time). */
+    private static Duration shutdownDelay() {
+        var config = ConfigProvider.getConfig();
+        boolean enabled = config.getOptionalValue("quarkus.shutdown.delay-enabled", Boolean.class).orElse(false);
+        return enabled ? config.getOptionalValue("quarkus.shutdown.delay", Duration.class).orElse(Duration.ZERO) : Duration.ZERO;
     }
 }

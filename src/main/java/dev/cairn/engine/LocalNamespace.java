@@ -15,6 +15,7 @@ final class LocalNamespace<T> implements Namespace<T> {
     private final IdCodec ids;
     private final int mailboxCapacity;
     private final Engine engine;
+    private final CairnMetrics.NamespaceMeters meters;
 
     LocalNamespace(String name, ObjectKind<T> kind, IdCodec ids, int mailboxCapacity, Engine engine) {
         this.name = name;
@@ -22,6 +23,11 @@ final class LocalNamespace<T> implements Namespace<T> {
         this.ids = ids;
         this.mailboxCapacity = mailboxCapacity;
         this.engine = engine;
+        this.meters = engine.metrics().namespace(name);
+    }
+
+    CairnMetrics.NamespaceMeters meters() {
+        return meters;
     }
 
     @Override

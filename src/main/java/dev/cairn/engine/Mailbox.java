@@ -32,6 +32,16 @@ final class Mailbox {
         return capacity;
     }
 
+    /** Events waiting (not counting the batch being run). */
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     Offer offer(Envelope e) {
         lock.lock();
         try {

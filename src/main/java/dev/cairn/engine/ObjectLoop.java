@@ -121,7 +121,7 @@ final class ObjectLoop {
         if (batchBroken) {
             failWholeBatch(results, failures, "an earlier event's rollback failed");
         } else {
-            commit(results, failures);
+            commit(results, failures, batch.size());
         }
         // Idle from here on: a caller that has its reply may rely on the object being evictable.
         lastActiveMillis = engine.clock().millis();
@@ -140,7 +140,7 @@ final class ObjectLoop {
      * (durable before the object's commit, so a crash in between is repaired at start-up), and
      * confirmed there after the commit.
      */
-    private void commit(Object[] results, Throwable[] failures) {
+    private void commit(Object[] results, Throwable[] failures, int calls) {
         if (database == null) {
             return;
         }
@@ -155,10 +155,12 @@ final class ObjectLoop {
             return;
         }
         try {
+            long started = System.nanoTime();
             database.commit();
             if (engine.settings().durability() == Durability.FULL) {
                 database.sync();
             }
+            engine.metrics().committed(System.nanoTime() - started, calls);
         } catch (SQLException | IOException ex) {
             failWholeBatch(results, failures, "commit failed: " + ex.getMessage());
             if (alarm != null) {

@@ -216,8 +216,9 @@ class AlarmTest {
         assertTrue(attempts("flaky").subList(1, 7).stream().allMatch(AlarmInfo::isRetry));
         assertEquals(Optional.empty(), alarmOf(o), "dropped after the sixth retry");
         assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
-        assertEquals(1, engine.alarms().droppedCount());
-        assertEquals(6, engine.alarms().retriedCount());
+        assertEquals(1, engine.metrics().alarms("dropped"));
+        assertEquals(6, engine.metrics().alarms("retried"));
+        assertEquals(0, engine.metrics().alarms("succeeded"));
         assertEquals(0L, (long) o.call(Alarmed::runs), "every failed run was rolled back");
         assertNull(o.call(a -> a.ctx.storage().get("written-by-failed-run")));
     }
@@ -372,5 +373,15 @@ class AlarmTest {
         object("real-time").call(a -> { a.ctx.storage().setAlarm(Instant.now().plusMillis(300)); return null; });
         long lag = fired.get(10, TimeUnit.SECONDS);
         assertTrue(lag >= 0 && lag < 1_000, "fired " + lag + " ms after its time");
+    }
+
+    @Test
+    void readinessNeedsTheAlarmIndexToAnswer() {
+        var check = new AlarmIndexHealthCheck(engine);
+        assertEquals(org.eclipse.microprofile.health.HealthCheckResponse.Status.UP, check.call().getStatus());
+        engine.alarmIndex().close();
+        var down = check.call();
+        assertEquals(org.eclipse.microprofile.health.HealthCheckResponse.Status.DOWN, down.getStatus());
+        assertEquals("the alarm index is closed", down.getData().orElseThrow().get("error"));
     }
 }

@@ -3,6 +3,7 @@ package dev.cairn.engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -37,7 +38,7 @@ final class EngineHarness {
         var declarations = List.of(
                 new NamespaceDeclarations.Declaration("scratch", ObjectKind.of(Scratch.class), "test-key", OptionalInt.empty()),
                 new NamespaceDeclarations.Declaration("alarmed", ObjectKind.of(Alarmed.class), "test-key", OptionalInt.empty()));
-        return new Engine(settings, declarations, clock, random, JSON, alarmIndex(settings));
+        return new Engine(settings, declarations, clock, random, JSON, alarmIndex(settings), new SimpleMeterRegistry());
     }
 
     /** The alarm index in the test's data directory, through sqlite-jdbc's own data source (Agroal in the service). */

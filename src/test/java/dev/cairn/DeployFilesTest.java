@@ -1,0 +1,87 @@
+package dev.cairn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deployment files agree with the service: the time they give a stop before SIGKILL covers the
+ * service's own shutdown limits, the probes and volume point where the service expects them.
+ */
+class DeployFilesTest {
+    private static final Path DEPLOY = Path.of("deploy");
+
+    /** The longest a graceful stop may take, from application.properties and the engine's default drain timeout. */
+    private static Duration longestStop(Duration delay) throws IOException {
+        var props = new Properties();
+        try (var in = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            props.load(in);
+        }
+        Duration http = Duration.parse("PT" + props.getProperty("quarkus.shutdown.timeout").toUpperCase());
+        String drain = props.getProperty("cairn.shutdown-drain-timeout", "20s"); // CairnConfig's default
+        return delay.plus(http).plus(Duration.parse("PT" + drain.toUpperCase()));
+    }
+
+    private static List<JsonNode> manifests() throws IOException {
+        var yaml = new ObjectMapper(new YAMLFactory());
+        List<JsonNode> docs = new ArrayList<>();
+        try (var parser = yaml.getFactory().createParser(DEPLOY.resolve("kubernetes/cairn.yaml").toFile())) {
+            yaml.readValues(parser, JsonNode.class).forEachRemaining(d -> {
+                if (d != null && !d.isEmpty()) {
+                    docs.add(d);
+                }
+            });
+        }
+        return docs;
+    }
+
+    @Test
+    void kubernetesWaitsLongerThanTheGracefulStopAndProbesTheHealthEndpoints() throws IOException {
+        JsonNode set = manifests().stream().filter(d -> d.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
+        JsonNode pod = set.at("/spec/template/spec");
+        JsonNode container = pod.at("/containers/0");
+        Duration delay = Duration.ZERO;
+        for (JsonNode env : container.path("env")) {
+            if (env.path("name").asText().equals("QUARKUS_SHUTDOWN_DELAY")) {
+                delay = Duration.parse("PT" + env.path("value").asText().toUpperCase());
+            }
+            if (env.path("name").asText().equals("CAIRN_DATA_DIR")) {
+                assertEquals("/data", env.path("value").asText());
+            }
+        }
+        long grace = pod.path("terminationGracePeriodSeconds").asLong();
+        assertTrue(grace > longestStop(delay).toSeconds(), "terminationGracePeriodSeconds " + grace + " <= " + longestStop(delay));
+        assertEquals("/q/health/live", container.at("/livenessProbe/httpGet/path").asText());
+        assertEquals("/q/health/ready", container.at("/readinessProbe/httpGet/path").asText());
+        assertTrue(container.at("/readinessProbe/timeoutSeconds").asInt() > 2, "longer than the data directory probe's 2 s");
+        assertEquals("/data", container.at("/volumeMounts/0/mountPath").asText());
+        assertEquals("data", set.at("/spec/volumeClaimTemplates/0/metadata/name").asText());
+        assertEquals(1, set.at("/spec/replicas").asInt(), "one node: objects are not routed between replicas");
+    }
+
+    @Test
+    void systemdWaitsLongerThanTheGracefulStopAndCountsExit143AsSuccess() throws IOException {
+        String unit = Files.readString(DEPLOY.resolve("systemd/cairn.service"));
+        Matcher stop = Pattern.compile("(?m)^TimeoutStopSec=(\\d+)$").matcher(unit);
+        assertTrue(stop.find());
+        assertTrue(Long.parseLong(stop.group(1)) > longestStop(Duration.ZERO).toSeconds());
+        assertTrue(unit.contains("\nSuccessExitStatus=143\n"));
+        assertTrue(unit.contains("\nKillSignal=SIGTERM\n"));
+        Matcher files = Pattern.compile("(?m)^LimitNOFILE=(\\d+)$").matcher(unit);
+        assertTrue(files.find());
+        assertTrue(Long.parseLong(files.group(1)) >= 10_000L * 4 + 1024, "room for the default max-active objects, 4 files each");
+    }
+}
