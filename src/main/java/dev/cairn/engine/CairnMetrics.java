@@ -65,6 +65,8 @@ final class CairnMetrics {
         private final Counter[] calls;
         private final Counter mailboxFull;
         private final Counter queueDeadline;
+        private final Timer commit;
+        private final DistributionSummary commitCalls;
 
         private NamespaceMeters(MeterRegistry registry, String namespace) {
             Outcome[] outcomes = Outcome.values();
@@ -76,6 +78,23 @@ final class CairnMetrics {
             }
             mailboxFull = overload(registry, namespace, "mailbox_full");
             queueDeadline = overload(registry, namespace, "queue_deadline");
+            commit = Timer.builder("cairn.commit")
+                    .description("Commit of one batch of calls of one object, fsync included (durability full)")
+                    .tag("namespace", namespace)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(50_000))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry);
+            commitCalls = DistributionSummary.builder("cairn.commit.calls")
+                    .description("Calls sharing one commit (group commit)")
+                    .tag("namespace", namespace)
+                    .register(registry);
+        }
+
+        /** One batch of this namespace's object committed (and fsynced, with durability full) in {@code nanos}. */
+        void committed(long nanos, int calls) {
+            commit.record(nanos, TimeUnit.NANOSECONDS);
+            commitCalls.record(calls);
         }
 
         private static Counter overload(MeterRegistry registry, String namespace, String reason) {
@@ -104,8 +123,6 @@ final class CairnMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, NamespaceMeters> namespaces;
-    private final Timer commit;
-    private final DistributionSummary commitCalls;
     private final Counter alarmsSucceeded;
     private final Counter alarmsRetried;
     private final Counter alarmsDropped;
@@ -118,15 +135,6 @@ final class CairnMetrics {
             byName.put(ns, new NamespaceMeters(registry, ns));
         }
         this.namespaces = Map.copyOf(byName);
-        this.commit = Timer.builder("cairn.commit")
-                .description("Commit of one batch of calls of one object, fsync included (durability full)")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(50_000))
-                .maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry);
-        this.commitCalls = DistributionSummary.builder("cairn.commit.calls")
-                .description("Calls sharing one commit (group commit)")
-                .register(registry);
         this.alarmsSucceeded = alarms(registry, "succeeded", "Alarm handlers that returned (their alarm is done)");
         this.alarmsRetried = alarms(registry, "retried", "Alarm handlers that failed and were scheduled for a retry");
         this.alarmsDropped = alarms(registry, "dropped", "Alarms dropped after their last retry failed");
@@ -197,11 +205,5 @@ final class CairnMetrics {
             throw new IllegalArgumentException("no meters for undeclared namespace '" + name + "'");
         }
         return m;
-    }
-
-    /** One batch committed (and fsynced, with durability full) in {@code nanos}. */
-    void committed(long nanos, int calls) {
-        commit.record(nanos, TimeUnit.NANOSECONDS);
-        commitCalls.record(calls);
     }
 }

@@ -160,7 +160,7 @@ final class ObjectLoop {
             if (engine.settings().durability() == Durability.FULL) {
                 database.sync();
             }
-            engine.metrics().committed(System.nanoTime() - started, calls);
+            engine.metrics().namespace(id.namespace()).committed(System.nanoTime() - started, calls);
         } catch (SQLException | IOException ex) {
             failWholeBatch(results, failures, "commit failed: " + ex.getMessage());
             if (alarm != null) {

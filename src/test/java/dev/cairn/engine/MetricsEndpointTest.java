@@ -93,8 +93,11 @@ class MetricsEndpointTest {
         assertEquals(1, calls(after, "probe", "object_error") - calls(before, "probe", "object_error"));
         assertEquals(0, calls(after, "probe", "ok") - calls(before, "probe", "ok"), "the probe's only call failed");
         // Each call ran alone, so each had its own commit (the failed one committed its rolled-back batch too).
-        assertEquals(7, after.value("cairn_commit_seconds_count") - before.value("cairn_commit_seconds_count"));
-        assertTrue(after.value("cairn_commit_seconds_sum") > before.value("cairn_commit_seconds_sum"));
+        String[] counter = {"namespace", "counter"};
+        String[] probe = {"namespace", "probe"};
+        assertEquals(6, after.value("cairn_commit_seconds_count", counter) - before.value("cairn_commit_seconds_count", counter));
+        assertEquals(1, after.value("cairn_commit_seconds_count", probe) - before.value("cairn_commit_seconds_count", probe));
+        assertTrue(after.value("cairn_commit_seconds_sum", counter) > before.value("cairn_commit_seconds_sum", counter));
         assertTrue(after.value("cairn_objects_active") >= 2, "the counter and the probe are active");
     }
 
@@ -128,7 +131,8 @@ class MetricsEndpointTest {
         assertEquals(1, calls(after, "probe", "overloaded") - calls(before, "probe", "overloaded"));
         assertEquals(9, calls(after, "probe", "ok") - calls(before, "probe", "ok"), "the held call and the 8 queued");
         // The 8 queued calls ran as one batch: one commit for 8 calls.
-        assertEquals(9, after.value("cairn_commit_calls_sum") - before.value("cairn_commit_calls_sum"));
-        assertEquals(2, after.value("cairn_commit_calls_count") - before.value("cairn_commit_calls_count"));
+        String[] probeCommits = {"namespace", "probe"};
+        assertEquals(9, after.value("cairn_commit_calls_sum", probeCommits) - before.value("cairn_commit_calls_sum", probeCommits));
+        assertEquals(2, after.value("cairn_commit_calls_count", probeCommits) - before.value("cairn_commit_calls_count", probeCommits));
     }
 }

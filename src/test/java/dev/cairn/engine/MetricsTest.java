@@ -49,9 +49,9 @@ class MetricsTest {
         assertEquals(1, calls(r, "object_error"));
         assertEquals(0, calls(r, "overloaded"));
         // One commit per call here (none was queued behind another); the constructor's write commits with the first.
-        assertEquals(4, r.get("cairn.commit").timer().count());
-        assertTrue(r.get("cairn.commit").timer().totalTime(TimeUnit.NANOSECONDS) > 0);
-        assertEquals(4, r.get("cairn.commit.calls").summary().totalAmount());
+        assertEquals(4, r.get("cairn.commit").tag("namespace", "scratch").timer().count());
+        assertTrue(r.get("cairn.commit").tag("namespace", "scratch").timer().totalTime(TimeUnit.NANOSECONDS) > 0);
+        assertEquals(4, r.get("cairn.commit.calls").tag("namespace", "scratch").summary().totalAmount());
         assertEquals(1, gauge(r, "cairn.objects.active"));
         engine.shutdown();
         assertEquals(0, gauge(r, "cairn.objects.active"));
@@ -63,7 +63,7 @@ class MetricsTest {
     void overloadsAreCountedByReasonAndQueuedCallsAreGauged() throws Exception {
         var s = EngineHarness.settings(dir);
         Engine engine = EngineHarness.engine(new Settings(dir, s.idleTimeout(), s.maxActive(), 4, Duration.ofMillis(300),
-                s.maxBatch(), s.housekeepingInterval(), s.shutdownDrainTimeout(), s.durability(), s.limits()));
+                s.maxBatch(), s.housekeepingInterval(), s.shutdownDrainTimeout(), s.durability(), s.limits(), s.alarms()));
         MeterRegistry r = engine.metrics().registry();
         Stub<Scratch> object = engine.of(Scratch.class).getByName("busy");
         var started = new CountDownLatch(1);
