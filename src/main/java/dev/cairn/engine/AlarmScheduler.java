@@ -18,6 +18,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,7 +35,8 @@ import org.jboss.logging.Logger;
  * backoff, or dropped after the last retry.
  *
  * <p>Threads: the timer thread, the scanning thread and the threads completing events all go through
- * {@link #lock} for the in-memory queue; {@link #inFlight} is concurrent. The index has its own thread.
+ * {@link #lock} for the in-memory queue; {@link #inFlight} is concurrent. The index has its own thread;
+ * alarm events are sent from the dispatch thread.
  */
 final class AlarmScheduler implements Alarms {
     private static final Logger LOG = Logger.getLogger(AlarmScheduler.class);
@@ -76,6 +79,9 @@ final class AlarmScheduler implements Alarms {
     private final ConcurrentHashMap<ObjectId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private Thread timer;
+    /** Sends alarm events (activating their objects), in the order the index recorded their attempts. */
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("cairn-alarm-dispatch").factory());
 
     AlarmScheduler(Engine engine, AlarmIndex index, AlarmSettings settings, InstantSource clock, RandomGenerator random) {
         this.engine = engine;
@@ -116,6 +122,7 @@ final class AlarmScheduler implements Alarms {
                 Thread.currentThread().interrupt();
             }
         }
+        dispatcher.shutdown();
     }
 
     /** Loads alarms due within the horizon from the index into the timer's queue. */
@@ -284,7 +291,9 @@ final class AlarmScheduler implements Alarms {
             return;
         }
         List<ObjectId> starting = new ArrayList<>(done.keySet());
-        index.start(starting).whenComplete((rows, failure) -> {
+        // Dispatching (activating objects) runs on the dispatch thread: the index thread must stay free
+        // for the intents that calls setting alarms wait for.
+        index.start(starting).whenCompleteAsync((rows, failure) -> {
             for (ObjectId id : starting) {
                 AlarmIndex.Row row = failure == null ? rows.get(id) : null;
                 if (row == null) {
@@ -301,7 +310,7 @@ final class AlarmScheduler implements Alarms {
                             finish(id, done.get(id));
                         });
             }
-        });
+        }, dispatcher);
     }
 
     private void finish(ObjectId id, CompletableFuture<Void> f) {

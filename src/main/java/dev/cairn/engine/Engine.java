@@ -36,6 +36,7 @@ final class Engine implements Namespaces {
     private final Map<Class<?>, LocalNamespace<?>> byClass = new LinkedHashMap<>();
     private final Catalog catalog = new Catalog(this);
     private final CairnMetrics metrics;
+    private final DiskCalls diskCalls = new DiskCalls();
     private final ScheduledExecutorService housekeeper;
     private final AlarmIndex alarmIndex;
     private final AlarmScheduler alarms;
@@ -95,6 +96,10 @@ final class Engine implements Namespaces {
 
     AlarmIndex alarmIndex() {
         return alarmIndex;
+    }
+
+    DiskCalls diskCalls() {
+        return diskCalls;
     }
 
     CairnMetrics metrics() {

@@ -238,7 +238,8 @@ final class ObjectLoop {
                     + " used outside its own thread; use it only while an event runs");
         }
         if (database == null) {
-            database = ObjectDatabase.open(engine.catalog().databaseFile(id), engine.settings().limits(), engine.codec());
+            database = engine.diskCalls().call(
+                    () -> ObjectDatabase.open(engine.catalog().databaseFile(id), engine.settings().limits(), engine.codec()));
             database.eventStarting(isolateEvent);
         }
         return database;
@@ -250,8 +251,9 @@ final class ObjectLoop {
 
     private void closeDatabase() {
         if (database != null) {
-            database.close();
+            ObjectDatabase closing = database;
             database = null;
+            engine.diskCalls().run(closing::close);
         }
     }
 
