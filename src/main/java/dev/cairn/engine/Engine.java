@@ -32,14 +32,21 @@ final class Engine implements Namespaces {
     private final Map<String, LocalNamespace<?>> byName = new LinkedHashMap<>();
     private final Map<Class<?>, LocalNamespace<?>> byClass = new LinkedHashMap<>();
     private final Catalog catalog = new Catalog(this);
+    private final SocketHub sockets;
     private final ScheduledExecutorService housekeeper;
     private volatile boolean shuttingDown;
 
     Engine(Settings settings, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock, RandomGenerator random,
             ObjectMapper json) {
+        this(settings, declarations, clock, random, json, WebSocketSettings.DEFAULTS);
+    }
+
+    Engine(Settings settings, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock, RandomGenerator random,
+            ObjectMapper json, WebSocketSettings webSockets) {
         this.settings = settings;
         this.clock = clock;
         this.codec = new ValueCodec(json);
+        this.sockets = new SocketHub(this, webSockets, random);
         for (var d : declarations) {
             LocalNamespace<?> ns = namespace(d, random);
             byName.put(d.name(), ns);
@@ -72,6 +79,10 @@ final class Engine implements Namespaces {
 
     Catalog catalog() {
         return catalog;
+    }
+
+    SocketHub sockets() {
+        return sockets;
     }
 
     boolean isShuttingDown() {
@@ -149,6 +160,7 @@ final class Engine implements Namespaces {
     List<ObjectLoop> beginShutdown() {
         shuttingDown = true;
         housekeeper.shutdownNow();
+        sockets.closeAllForShutdown();
         return catalog.drainAll();
     }
 

@@ -44,7 +44,7 @@ final class EngineProducer {
         LOG.infof("Cairn: %d namespaces (%s), data in %s", declarations.size(),
                 declarations.stream().map(NamespaceDeclarations.Declaration::name).collect(Collectors.joining(", ")),
                 settings.dataDir().toAbsolutePath());
-        return new Engine(settings, declarations, clock, random, json);
+        return new Engine(settings, declarations, clock, random, json, WebSocketSettings.from(config.websockets()));
     }
 
     /** Open files per active object: the database, its WAL, its shared-memory index, and Cairn's WAL handle for fsync. */

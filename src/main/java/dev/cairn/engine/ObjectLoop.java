@@ -25,6 +25,10 @@ final class ObjectLoop {
     final ObjectId id;
     final Mailbox mailbox;
     final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Socket sends and other effects held back until the batch commits (output gate). */
+    final Outbox outbox = new Outbox();
+    /** The loop running on the current thread, for socket events (they reach the object's sockets through it). */
+    private static final ThreadLocal<ObjectLoop> CURRENT = new ThreadLocal<>();
     private final LocalNamespace<?> namespace;
     private final Engine engine;
     private volatile long lastActiveMillis;
@@ -34,6 +38,7 @@ final class ObjectLoop {
     private ObjectDatabase database;
     private boolean isolateEvent;
     private boolean resetRequested;
+    private LoopSockets sockets;
 
     ObjectLoop(LocalNamespace<?> namespace, ObjectId id, Engine engine) {
         this.namespace = namespace;
@@ -54,6 +59,7 @@ final class ObjectLoop {
 
     private void run(ObjectLoop predecessor) {
         thread = Thread.currentThread();
+        CURRENT.set(this);
         try {
             if (predecessor != null) {
                 predecessor.terminated.join();
@@ -73,6 +79,7 @@ final class ObjectLoop {
             instance = null;
             closeDatabase();
             engine.catalog().terminated(this);
+            engine.sockets().objectStopped(id);
             terminated.complete(null);
         }
     }
@@ -90,6 +97,7 @@ final class ObjectLoop {
                 fresh++;
             }
         }
+        boolean committed = false;
         Object[] results = new Object[batch.size()];
         Throwable[] failures = new Throwable[batch.size()];
         boolean batchBroken = false;
@@ -116,6 +124,7 @@ final class ObjectLoop {
                         database.sync();
                     }
                 }
+                committed = true;
             } catch (SQLException | IOException ex) {
                 failWholeBatch(results, failures, "commit failed: " + ex.getMessage());
             }
@@ -123,6 +132,9 @@ final class ObjectLoop {
         // Idle from here on: a caller that has its reply may rely on the object being evictable.
         lastActiveMillis = engine.clock().millis();
         mailbox.batchDone();
+        if (committed) {
+            outbox.batchCommitted(); // what the batch sent leaves now that its writes are durable
+        }
         for (int i = 0; i < batch.size(); i++) {
             if (failures[i] != null) {
                 batch.get(i).reply.completeExceptionally(failures[i]);
@@ -140,6 +152,7 @@ final class ObjectLoop {
                 results[i] = null;
             }
         }
+        outbox.batchFailed();
         instance = null;
         closeDatabase();
     }
@@ -157,6 +170,7 @@ final class ObjectLoop {
             if (database != null) {
                 database.eventSucceeded();
             }
+            outbox.eventSucceeded();
             if (resetRequested) {
                 instance = null;
                 resetRequested = false;
@@ -171,6 +185,7 @@ final class ObjectLoop {
             } catch (SQLException rollbackFailed) {
                 batchLost = true;
             }
+            outbox.eventFailed();
             instance = null;
             resetRequested = false;
             throw new EventFailed(asCallerSees(t), batchLost);
@@ -201,6 +216,23 @@ final class ObjectLoop {
             database.eventStarting(isolateEvent);
         }
         return database;
+    }
+
+    /** The loop running on this thread (null outside object threads). */
+    static ObjectLoop current() {
+        return CURRENT.get();
+    }
+
+    boolean onOwnThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** This activation's view of the object's sockets (created on first use). Only on this object's thread. */
+    LoopSockets sockets() {
+        if (sockets == null) {
+            sockets = new LoopSockets(this, namespace, engine);
+        }
+        return sockets;
     }
 
     void requestReset() {
