@@ -80,6 +80,7 @@ public final class SocketProbe implements WebSocketHandler {
         String rest = w.length > 2 ? w[2] : "";
         switch (w[0]) {
             case "echo" -> socket.send(message.substring(5));
+            case "length" -> socket.send("length " + message.length());
             case "broadcast" -> ctx.sockets().all().forEach(s -> s.send(message.substring(10)));
             case "tag" -> ctx.sockets().withTag(arg).forEach(s -> s.send(rest));
             case "count" -> socket.send("count " + ctx.sockets().count());

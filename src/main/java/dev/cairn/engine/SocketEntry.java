@@ -45,6 +45,10 @@ final class SocketEntry {
     volatile boolean registered;
     /** The transport failed without a close frame (Vert.x reports that as an error before the close). */
     volatile boolean abrupt;
+    /** Closed with "no status code": waiting to learn whether the connection dropped. */
+    volatile boolean awaitingCloseKind;
+    /** The object's close event was handed over (exactly once). */
+    final java.util.concurrent.atomic.AtomicBoolean closeDelivered = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong pendingOutBytes = new AtomicLong();
     private final AtomicReference<Closer> closer = new AtomicReference<>(Closer.NONE);
     private volatile int cairnCode;

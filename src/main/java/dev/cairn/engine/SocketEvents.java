@@ -35,6 +35,7 @@ import org.jboss.logging.Logger;
 final class SocketEvents {
     private static final Logger LOG = Logger.getLogger(SocketEvents.class);
     private static final long CLOSE_RETRY_MILLIS = 100;
+    private static final long EMPTY_CLOSE_GRACE_MILLIS = 50;
 
     private final Engine engine;
     private final SocketHub hub;
@@ -128,17 +129,30 @@ final class SocketEvents {
         });
     }
 
-    /** A transport or protocol error (network thread). An oversized message also closes the socket with 1009. */
+    /**
+     * A transport or protocol error (network thread). A message over the size limit closes the socket
+     * with 1009, another protocol violation with 1002; either way the object's onError runs first.
+     */
     void error(SocketEntry e, Throwable error) {
         if (isConnectionClosed(error)) {
-            e.abrupt = true; // Vert.x reports a dropped connection as an error just before the close
+            // Vert.x reports a connection dropped without a close frame as this error, around the close.
+            e.abrupt = true;
+            if (e.awaitingCloseKind) {
+                deliverClosedOnce(e, 1006, "", false);
+            }
             return;
         }
         Throwable reported = error;
-        if (isMessageTooBig(error)) {
-            String why = "message too big: at most " + hub.settings.maxMessageSize() + " bytes (cairn.websockets.max-message-size)";
-            reported = new IllegalArgumentException(why, error);
-            e.closeByCairn(1009, why);
+        String tooBig = "message too big: at most " + hub.settings.maxMessageSize() + " bytes (cairn.websockets.max-message-size)";
+        if (error instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException c) {
+            // The frame decoder stopped reading this connection; only a close is left to do.
+            boolean big = c.closeStatus() != null && c.closeStatus().code() == 1009;
+            String why = big ? tooBig : "protocol error: " + c.getMessage();
+            reported = big ? new IllegalArgumentException(tooBig, error) : error;
+            e.closeByCairn(big ? 1009 : 1002, why);
+        } else if (isMessageTooBig(error)) {
+            reported = new IllegalArgumentException(tooBig, error);
+            e.closeByCairn(1009, tooBig);
         }
         Throwable delivered = reported;
         deliver(e, target -> {
@@ -156,29 +170,35 @@ final class SocketEvents {
      * The connection closed (network thread). Unless the object closed it itself, the object's
      * onClose runs with the code the peer sent (or Cairn's code when Cairn closed it; 1006 and
      * {@code wasClean} false when the connection dropped without a close frame). The row goes either way.
+     *
+     * <p>websockets-next reports "no status code" (1005) both for a close frame without a code (what a
+     * browser's {@code ws.close()} sends: clean) and for a dropped connection (unclean); Vert.x tells the
+     * two apart only through the error it raises for a dropped connection, which may come just after
+     * the close. So a 1005 close waits up to {@value #EMPTY_CLOSE_GRACE_MILLIS} ms for that error.
      */
     void closed(SocketEntry e, CloseReason reason) {
         SocketEntry.Closer closer = e.connectionClosed();
-        if (e.registered) {
-            hub.unregistered(e);
-        }
         if (!e.registered) {
             return;
         }
-        int code;
-        String why;
-        boolean clean = !e.abrupt && reason != null && reason.getCode() != 1006;
+        hub.unregistered(e);
         if (closer == SocketEntry.Closer.CAIRN) {
-            code = e.cairnCode();
-            why = e.cairnReason();
-        } else if (clean) {
-            code = reason.getCode();
-            why = reason.getMessage() == null ? "" : reason.getMessage();
+            deliverClosedOnce(e, e.cairnCode(), e.cairnReason(), !e.abrupt && reason != null && reason.getCode() != 1006);
+        } else if (e.abrupt || reason == null || reason.getCode() == 1006) {
+            deliverClosedOnce(e, 1006, "", false);
+        } else if (reason.getCode() == 1005) {
+            e.awaitingCloseKind = true;
+            hub.schedule(() -> deliverClosedOnce(e, 1005, "", true), EMPTY_CLOSE_GRACE_MILLIS);
         } else {
-            code = 1006;
-            why = "";
+            deliverClosedOnce(e, reason.getCode(), reason.getMessage() == null ? "" : reason.getMessage(), true);
         }
-        boolean notify = closer != SocketEntry.Closer.OBJECT;
+    }
+
+    private void deliverClosedOnce(SocketEntry e, int code, String why, boolean clean) {
+        if (!e.closeDelivered.compareAndSet(false, true)) {
+            return;
+        }
+        boolean notify = e.closer() != SocketEntry.Closer.OBJECT;
         deliverClose(e, target -> {
             new SocketTable(ObjectLoop.current().database()).closed(e.id);
             if (notify) {

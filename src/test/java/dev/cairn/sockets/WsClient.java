@@ -123,6 +123,11 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         ws.sendText(text, true).join();
     }
 
+    /** Sends one frame of a text message ({@code last} ends the message). */
+    void sendPart(String text, boolean last) {
+        ws.sendText(text, last).join();
+    }
+
     void send(byte[] data) {
         ws.sendBinary(ByteBuffer.wrap(data), true).join();
     }
