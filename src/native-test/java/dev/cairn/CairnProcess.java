@@ -87,6 +87,11 @@ public final class CairnProcess implements AutoCloseable {
         return this;
     }
 
+    /** {@code http://127.0.0.1:<port>} */
+    public String baseUri() {
+        return "http://127.0.0.1:" + port;
+    }
+
     public HttpResponse<String> send(String method, String path, String body) throws Exception {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
