@@ -108,6 +108,10 @@ public final class SocketProbe implements WebSocketHandler {
                 socket.send("sent before throwing");
                 throw new IllegalStateException("refusing " + arg);
             }
+            case "rename-then-throw" -> {
+                socket.serializeAttachment(new Visitor(arg, 99));
+                throw new IllegalStateException("renamed to " + arg + " and failed");
+            }
             case "sleep" -> {
                 sql.exec("INSERT INTO log (entry) VALUES (?)", "slept");
                 Thread.sleep(Long.parseLong(arg));
@@ -132,7 +136,6 @@ public final class SocketProbe implements WebSocketHandler {
                     socket.send(chunk);
                 }
             }
-            case "bad-close" -> socket.close(Integer.parseInt(arg), rest);
             default -> socket.send("unknown command: " + message);
         }
     }

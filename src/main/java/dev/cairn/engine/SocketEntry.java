@@ -65,9 +65,13 @@ final class SocketEntry {
     }
 
     /** The upgrade completed: from now on the socket can be reached. */
-    void opened(WebSocketConnection c, SocketSet s) {
-        this.set = s;
+    void opened(WebSocketConnection c) {
         this.connection = c;
+    }
+
+    /** The set that lists (or was asked to list) this socket. */
+    void joined(SocketSet s) {
+        this.set = s;
     }
 
     SocketSet set() {

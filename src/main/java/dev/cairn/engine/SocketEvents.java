@@ -79,8 +79,7 @@ final class SocketEvents {
     void opened(SocketEntry e, WebSocketConnection connection) {
         UpgradedRequests.finished(e.upgradeRequest);
         e.upgradeRequest = null;
-        SocketSet set = hub.setFor(e.namespace, e.objectId);
-        e.opened(connection, set);
+        e.opened(connection);
         if (!hub.register(e)) {
             e.closeByCairn(1013, "object has " + hub.settings.maxSocketsPerObject()
                     + " sockets, the most allowed (cairn.websockets.max-sockets-per-object)");

@@ -76,14 +76,24 @@ final class SocketHub {
         return s == null || s.isDropped() ? null : s;
     }
 
-    /** A socket opened (true) or could not be added because the object is at its limit (false). */
+    /** A socket opened: listed in its object's set (true), or not, the object being at its limit (false). */
     boolean register(SocketEntry e) {
-        SocketSet s = setFor(e.namespace, e.objectId);
-        if (!s.add(e, settings.maxSocketsPerObject())) {
-            return false;
+        while (true) {
+            SocketSet s = setFor(e.namespace, e.objectId);
+            e.joined(s);
+            switch (s.add(e, settings.maxSocketsPerObject())) {
+                case ADDED -> {
+                    openSockets.incrementAndGet();
+                    return true;
+                }
+                case FULL -> {
+                    return false;
+                }
+                case DROPPED -> {
+                    // dropped between setFor and add: take the object's next set
+                }
+            }
         }
-        openSockets.incrementAndGet();
-        return true;
     }
 
     /** The socket's connection closed. */

@@ -36,16 +36,21 @@ final class SocketSet {
         this.id = id;
     }
 
-    /** Adds an opened socket unless the set is full (or dropped); false when not added. */
-    synchronized boolean add(SocketEntry e, int max) {
-        if (dropped || open.size() >= max) {
-            return false;
+    enum Added { ADDED, FULL, DROPPED }
+
+    /** Adds an opened socket unless the set is full or was dropped (then the caller needs a new set). */
+    synchronized Added add(SocketEntry e, int max) {
+        if (dropped) {
+            return Added.DROPPED;
+        }
+        if (open.size() >= max) {
+            return Added.FULL;
         }
         open.put(e.id, e);
         for (String tag : e.tags) {
             byTag.computeIfAbsent(tag, t -> new LinkedHashSet<>()).add(e);
         }
-        return true;
+        return Added.ADDED;
     }
 
     synchronized void remove(SocketEntry e) {

@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * <p>State: the messages live in SQL (the last 100 are kept); who is connected is the socket list
  * itself, each socket carrying its {@link Member} attachment, so nothing is lost when the room
  * hibernates between messages. No fields hold state.
+ *
+ * <p>Names are unique per room among open sockets; two upgrades with the same name racing each other
+ * (the second decided before the first socket opened) can both get in. An example, not a directory.
  */
 @RegisterForReflection(fields = false, methods = false)
 public final class ChatRoom implements WebSocketHandler {

@@ -404,4 +404,32 @@ class WebSocketTest {
             clients.forEach(WsClient::close);
         }
     }
+
+    @Test
+    void aFailingEventInABatchDropsOnlyItsOwnSends() {
+        try (WsClient c = WsClient.connect(ws(room(), "name=batch"))) {
+            c.next();
+            c.send("sleep 300"); // the next three queue up meanwhile and run as one batch with one commit
+            c.send("echo a");
+            c.send("throw b");
+            c.send("echo c");
+            assertEquals("woke", c.next());
+            assertEquals("a", c.next());
+            assertEquals("c", c.next(), "the events around the failing one kept their sends");
+            assertEquals(new WsClient.Close(1011, "object error: refusing b"), c.awaitClose());
+            assertTrue(c.texts.isEmpty(), "nothing of the failing event was sent: " + c.texts);
+        }
+    }
+
+    @Test
+    void anAttachmentWrittenByAFailedEventIsRolledBack() {
+        String room = room();
+        try (WsClient ada = WsClient.connect(ws(room, "name=ada")); WsClient bob = WsClient.connect(ws(room, "name=bob"))) {
+            ada.next();
+            bob.next();
+            ada.send("rename-then-throw mallory");
+            assertEquals(1011, ada.awaitClose().code());
+            assertEquals("left ada 1011", bob.next(), "onClose still reads the committed attachment, not the rolled-back one");
+        }
+    }
 }
