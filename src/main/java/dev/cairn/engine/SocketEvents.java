@@ -170,10 +170,11 @@ final class SocketEvents {
      * onClose runs with the code the peer sent (or Cairn's code when Cairn closed it; 1006 and
      * {@code wasClean} false when the connection dropped without a close frame). The row goes either way.
      *
-     * <p>websockets-next reports "no status code" (1005) both for a close frame without a code (what a
-     * browser's {@code ws.close()} sends: clean) and for a dropped connection (unclean); Vert.x tells the
-     * two apart only through the error it raises for a dropped connection, which may come just after
-     * the close. So a 1005 close waits up to {@value #EMPTY_CLOSE_GRACE_MILLIS} ms for that error.
+     * <p>A close frame without a code (what a browser's {@code ws.close()} sends) arrives as 1000 from
+     * Vert.x. websockets-next reports a dropped connection as "no status code" (1005), as it would a
+     * close frame carrying 1005 (invalid, but possible); Vert.x tells the two apart only through the
+     * error it raises for a dropped connection, which may come just after the close. So a 1005 close
+     * waits up to {@value #EMPTY_CLOSE_GRACE_MILLIS} ms for that error before counting as clean.
      */
     void closed(SocketEntry e, CloseReason reason) {
         SocketEntry.Closer closer = e.connectionClosed();

@@ -432,4 +432,17 @@ class WebSocketTest {
             assertEquals("left ada 1011", bob.next(), "onClose still reads the committed attachment, not the rolled-back one");
         }
     }
+
+    @Test
+    void aCloseFrameWithoutCodeIsACleanNormalClose() throws Exception {
+        String room = room();
+        try (RawWsClient raw = new RawWsClient(ws(room, "name=quiet")); WsClient bob = WsClient.connect(ws(room, "name=bob"))) {
+            assertEquals("welcome quiet []", raw.read().text());
+            bob.next();
+            raw.frame(8, true, new byte[0]); // what a browser's ws.close() sends: no status code
+            assertEquals(8, raw.awaitClose().opcode(), "the close was answered");
+            assertEquals("left quiet 1000", bob.next(), "Vert.x reads a close frame without a code as 1000");
+            assertTrue(SocketProbe.events(id(room)).contains("close quiet 1000  true"), SocketProbe.events(id(room)).toString());
+        }
+    }
 }
