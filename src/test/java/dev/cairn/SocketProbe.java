@@ -55,6 +55,9 @@ public final class SocketProbe implements WebSocketHandler {
     @Override
     public UpgradeDecision onUpgrade(UpgradeRequest request) {
         String name = request.queryParam("name");
+        if (request.header("X-Probe-Token") != null && !request.header("x-probe-token").equals("open sesame")) {
+            return UpgradeDecision.reject(401, "wrong token for " + request.path());
+        }
         String reject = request.queryParam("reject");
         if (reject != null) {
             return UpgradeDecision.reject(Integer.parseInt(reject), "no entry for " + name);

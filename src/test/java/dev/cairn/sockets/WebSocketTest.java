@@ -445,4 +445,20 @@ class WebSocketTest {
             assertTrue(SocketProbe.events(id(room)).contains("close quiet 1000  true"), SocketProbe.events(id(room)).toString());
         }
     }
+
+    @Test
+    void theUpgradeHandlerSeesPathQueryAndHeaders() throws Exception {
+        String room = room();
+        var refused = WsClient.HTTP.newWebSocketBuilder().header("X-Probe-Token", "guess")
+                .buildAsync(ws(room, "name=x"), new java.net.http.WebSocket.Listener() {});
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> refused.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        var response = ((java.net.http.WebSocketHandshakeException) failure.getCause()).getResponse();
+        assertEquals(401, response.statusCode());
+        assertTrue(response.body().toString().contains("wrong token for /objects/" + NS + "/" + room + "/ws"), response.body().toString());
+
+        var accepted = WsClient.HTTP.newWebSocketBuilder().header("X-Probe-Token", "open sesame")
+                .buildAsync(ws(room, "name=y"), new java.net.http.WebSocket.Listener() {}).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        accepted.abort();
+    }
 }
