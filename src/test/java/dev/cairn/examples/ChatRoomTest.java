@@ -134,15 +134,17 @@ class ChatRoomTest {
                 assertEquals(List.of("ada", "bob"), members(ada.next()), "ada sees bob arrive");
 
                 bob.say("hello ada");
-                ada.say("{\"text\": \"hi bob\"}");
+                for (Member m : List.of(ada, bob)) { // everyone gets it, the sender too
+                    JsonNode message = m.next();
+                    assertEquals("message", message.get("type").asText());
+                    assertEquals("bob", message.get("user").asText());
+                    assertEquals("hello ada", message.get("text").asText());
+                }
+                ada.say("{\"text\": \"hi bob\"}"); // JSON works as well as plain text
                 for (Member m : List.of(ada, bob)) {
-                    JsonNode first = m.next();
-                    assertEquals("message", first.get("type").asText());
-                    assertEquals("bob", first.get("user").asText());
-                    assertEquals("hello ada", first.get("text").asText());
-                    JsonNode second = m.next();
-                    assertEquals("ada", second.get("user").asText());
-                    assertEquals("hi bob", second.get("text").asText());
+                    JsonNode message = m.next();
+                    assertEquals("ada", message.get("user").asText());
+                    assertEquals("hi bob", message.get("text").asText());
                 }
                 bob.ws.sendClose(1000, "bye").join();
                 JsonNode left = ada.next();
