@@ -93,6 +93,11 @@ public final class CairnProcess implements AutoCloseable {
         return this;
     }
 
+    /** {@code http://127.0.0.1:<port>} */
+    public String baseUri() {
+        return "http://127.0.0.1:" + port;
+    }
+
     public HttpResponse<String> send(String method, String path, String body) throws Exception {
         return HTTP.send(request(method, path, body).build(), HttpResponse.BodyHandlers.ofString());
     }

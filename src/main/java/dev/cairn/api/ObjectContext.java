@@ -15,6 +15,12 @@ public interface ObjectContext {
     /** This object's private, transactional storage. */
     Storage storage();
 
+    /**
+     * The object's open WebSockets (for classes implementing {@link WebSocketHandler}): list them, by
+     * tag, and set the automatic response. Kept by Cairn across hibernation.
+     */
+    ObjectSockets sockets();
+
     /** The node's clock; use it instead of the system clock so tests can move time. */
     InstantSource clock();
 

@@ -29,6 +29,9 @@ public interface CairnConfig {
     /** How alarms are retried and found. */
     AlarmsConfig alarms();
 
+    /** Hibernatable WebSockets: bounds per object and per socket. */
+    WebSocketsConfig websockets();
+
     /** How long graceful shutdown lets queued calls finish before refusing the rest. */
     @WithDefault("20s")
     Duration shutdownDrainTimeout();
@@ -132,5 +135,34 @@ public interface CairnConfig {
         /** How often the alarm index is scanned for alarms due soon; they are then fired by a timer at their time. */
         @WithDefault("1s")
         Duration scanInterval();
+    }
+
+    /** WebSocket bounds; defaults follow Cloudflare's documented limits where it has one. */
+    interface WebSocketsConfig {
+        /** Open sockets per object; one more is refused at upgrade with 429. */
+        @WithDefault("32768")
+        int maxSocketsPerObject();
+
+        /**
+         * Largest message received or sent, in bytes (32 MiB); a larger one received closes the socket
+         * with 1009. Also sets Quarkus' WebSocket frame and message limits (see application.properties).
+         */
+        @WithDefault("33554432")
+        int maxMessageSize();
+
+        /** Largest encoded attachment per socket, in bytes (16 KiB). */
+        @WithDefault("16384")
+        int maxAttachmentSize();
+
+        /**
+         * Bytes sent to one socket but not yet taken by the network; past it the client is too slow and the
+         * socket is closed with 1008. A single larger message is still sent when nothing else is pending.
+         */
+        @WithDefault("1048576")
+        int maxOutboundBuffer();
+
+        /** Longest a socket event may run (an object may change it for itself, up to 7 days). */
+        @WithDefault("30s")
+        Duration eventTimeout();
     }
 }

@@ -154,6 +154,10 @@ final class Catalog {
         return loops;
     }
 
+    boolean isActive(ObjectId id) {
+        return active.containsKey(id);
+    }
+
     int activeCount() {
         return active.size();
     }

@@ -37,6 +37,7 @@ final class Engine implements Namespaces {
     private final Catalog catalog = new Catalog(this);
     private final CairnMetrics metrics;
     private final DiskCalls diskCalls = new DiskCalls();
+    private final SocketHub sockets;
     private final ScheduledExecutorService housekeeper;
     private final AlarmIndex alarmIndex;
     private final AlarmScheduler alarms;
@@ -47,12 +48,13 @@ final class Engine implements Namespaces {
      * {@code meterRegistry}: where the engine's meters go (a {@code SimpleMeterRegistry} in unit tests).
      */
     Engine(Settings settings, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock, RandomGenerator random,
-            ObjectMapper json, DataSource alarmIndexData, MeterRegistry meterRegistry) {
+            ObjectMapper json, DataSource alarmIndexData, MeterRegistry meterRegistry, WebSocketSettings webSockets) {
         this.settings = settings;
         this.clock = clock;
         this.codec = new ValueCodec(json);
         this.metrics = new CairnMetrics(meterRegistry, declarations.stream().map(NamespaceDeclarations.Declaration::name).toList());
         metrics.bind(catalog);
+        this.sockets = new SocketHub(this, webSockets, random);
         for (var d : declarations) {
             LocalNamespace<?> ns = namespace(d, random);
             byName.put(d.name(), ns);
@@ -104,6 +106,10 @@ final class Engine implements Namespaces {
 
     CairnMetrics metrics() {
         return metrics;
+    }
+
+    SocketHub sockets() {
+        return sockets;
     }
 
     boolean isShuttingDown() {
@@ -187,6 +193,7 @@ final class Engine implements Namespaces {
         shuttingDown = true;
         housekeeper.shutdownNow();
         alarms.close();
+        sockets.closeAllForShutdown();
         return catalog.drainAll();
     }
 

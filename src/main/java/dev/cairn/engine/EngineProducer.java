@@ -51,7 +51,8 @@ final class EngineProducer {
         LOG.infof("Cairn: %d namespaces (%s), data in %s", declarations.size(),
                 declarations.stream().map(NamespaceDeclarations.Declaration::name).collect(Collectors.joining(", ")),
                 settings.dataDir().toAbsolutePath());
-        return new Engine(settings, declarations, clock, random, json, alarmIndex, meters);
+        return new Engine(settings, declarations, clock, random, json, alarmIndex, meters,
+                WebSocketSettings.from(config.websockets()));
     }
 
     /** Open files per active object: the database, its WAL, its shared-memory index, and Cairn's WAL handle for fsync. */

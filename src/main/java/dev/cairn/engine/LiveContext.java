@@ -6,6 +6,7 @@ import dev.cairn.api.Namespaces;
 import dev.cairn.api.ObjectContext;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.ObjectId;
+import dev.cairn.api.ObjectSockets;
 import dev.cairn.api.SqlCursor;
 import dev.cairn.api.SqlStorage;
 import dev.cairn.api.Storage;
@@ -39,6 +40,11 @@ final class LiveContext implements ObjectContext, Storage, SqlStorage {
     @Override
     public Storage storage() {
         return this;
+    }
+
+    @Override
+    public ObjectSockets sockets() {
+        return loop.sockets();
     }
 
     @Override

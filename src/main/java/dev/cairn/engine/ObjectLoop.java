@@ -28,6 +28,10 @@ final class ObjectLoop {
     final ObjectId id;
     final Mailbox mailbox;
     final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Socket sends and other effects held back until the batch commits (output gate). */
+    final Outbox outbox = new Outbox();
+    /** The loop running on the current thread, for socket events (they reach the object's sockets through it). */
+    private static final ThreadLocal<ObjectLoop> CURRENT = new ThreadLocal<>();
     private final LocalNamespace<?> namespace;
     private final Engine engine;
     private volatile long lastActiveMillis;
@@ -37,6 +41,7 @@ final class ObjectLoop {
     private ObjectDatabase database;
     private boolean isolateEvent;
     private boolean resetRequested;
+    private LoopSockets sockets;
 
     ObjectLoop(LocalNamespace<?> namespace, ObjectId id, Engine engine) {
         this.namespace = namespace;
@@ -66,6 +71,7 @@ final class ObjectLoop {
 
     private void run(ObjectLoop predecessor) {
         thread = Thread.currentThread();
+        CURRENT.set(this);
         try {
             if (predecessor != null) {
                 predecessor.terminated.join();
@@ -85,6 +91,7 @@ final class ObjectLoop {
             instance = null;
             closeDatabase();
             engine.catalog().terminated(this);
+            engine.sockets().objectStopped(id);
             terminated.complete(null);
         }
     }
@@ -102,6 +109,7 @@ final class ObjectLoop {
                 fresh++;
             }
         }
+        boolean committed = false;
         Object[] results = new Object[batch.size()];
         Throwable[] failures = new Throwable[batch.size()];
         boolean batchBroken = false;
@@ -121,11 +129,14 @@ final class ObjectLoop {
         if (batchBroken) {
             failWholeBatch(results, failures, "an earlier event's rollback failed");
         } else {
-            commit(results, failures, batch.size());
+            committed = commit(results, failures, batch.size());
         }
         // Idle from here on: a caller that has its reply may rely on the object being evictable.
         lastActiveMillis = engine.clock().millis();
         mailbox.batchDone();
+        if (committed) {
+            outbox.batchCommitted(); // what the batch sent leaves now that its writes are durable
+        }
         for (int i = 0; i < batch.size(); i++) {
             if (failures[i] != null) {
                 batch.get(i).reply.completeExceptionally(failures[i]);
@@ -138,11 +149,11 @@ final class ObjectLoop {
     /**
      * Commits the batch. A changed alarm is first recorded in the node's alarm index as an intent
      * (durable before the object's commit, so a crash in between is repaired at start-up), and
-     * confirmed there after the commit.
+     * confirmed there after the commit. Returns whether the batch's writes are durable.
      */
-    private void commit(Object[] results, Throwable[] failures, int calls) {
+    private boolean commit(Object[] results, Throwable[] failures, int calls) {
         if (database == null) {
-            return;
+            return true;
         }
         OptionalLong alarm;
         try {
@@ -152,7 +163,7 @@ final class ObjectLoop {
             }
         } catch (RuntimeException ex) {
             failWholeBatch(results, failures, "the alarm index could not record the new alarm: " + messageOf(ex));
-            return;
+            return false;
         }
         try {
             long started = System.nanoTime();
@@ -166,11 +177,12 @@ final class ObjectLoop {
             if (alarm != null) {
                 engine.alarms().commitFailed(id);
             }
-            return;
+            return false;
         }
         if (alarm != null) {
             engine.alarms().afterCommit(id, alarm);
         }
+        return true;
     }
 
     private void failWholeBatch(Object[] results, Throwable[] failures, String why) {
@@ -181,6 +193,7 @@ final class ObjectLoop {
                 results[i] = null;
             }
         }
+        outbox.batchFailed();
         instance = null;
         closeDatabase();
     }
@@ -198,6 +211,7 @@ final class ObjectLoop {
             if (database != null) {
                 database.eventSucceeded();
             }
+            outbox.eventSucceeded();
             if (resetRequested) {
                 instance = null;
                 resetRequested = false;
@@ -212,6 +226,7 @@ final class ObjectLoop {
             } catch (SQLException rollbackFailed) {
                 batchLost = true;
             }
+            outbox.eventFailed();
             instance = null;
             resetRequested = false;
             throw new EventFailed(asCallerSees(t), batchLost);
@@ -243,6 +258,23 @@ final class ObjectLoop {
             database.eventStarting(isolateEvent);
         }
         return database;
+    }
+
+    /** The loop running on this thread (null outside object threads). */
+    static ObjectLoop current() {
+        return CURRENT.get();
+    }
+
+    boolean onOwnThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** This activation's view of the object's sockets (created on first use). Only on this object's thread. */
+    LoopSockets sockets() {
+        if (sockets == null) {
+            sockets = new LoopSockets(this, namespace, engine);
+        }
+        return sockets;
     }
 
     void requestReset() {

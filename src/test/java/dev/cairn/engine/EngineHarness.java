@@ -38,7 +38,8 @@ final class EngineHarness {
         var declarations = List.of(
                 new NamespaceDeclarations.Declaration("scratch", ObjectKind.of(Scratch.class), "test-key", OptionalInt.empty()),
                 new NamespaceDeclarations.Declaration("alarmed", ObjectKind.of(Alarmed.class), "test-key", OptionalInt.empty()));
-        return new Engine(settings, declarations, clock, random, JSON, alarmIndex(settings), new SimpleMeterRegistry());
+        return new Engine(settings, declarations, clock, random, JSON, alarmIndex(settings), new SimpleMeterRegistry(),
+                WebSocketSettings.DEFAULTS);
     }
 
     /** The alarm index in the test's data directory, through sqlite-jdbc's own data source (Agroal in the service). */

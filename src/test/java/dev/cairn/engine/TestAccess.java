@@ -29,4 +29,27 @@ public final class TestAccess {
             throw new AssertionError("firing the due alarms failed", e);
         }
     }
+
+    /**
+     * Hibernates every idle object: moves the clock past the idle timeout and runs a housekeeping pass,
+     * then waits until the evicted objects have stopped (database closed, instance dropped). Returns
+     * how many were evicted.
+     */
+    public static int evictIdle(dev.cairn.ManualClock clock) {
+        clock.advance(engine().settings().idleTimeout().plusSeconds(1));
+        var evicted = engine().sweep();
+        evicted.forEach(java.util.concurrent.CompletableFuture::join);
+        return evicted.size();
+    }
+
+    /** Whether the object has a live instance (not hibernated). */
+    public static boolean isActive(String namespace, String name) {
+        return engine().catalog().isActive(engine().get(namespace).idFromName(name));
+    }
+
+    /** Open sockets of one object, as the engine's registry lists them. */
+    public static int openSockets(String namespace, String name) {
+        var set = engine().sockets().existing(engine().get(namespace).idFromName(name));
+        return set == null ? 0 : set.size();
+    }
 }

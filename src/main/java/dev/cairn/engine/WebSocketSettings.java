@@ -1,0 +1,41 @@
+package dev.cairn.engine;
+
+import java.time.Duration;
+
+/** The WebSocket bounds as plain values (see {@link CairnConfig.WebSocketsConfig}). */
+record WebSocketSettings(int maxSocketsPerObject, int maxMessageSize, int maxAttachmentSize, int maxOutboundBuffer,
+        Duration eventTimeout) {
+    /** Longest event timeout an object may ask for (Cloudflare's limit). */
+    static final Duration MAX_EVENT_TIMEOUT = Duration.ofDays(7);
+
+    static final WebSocketSettings DEFAULTS = new WebSocketSettings(32_768, 32 << 20, 16 << 10, 1 << 20, Duration.ofSeconds(30));
+
+    static WebSocketSettings from(CairnConfig.WebSocketsConfig c) {
+        var s = new WebSocketSettings(c.maxSocketsPerObject(), c.maxMessageSize(), c.maxAttachmentSize(),
+                c.maxOutboundBuffer(), c.eventTimeout());
+        s.validate();
+        return s;
+    }
+
+    private void validate() {
+        StringBuilder problems = new StringBuilder();
+        if (maxSocketsPerObject < 1) {
+            problems.append("\n  cairn.websockets.max-sockets-per-object: must be at least 1, got ").append(maxSocketsPerObject);
+        }
+        if (maxMessageSize < 125) {
+            problems.append("\n  cairn.websockets.max-message-size: must be at least 125 bytes, got ").append(maxMessageSize);
+        }
+        if (maxAttachmentSize < 1) {
+            problems.append("\n  cairn.websockets.max-attachment-size: must be at least 1 byte, got ").append(maxAttachmentSize);
+        }
+        if (maxOutboundBuffer < 1) {
+            problems.append("\n  cairn.websockets.max-outbound-buffer: must be at least 1 byte, got ").append(maxOutboundBuffer);
+        }
+        if (eventTimeout.isNegative() || eventTimeout.isZero() || eventTimeout.compareTo(MAX_EVENT_TIMEOUT) > 0) {
+            problems.append("\n  cairn.websockets.event-timeout: must be more than 0 and at most 7 days, got ").append(eventTimeout);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid WebSocket configuration:" + problems);
+        }
+    }
+}
