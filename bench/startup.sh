@@ -6,9 +6,12 @@
 #   RUNS=20 bench/startup.sh         # more launches
 #   ONLY=native bench/startup.sh     # or ONLY=jvm
 #   OPTS='-Xmn8m' ONLY=native bench/startup.sh   # extra flags for the binary / the JVM
+#   PROBE='GET /q/openapi' bench/startup.sh      # poll another request (default: an object call)
+#   SQLITE_LIB=1 bench/startup.sh               # run with -Dorg.sqlite.lib.path=<the library, unpacked
+#                                               # once from the sqlite-jdbc jar>: no extraction at first use
 #
 # Each launch: a fresh data directory, then `curl` in a tight loop (no sleep) on
-# POST /objects/counter/first/noop until it answers 200 — a real object call: HTTP, activation of
+# POST /objects/counter/first/noop (or PROBE) until it answers 2xx — a real object call: HTTP, activation of
 # the object, its SQLite file created and committed. The time is from just before the exec to the
 # 200 (nanosecond clock; the loop's resolution is one failed curl, about 2-5 ms here). Then VmRSS
 # and VmHWM of the process are read from /proc and the process is stopped with SIGTERM.
@@ -18,8 +21,10 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 RUNS="${RUNS:-10}"
-PORT="${PORT:-18090}"
+PORT="${PORT:-18190}"
 ONLY="${ONLY:-}"
+PROBE="${PROBE:-POST /objects/counter/first/noop}"
+METHOD="${PROBE%% *}"; PROBE_PATH="${PROBE#* }"
 OPTS="${OPTS:-}"
 NATIVE="${NATIVE:-$(ls "$ROOT"/target/*-runner 2>/dev/null | head -n1 || true)}"
 JAR="${JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}"
@@ -32,6 +37,12 @@ if [ -z "$JAVA" ]; then
 fi
 
 WORK="$(mktemp -d /tmp/cairn-startup.XXXXXX)"
+if [ "${SQLITE_LIB:-0}" = 1 ]; then
+  sqlite_jar="$(ls "$ROOT"/target/quarkus-app/lib/main/org.xerial.sqlite-jdbc-*.jar | head -n1)"
+  mkdir -p "$WORK/lib"
+  unzip -q -j "$sqlite_jar" 'org/sqlite/native/Linux/x86_64/libsqlitejdbc.so' -d "$WORK/lib"
+  OPTS="-Dorg.sqlite.lib.path=$WORK/lib $OPTS"
+fi
 PID=""
 cleanup() {
   if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then kill -9 "$PID" 2>/dev/null || true; fi
@@ -56,9 +67,9 @@ one() {
     env -C "$data" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$PORT" CAIRN_DATA_DIR="$data" "$@" >"$log" 2>&1 &
     PID=$!
     code=000
-    until [ "$code" = 200 ]; do
-      code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/objects/counter/first/noop" 2>/dev/null || true)
-      if [ "$code" != 200 ] && ! kill -0 "$PID" 2>/dev/null; then
+    until [ "${code:0:1}" = 2 ]; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' -X "$METHOD" "http://127.0.0.1:$PORT$PROBE_PATH" 2>/dev/null || true)
+      if [ "${code:0:1}" != 2 ] && ! kill -0 "$PID" 2>/dev/null; then
         echo "$label exited before answering:" >&2; cat "$log" >&2; exit 1
       fi
     done
@@ -76,7 +87,7 @@ one() {
     "$(printf '%s\n' "${ms[@]}" | median)" "$(printf '%s\n' "${rss[@]}" | median)" "$(printf '%s\n' "${hwm[@]}" | median)"
 }
 
-echo "startup: $RUNS launches each, machine $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "startup: $RUNS launches each, first answered request: $METHOD $PROBE_PATH, options: ${OPTS:-none}, machine $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$ONLY" != jvm ]; then
   if [ -n "$NATIVE" ] && [ -x "$NATIVE" ]; then
     # shellcheck disable=SC2086
