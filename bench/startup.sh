@@ -14,7 +14,8 @@
 # POST /objects/counter/first/noop (or PROBE) until it answers 2xx — a real object call: HTTP, activation of
 # the object, its SQLite file created and committed. The time is from just before the exec to the
 # 200 (nanosecond clock; the loop's resolution is one failed curl, about 2-5 ms here). Then VmRSS
-# and VmHWM of the process are read from /proc and the process is stopped with SIGTERM.
+# and VmHWM of the process and the CPU time it used (its threads' schedstat) are read from /proc,
+# and the process is stopped with SIGTERM.
 # Quarkus' own "started in" (from its log) is shown too.
 set -euo pipefail
 
@@ -59,7 +60,7 @@ median() { sort -n | awk '{a[NR]=$1} END{ if (NR == 0) print "-"; else if (NR % 
 # one <label> <command...>: RUNS launches; prints one line per launch, then the medians.
 one() {
   local label="$1"; shift
-  local ms=() rss=() hwm=() i t0 t1 data log code started
+  local ms=() cpu=() rss=() hwm=() i t0 t1 data log code started
   for ((i = 1; i <= RUNS; i++)); do
     data="$WORK/data-$label-$i"; log="$WORK/$label-$i.log"
     mkdir -p "$data"
@@ -75,16 +76,20 @@ one() {
     done
     t1=$(date +%s%N)
     ms+=("$(( (t1 - t0) / 1000000 ))")
+    # CPU time the process used so far (all its live threads; schedstat is in ns): less
+    # sensitive than wall time to other load on the machine.
+    cpu+=("$(cat /proc/"$PID"/task/*/schedstat 2>/dev/null | awk '{s+=$1} END{printf "%d", s/1e6}')")
     rss+=("$(awk '/^VmRSS:/{printf "%.1f", $2/1024}' "/proc/$PID/status")")
     hwm+=("$(awk '/^VmHWM:/{printf "%.1f", $2/1024}' "/proc/$PID/status")")
     kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
     started="$(grep -o 'started in [0-9.]*s' "$log" | head -n1 || true)"
-    printf '%-7s run %2d: first answer after %5d ms, RSS %6s MB (peak %6s MB), quarkus: %s\n' \
-      "$label" "$i" "${ms[-1]}" "${rss[-1]}" "${hwm[-1]}" "${started:-?}"
+    printf '%-7s run %2d: first answer after %5d ms (CPU %5d ms), RSS %6s MB (peak %6s MB), quarkus: %s\n' \
+      "$label" "$i" "${ms[-1]}" "${cpu[-1]}" "${rss[-1]}" "${hwm[-1]}" "${started:-?}"
     sleep 0.2
   done
-  printf '%-7s median of %d: first answer after %s ms, RSS after it %s MB (peak %s MB)\n' "$label" "$RUNS" \
-    "$(printf '%s\n' "${ms[@]}" | median)" "$(printf '%s\n' "${rss[@]}" | median)" "$(printf '%s\n' "${hwm[@]}" | median)"
+  printf '%-7s median of %d: first answer after %s ms (CPU %s ms), RSS after it %s MB (peak %s MB)\n' "$label" "$RUNS" \
+    "$(printf '%s\n' "${ms[@]}" | median)" "$(printf '%s\n' "${cpu[@]}" | median)" \
+    "$(printf '%s\n' "${rss[@]}" | median)" "$(printf '%s\n' "${hwm[@]}" | median)"
 }
 
 echo "startup: $RUNS launches each, first answered request: $METHOD $PROBE_PATH, options: ${OPTS:-none}, machine $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
