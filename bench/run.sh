@@ -26,6 +26,9 @@
 #   PORT (18080, Cairn)  WORKERD_PORT (PORT+1)
 #   SKIP_WORKERD=1 / SKIP_CAIRN=1   run only one side (no ratios then)
 #   CAIRN_APP_DIR   a quarkus-app dir to run (default ../target/quarkus-app, built if missing)
+#   CAIRN_NATIVE    a native Cairn executable to run instead of the jar (e.g. target/cairn-*-runner;
+#                   JAVA_OPTS then go to it: -Xmx.., -Xmn.., -XX:..)
+#   THROUGHPUT=0    skip the four wrk scenarios (memory_10k only)
 #   JAVA            java binary (default: newest JDK >= 25 under /usr/lib/jvm)   JAVA_OPTS  extra JVM flags
 #   MAX_RUNTIME (1200 s, whole script)  BUILD_TIMEOUT (900 s, mvnw / npm install)  STOP_TIMEOUT (30 s)
 #   QUIET_WAIT (60) QUIET_MAX (0.15) CLEAN_MAX (0.25) ATTEMPTS (3)   noise control, see wait_quiet/run_scenario
@@ -51,6 +54,8 @@ WORKERD_PORT="${WORKERD_PORT:-$((PORT + 1))}"
 SKIP_WORKERD="${SKIP_WORKERD:-0}"
 SKIP_CAIRN="${SKIP_CAIRN:-0}"
 CAIRN_APP_DIR="${CAIRN_APP_DIR:-}"
+CAIRN_NATIVE="${CAIRN_NATIVE:-}"
+THROUGHPUT="${THROUGHPUT:-1}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 MAX_RUNTIME="${MAX_RUNTIME:-1200}"
 BUILD_TIMEOUT="${BUILD_TIMEOUT:-900}"
@@ -444,7 +449,14 @@ pick_java() {
   echo "$best"
 }
 
-if [ "$SKIP_CAIRN" != 1 ]; then
+if [ "$SKIP_CAIRN" != 1 ] && [ -n "$CAIRN_NATIVE" ]; then
+  [ -x "$CAIRN_NATIVE" ] || die "CAIRN_NATIVE=$CAIRN_NATIVE is not an executable"
+  # A snapshot, like the jar: a concurrent native build would otherwise replace it mid-run.
+  CAIRN_SNAPSHOT="$WORK/cairn-native-$STAMP"
+  CLEANUP_DIRS+=("$CAIRN_SNAPSHOT")
+  mkdir -p "$CAIRN_SNAPSHOT"
+  cp -a "$CAIRN_NATIVE" "$CAIRN_SNAPSHOT/cairn"
+elif [ "$SKIP_CAIRN" != 1 ]; then
   JAVA="$(pick_java)"
   if [ -z "$CAIRN_APP_DIR" ]; then
     CAIRN_APP_DIR="$ROOT/target/quarkus-app"
@@ -505,16 +517,23 @@ start_cairn() {
   mkdir -p "$CAIRN_DATA"
   SERVER_LOG="$RESULTS/cairn$tag.log"
   # cwd = the data dir so that nothing the app writes relative to its cwd lands in the repo
-  # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
-  start_server cairn "$PORT" "$SERVER_LOG" \
-    env -C "$CAIRN_DATA" "$JAVA" --enable-native-access=ALL-UNNAMED $JAVA_OPTS "$@" \
-      -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" -Dcairn.data-dir="$CAIRN_DATA" \
-      -jar "$CAIRN_SNAPSHOT/quarkus-run.jar"
+  if [ -n "$CAIRN_NATIVE" ]; then
+    # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
+    start_server cairn "$PORT" "$SERVER_LOG" \
+      env -C "$CAIRN_DATA" "$CAIRN_SNAPSHOT/cairn" $JAVA_OPTS "$@" \
+        -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" -Dcairn.data-dir="$CAIRN_DATA"
+  else
+    # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
+    start_server cairn "$PORT" "$SERVER_LOG" \
+      env -C "$CAIRN_DATA" "$JAVA" --enable-native-access=ALL-UNNAMED $JAVA_OPTS "$@" \
+        -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" -Dcairn.data-dir="$CAIRN_DATA" \
+        -jar "$CAIRN_SNAPSHOT/quarkus-run.jar"
+  fi
   wait_ready 120 -X POST "$BASE/objects/counter/warm/noop"
 }
 
 # ---------------------------------------------------------------- workerd run
-if [ "$SKIP_WORKERD" != 1 ]; then
+if [ "$SKIP_WORKERD" != 1 ] && [ "$THROUGHPUT" = 1 ]; then
   start_workerd ""
   log "START   workerd $("$WORKERD" --version) pid=$SERVER_PID ready_ms=$READY_MS"
   run_scenario workerd single_increment "/counter/hot/increment" post.lua 1
@@ -524,6 +543,8 @@ if [ "$SKIP_WORKERD" != 1 ]; then
   kv_scenario  workerd "/counter/hot/kv-increment" "/counter/hot/kv"
   stop_server
   log "STOP    workerd stop_ms=$STOP_MS"
+fi
+if [ "$SKIP_WORKERD" != 1 ]; then
   if [ "$MEM" = 1 ] && [ "$MEM_WORKERD" = 1 ]; then
     start_workerd "-mem"
     log "START   workerd (memory_10k) pid=$SERVER_PID ready_ms=$READY_MS"
@@ -534,9 +555,17 @@ if [ "$SKIP_WORKERD" != 1 ]; then
 fi
 
 # ---------------------------------------------------------------- Cairn run
-if [ "$SKIP_CAIRN" != 1 ]; then
+CAIRN_WHAT=""
+if [ "$SKIP_CAIRN" = 1 ]; then
+  :
+elif [ -n "$CAIRN_NATIVE" ]; then
+  CAIRN_WHAT="native $CAIRN_NATIVE (built $(date -r "$CAIRN_NATIVE" '+%F %T'))"
+else
+  CAIRN_WHAT="$("$JAVA" -version 2>&1 | head -n1) app=$CAIRN_APP_DIR (built $(date -r "$CAIRN_APP_DIR/quarkus-run.jar" '+%F %T'))"
+fi
+if [ "$SKIP_CAIRN" != 1 ] && [ "$THROUGHPUT" = 1 ]; then
   start_cairn ""
-  log "START   cairn $("$JAVA" -version 2>&1 | head -n1) pid=$SERVER_PID ready_ms=$READY_MS app=$CAIRN_APP_DIR (built $(date -r "$CAIRN_APP_DIR/quarkus-run.jar" '+%F %T'))"
+  log "START   cairn $CAIRN_WHAT pid=$SERVER_PID ready_ms=$READY_MS"
   run_scenario cairn single_increment "/objects/counter/hot/increment" post.lua 1
   check_counter cairn single_increment "/objects/counter/hot"
   run_scenario cairn noop             "/objects/counter/hot/noop"      post.lua 0
@@ -544,12 +573,14 @@ if [ "$SKIP_CAIRN" != 1 ]; then
   kv_scenario  cairn "/objects/counter/hot/kv-increment" "/objects/counter/hot/kv"
   stop_server
   log "STOP    cairn stop_ms=$STOP_MS"
+fi
+if [ "$SKIP_CAIRN" != 1 ]; then
   if [ "$MEM" = 1 ]; then
     # max-active above the object count, so the cap's LRU eviction does not interfere; the idle
     # timeout must exceed the activation time, or early objects are gone before "active".
     start_cairn "-mem" -Dcairn.objects.idle-timeout="${MEM_IDLE_TIMEOUT}s" \
       -Dcairn.objects.max-active="$(( MEM_OBJECTS + 1000 ))"
-    log "START   cairn (memory_10k: idle-timeout=${MEM_IDLE_TIMEOUT}s max-active=$(( MEM_OBJECTS + 1000 ))) pid=$SERVER_PID ready_ms=$READY_MS"
+    log "START   cairn (memory_10k: idle-timeout=${MEM_IDLE_TIMEOUT}s max-active=$(( MEM_OBJECTS + 1000 ))) $CAIRN_WHAT pid=$SERVER_PID ready_ms=$READY_MS"
     memory_run cairn "/objects/counter/m{i}/increment" "/objects/counter/m{i}"
     stop_server
     log "STOP    cairn (memory_10k) stop_ms=$STOP_MS"

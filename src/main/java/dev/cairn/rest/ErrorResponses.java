@@ -8,6 +8,7 @@ import dev.cairn.api.StorageException;
 import dev.cairn.api.UnknownNamespaceException;
 import dev.cairn.rest.model.ErrorBody;
 import dev.cairn.rest.model.ErrorBody.TypeEnum;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.WebApplicationException;
@@ -20,7 +21,12 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /**
  * Turns every failure into the contract's one {@code Error} body with an honest status: 400 bad
  * input, 404 unknown namespace or operation, 500 object code threw, 503 overloaded.
+ *
+ * <p>{@link ErrorBody} appears in no endpoint signature, only in the responses built here, so the
+ * native build does not discover it: it is registered for Jackson's reflection explicitly (without
+ * it the native binary answers every error with {@code {}}).
  */
+@RegisterForReflection(targets = {ErrorBody.class, TypeEnum.class})
 final class ErrorResponses {
     private static final Logger LOG = Logger.getLogger(ErrorResponses.class);
     /** Seconds a client should wait after an overload; a queue drains in well under that. */
