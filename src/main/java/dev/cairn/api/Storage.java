@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * An object's private storage: one SQLite database holding the object's SQL tables and its
- * key-value entries. All writes of one event (a call, later an alarm or a socket message) commit
+ * key-value entries. All writes of one event (a call, an alarm run or a socket event) commit
  * together when the event returns and roll back if it throws; the caller sees the result only after
  * the commit is durable. Use it only on the object's own thread, while an event runs.
  *

@@ -27,8 +27,18 @@ import java.util.Optional;
 public final class Reminder implements AlarmHandler {
     /** The webhook must answer within this. */
     static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(WEBHOOK_TIMEOUT).build();
+    /**
+     * One client for every reminder, made on first use: a client built in a static initializer would
+     * be built into the native image's heap, which the JDK's HTTP client does not allow.
+     */
+    private static HttpClient http;
+
+    private static synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WEBHOOK_TIMEOUT).build();
+        }
+        return http;
+    }
 
     /** The reminder waiting for its time. */
     public record Pending(String url, String message, Instant scheduledTime) {}
@@ -102,7 +112,7 @@ public final class Reminder implements AlarmHandler {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build();
-        int status = HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        int status = http().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         if (status / 100 != 2) {
             throw new IllegalStateException("the webhook answered " + status);
         }
