@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -79,6 +80,13 @@ final class AlarmScheduler implements Alarms {
     private final ConcurrentHashMap<ObjectId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private Thread timer;
+    /**
+     * Alarm events (and start-up checks) under way at once. Each activates an object, which cannot be
+     * evicted while busy: without a bound, 100,000 alarms due together would try to open 100,000
+     * databases at once. The rest wait their turn in order, on the dispatch thread.
+     */
+    private static final int MAX_RUNNING = 256;
+    private final Semaphore running = new Semaphore(MAX_RUNNING);
     /** Sends alarm events (activating their objects), in the order the index recorded their attempts. */
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("cairn-alarm-dispatch").factory());
@@ -95,7 +103,10 @@ final class AlarmScheduler implements Alarms {
     void start() {
         List<CompletableFuture<Void>> checks = new ArrayList<>();
         for (AlarmIndex.Row row : index.dirty().join()) {
-            idOf(row).ifPresent(id -> checks.add(check(id)));
+            idOf(row).ifPresent(id -> {
+                running.acquireUninterruptibly();
+                checks.add(check(id).whenComplete((v, e) -> running.release()));
+            });
         }
         if (!checks.isEmpty()) {
             LOG.infof("alarms: checked %d objects whose alarm changed during a crash", checks.size());
@@ -300,10 +311,12 @@ final class AlarmScheduler implements Alarms {
                     finish(id, done.get(id));
                     continue;
                 }
+                running.acquireUninterruptibly();
                 dispatch(namespace(id), id, row, false)
                         .handle((outcome, error) -> settle(id, row, outcome, error))
                         .thenCompose(f -> f)
                         .whenComplete((v, e) -> {
+                            running.release();
                             if (e != null) {
                                 LOG.errorf(e, "alarms: recording the outcome of %s failed; the next scan retries it", describe(id));
                             }

@@ -29,6 +29,12 @@ final class Catalog {
         while (true) {
             ObjectLoop loop = active.get(id);
             if (loop == null) {
+                if (!roomForOneMore()) {
+                    e.reply.completeExceptionally(new OverloadedException("Too many objects active on this node: "
+                            + active.size() + " are open or closing, and none of them is idle (cairn.objects.max-active "
+                            + engine.settings().maxActive() + ", plus 10 % for objects still closing)", false));
+                    return;
+                }
                 loop = activate(namespace, id);
             }
             switch (loop.mailbox.offer(e)) {
@@ -55,6 +61,24 @@ final class Catalog {
                 }
             }
         }
+    }
+
+    /**
+     * Whether another object may be activated. Past the cap idle objects are evicted (see
+     * {@link #trimToCapacity()}), but busy ones cannot be: when that many objects all have work
+     * queued and none could be evicted, one more would take open files the process may not have, so
+     * it is refused instead (a retryable overload). Objects still closing get 10 % of slack.
+     */
+    private boolean roomForOneMore() {
+        if (active.size() < hardLimit(engine.settings().maxActive())) {
+            return true;
+        }
+        return trimToCapacity() != 0;
+    }
+
+    /** Most objects open or closing at once: {@code max-active} plus 10 % for those still closing. */
+    static int hardLimit(int maxActive) {
+        return maxActive + Math.max(1, maxActive / 10);
     }
 
     private ObjectLoop activate(LocalNamespace<?> namespace, ObjectId id) {
@@ -118,9 +142,10 @@ final class Catalog {
      * files, and the cap exists to keep open files under the process limit. When closes fall behind
      * (each one checkpoints and fsyncs), fewer objects stay open instead of more files being held.
      */
-    private void trimToCapacity() {
+    /** Returns how many objects it evicted; -1 when another thread is trimming already. */
+    private int trimToCapacity() {
         if (!trimming.compareAndSet(false, true)) {
-            return;
+            return -1;
         }
         try {
             int target = Math.max(1, engine.settings().maxActive() * 9 / 10);
@@ -133,11 +158,14 @@ final class Catalog {
             }
             byAge.sort(Comparator.comparingLong(Aged::lastActive));
             int excess = byAge.size() - target;
+            int evicted = 0;
             for (int i = 0; i < byAge.size() && excess > 0; i++) {
                 if (byAge.get(i).loop().mailbox.closeIfIdle()) {
                     excess--;
+                    evicted++;
                 }
             }
+            return evicted;
         } finally {
             trimming.set(false);
         }

@@ -57,26 +57,33 @@ final class EngineProducer {
 
     /** Open files per active object: the database, its WAL, its shared-memory index, and Cairn's WAL handle for fsync. */
     static final int FILES_PER_OBJECT = 4;
-    /** Descriptors kept for sockets, jars and logs. */
-    static final int FILES_RESERVED = 1024;
+    /** Descriptors kept for sockets, connections (HTTP clients, webhooks), jars and logs. */
+    static final int FILES_RESERVED = 2048;
 
     /**
      * Caps {@code max-active} so active objects cannot exhaust the process's open-file limit (each
-     * holds {@value #FILES_PER_OBJECT}); past it SQLite could not open a database and calls would fail.
+     * holds {@value #FILES_PER_OBJECT}, and objects still closing may add 10 %, see
+     * {@link Catalog#hardLimit}); past it SQLite could not open a database and calls would fail.
      */
     static Settings withinFileLimit(Settings settings) {
         if (!(ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os)) {
             return settings;
         }
-        long fits = (os.getMaxFileDescriptorCount() - FILES_RESERVED) / FILES_PER_OBJECT;
+        long fits = maxActiveFor(os.getMaxFileDescriptorCount());
         if (fits >= settings.maxActive()) {
             return settings;
         }
         int capped = (int) Math.max(16, fits);
         LOG.warnf("cairn.objects.max-active=%d needs %d open files but the limit is %d (ulimit -n):"
                 + " keeping at most %d objects active; raise the limit to allow more", settings.maxActive(),
-                (long) settings.maxActive() * FILES_PER_OBJECT + FILES_RESERVED, os.getMaxFileDescriptorCount(), capped);
+                (long) Catalog.hardLimit(settings.maxActive()) * FILES_PER_OBJECT + FILES_RESERVED,
+                os.getMaxFileDescriptorCount(), capped);
         return settings.withMaxActive(capped);
+    }
+
+    /** The largest {@code max-active} whose objects, closing ones included, fit in {@code openFiles}. */
+    static long maxActiveFor(long openFiles) {
+        return (openFiles - FILES_RESERVED) / FILES_PER_OBJECT * 10 / 11;
     }
 
     /** The node's alarms, for tests and tools. */

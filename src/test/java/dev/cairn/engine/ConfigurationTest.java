@@ -42,7 +42,7 @@ class ConfigurationTest {
         var os = (com.sun.management.UnixOperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         var asked = EngineHarness.settings(java.nio.file.Path.of("unused")).withMaxActive(100_000_000);
         var capped = EngineProducer.withinFileLimit(asked);
-        assertEquals(Math.max(16, (os.getMaxFileDescriptorCount() - EngineProducer.FILES_RESERVED) / EngineProducer.FILES_PER_OBJECT),
+        assertEquals(Math.max(16, EngineProducer.maxActiveFor(os.getMaxFileDescriptorCount())),
                 capped.maxActive());
         var modest = asked.withMaxActive(16);
         assertEquals(16, EngineProducer.withinFileLimit(modest).maxActive(), "a setting that fits is kept");
@@ -89,5 +89,12 @@ class ConfigurationTest {
                 () -> new AlarmSettings(java.time.Duration.ZERO, 6, 0.25, d.scanInterval(), true)).getMessage());
         assertEquals("cairn.alarms.scan-interval must be at least 10ms, got PT0.001S", assertThrows(IllegalArgumentException.class,
                 () -> new AlarmSettings(d.retryInitialDelay(), 6, 0.25, java.time.Duration.ofMillis(1), true)).getMessage());
+    }
+
+    @Test
+    void theCappedNumberOfObjectsClosingOnesIncludedFitsInTheOpenFileLimit() {
+        long max = EngineProducer.maxActiveFor(20_000);
+        assertEquals(4080, max);
+        assertTrue((long) Catalog.hardLimit((int) max) * EngineProducer.FILES_PER_OBJECT + EngineProducer.FILES_RESERVED <= 20_000);
     }
 }

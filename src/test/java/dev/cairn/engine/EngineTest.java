@@ -113,6 +113,32 @@ class EngineTest {
     }
 
     @Test
+    void whenEveryActiveObjectIsBusyOneMoreIsRefusedAsOverloadNotOpened() throws Exception {
+        var s = EngineHarness.settings(dir);
+        Engine engine = EngineHarness.engine(new Settings(dir, s.idleTimeout(), 10, s.mailboxCapacity(),
+                s.queueDeadline(), s.maxBatch(), s.housekeepingInterval(), s.shutdownDrainTimeout(), s.durability(),
+                s.limits(), s.alarms()));
+        var ns = engine.of(Scratch.class);
+        var release = new CountDownLatch(1);
+        List<java.util.concurrent.CompletionStage<String>> held = new ArrayList<>();
+        for (int i = 0; i < Catalog.hardLimit(10); i++) { // 11: the cap plus 10 % for closing objects
+            var started = new CountDownLatch(1);
+            held.add(ns.getByName("busy-" + i).send(x -> x.hold(started, release)));
+            started.await();
+        }
+        var refused = assertThrows(OverloadedException.class, () -> ns.getByName("one-more").call(x -> null));
+        assertTrue(refused.getMessage().startsWith("Too many objects active on this node: 11 are open or closing,"
+                + " and none of them is idle (cairn.objects.max-active 10"), refused.getMessage());
+        assertTrue(refused.retryable());
+        release.countDown();
+        for (var h : held) {
+            assertEquals("released", h.toCompletableFuture().get(5, TimeUnit.SECONDS));
+        }
+        assertEquals("activated", ns.getByName("one-more").call(x -> "activated"), "once objects are idle again, it is activated");
+        engine.shutdown();
+    }
+
+    @Test
     void shutdownFinishesQueuedCallsAndRefusesNewOnes() throws Exception {
         Engine engine = EngineHarness.engine(EngineHarness.settings(dir));
         Stub<Scratch> object = engine.of(Scratch.class).getByName("drain");
