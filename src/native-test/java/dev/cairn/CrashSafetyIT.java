@@ -39,6 +39,7 @@ class CrashSafetyIT {
     @Test
     void everyAcknowledgedIncrementSurvivesAKillDashNineUnderLoadTwiceInARow() throws Exception {
         long[] before = new long[COUNTERS]; // a fresh data directory: every counter is 0
+        int crashesWithRequestsInFlight = 0;
         CairnProcess cairn = CairnProcess.start(data);
         try {
             cairn.awaitListening();
@@ -49,8 +50,9 @@ class CrashSafetyIT {
                         "crash " + crash + ": replies other than 200 before the kill: " + load.errors);
                 assertTrue(load.totalAcknowledged() >= ACKNOWLEDGED_BEFORE_KILL,
                         "crash " + crash + ": only " + load.totalAcknowledged() + " increments acknowledged");
-                assertTrue(load.totalAttempted() > load.totalAcknowledged(),
-                        "crash " + crash + ": the kill interrupted requests in flight");
+                if (load.totalAttempted() > load.totalAcknowledged()) {
+                    crashesWithRequestsInFlight++;
+                }
 
                 cairn = CairnProcess.start(data);
                 cairn.awaitListening();
@@ -58,6 +60,8 @@ class CrashSafetyIT {
                 assertNothingLostAndNothingInvented(crash, before, load, after);
                 before = after;
             }
+            // Usually both kills catch requests in flight; rarely one lands between them (timing).
+            assertTrue(crashesWithRequestsInFlight >= 1, "no kill interrupted a request in flight: the test proved little");
             assertEquals("{\"value\":" + (before[0] + 1) + "}",
                     cairn.send("POST", "/objects/counter/c0/increment", null).body(), "still counting after two crashes");
             cairn.stop();
