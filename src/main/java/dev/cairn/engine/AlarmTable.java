@@ -3,6 +3,7 @@ package dev.cairn.engine;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -32,53 +33,26 @@ final class AlarmTable {
     }
 
     OptionalLong get() {
-        try {
+        return db.orWhenNoTable(TABLE, () -> {
             db.beginWork();
-            PreparedStatement p = db.engineStatement(GET);
-            try (ResultSet rs = p.executeQuery()) {
+            try (ResultSet rs = db.engineStatement(GET).executeQuery()) {
                 return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
             }
-        } catch (SQLException e) {
-            db.discardEngineStatements();
-            if (isMissingTable(e)) {
-                return OptionalLong.empty();
-            }
-            throw db.errors().translate(e);
-        }
+        }, OptionalLong.empty());
     }
 
     void set(long scheduledMillis) {
         beforeWrite();
-        try {
-            db.beginWork();
-            try {
-                run(SET, scheduledMillis);
-            } catch (SQLException e) {
-                db.discardEngineStatements();
-                if (!isMissingTable(e)) {
-                    throw e;
-                }
-                db.engineStatement(CREATE).execute();
-                run(SET, scheduledMillis);
-            }
-            db.checkStorageLimit();
-        } catch (SQLException e) {
-            throw db.errors().translate(e);
-        }
+        db.writeCreatingTable(TABLE, List.of(CREATE), () -> run(SET, scheduledMillis));
         writes++;
     }
 
     void delete() {
         beforeWrite();
-        try {
+        db.orWhenNoTable(TABLE, () -> {
             db.beginWork();
-            run(DELETE, null);
-        } catch (SQLException e) {
-            db.discardEngineStatements();
-            if (!isMissingTable(e)) {
-                throw db.errors().translate(e);
-            }
-        }
+            return run(DELETE, null);
+        }, 0);
         writes++;
     }
 
@@ -107,15 +81,11 @@ final class AlarmTable {
         return now.equals(before) ? null : now;
     }
 
-    private void run(String sql, Long value) throws SQLException {
+    private int run(String sql, Long value) throws SQLException {
         PreparedStatement p = db.engineStatement(sql);
         if (value != null) {
             p.setLong(1, value);
         }
-        p.executeUpdate();
-    }
-
-    private static boolean isMissingTable(SQLException e) {
-        return e.getMessage() != null && e.getMessage().contains("no such table: " + TABLE);
+        return p.executeUpdate();
     }
 }

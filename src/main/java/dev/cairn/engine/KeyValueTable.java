@@ -5,7 +5,6 @@ import dev.cairn.api.StorageException;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -149,39 +148,12 @@ final class KeyValueTable {
 
     /** Runs a read or a delete; a missing table means there are no entries, so {@code whenNoTable} is the answer. */
     private <R> R orWhenNoTable(ObjectDatabase.SqlWork<R> work, R whenNoTable) {
-        try {
-            return db.withLengthLimit(limits.kvMaxEntryBytes(), work);
-        } catch (SQLException e) {
-            db.discardEngineStatements();
-            if (isMissingTable(e)) {
-                return whenNoTable;
-            }
-            throw db.errors().translate(e);
-        }
+        return db.orWhenNoTable(TABLE, () -> db.withLengthLimit(limits.kvMaxEntryBytes(), work), whenNoTable);
     }
 
     /** Runs a write inside the event's transaction, creating the table when it is missing. */
     private void write(ObjectDatabase.SqlWork<?> work) {
-        try {
-            db.beginWork();
-            try {
-                work.run();
-            } catch (SQLException e) {
-                db.discardEngineStatements();
-                if (!isMissingTable(e)) {
-                    throw e;
-                }
-                db.engineStatement(CREATE).execute();
-                work.run();
-            }
-            db.checkStorageLimit();
-        } catch (SQLException e) {
-            throw db.errors().translate(e);
-        }
-    }
-
-    private static boolean isMissingTable(SQLException e) {
-        return e.getMessage() != null && e.getMessage().contains("no such table: " + TABLE);
+        db.writeCreatingTable(TABLE, List.of(CREATE), work);
     }
 
     private byte[] encodeKey(String key) {

@@ -315,6 +315,49 @@ final class ObjectDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * A write to one of Cairn's own tables ({@code _cairn_*}), which are created by their first write
+     * and dropped by deleteAll: runs {@code work} in the event's transaction and, when {@code table} is
+     * missing, runs {@code create} and tries again. The storage limit is checked after.
+     */
+    void writeCreatingTable(String table, List<String> create, SqlWork<?> work) {
+        try {
+            beginWork();
+            try {
+                work.run();
+            } catch (SQLException e) {
+                discardEngineStatements();
+                if (!isMissingTable(e, table)) {
+                    throw e;
+                }
+                for (String sql : create) {
+                    engineStatement(sql).execute();
+                }
+                work.run();
+            }
+            checkStorageLimit();
+        } catch (SQLException e) {
+            throw errors.translate(e);
+        }
+    }
+
+    /** A read or delete on one of Cairn's own tables: a missing table holds nothing, so {@code whenNoTable} is the answer. */
+    <R> R orWhenNoTable(String table, SqlWork<R> work, R whenNoTable) {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            discardEngineStatements();
+            if (isMissingTable(e, table)) {
+                return whenNoTable;
+            }
+            throw errors.translate(e);
+        }
+    }
+
+    private static boolean isMissingTable(SQLException e, String table) {
+        return e.getMessage() != null && e.getMessage().contains("no such table: " + table);
+    }
+
     /** Runs {@code body} with SQLite's length limit raised to {@code bytes} (key-value entries may exceed the SQL value limit). */
     <T> T withLengthLimit(int bytes, SqlWork<T> body) throws SQLException {
         if (bytes <= limits.sqlMaxValueBytes()) {

@@ -49,17 +49,12 @@ final class SocketTable {
 
     /** The socket is closed: forget it. */
     void closed(String id) {
-        try {
+        db.orWhenNoTable(TABLE, () -> {
             db.beginWork();
             PreparedStatement p = db.engineStatement(DELETE);
             p.setString(1, id);
-            p.executeUpdate();
-        } catch (SQLException e) {
-            db.discardEngineStatements();
-            if (!isMissingTable(e)) {
-                throw db.errors().translate(e);
-            }
-        }
+            return p.executeUpdate();
+        }, 0);
     }
 
     private int upsert(String id, String boot, List<String> tags, ValueCodec.Encoded attachment) throws SQLException {
@@ -106,26 +101,6 @@ final class SocketTable {
 
     /** Runs a write in the event's transaction, creating the table when missing (first socket, or after deleteAll). */
     private void write(ObjectDatabase.SqlWork<?> work) {
-        try {
-            db.beginWork();
-            try {
-                work.run();
-            } catch (SQLException e) {
-                db.discardEngineStatements();
-                if (!isMissingTable(e)) {
-                    throw e;
-                }
-                db.engineStatement(CREATE).execute();
-                db.engineStatement(CREATE_INDEX).execute();
-                work.run();
-            }
-            db.checkStorageLimit();
-        } catch (SQLException e) {
-            throw db.errors().translate(e);
-        }
-    }
-
-    private static boolean isMissingTable(SQLException e) {
-        return e.getMessage() != null && e.getMessage().contains("no such table: " + TABLE);
+        db.writeCreatingTable(TABLE, List.of(CREATE, CREATE_INDEX), work);
     }
 }
