@@ -36,13 +36,16 @@ import org.junit.jupiter.api.io.TempDir;
  * <li>the service exits by itself within {@link #EXIT_WITHIN}, with 143 (128 + SIGTERM: how the JVM
  * ends after an orderly shutdown started by the signal; a crash would give 1, a kill 137), and its log
  * says every database was closed;</li>
- * <li>every request sent before the signal got a 200 or an explicit 503, none hung;</li>
- * <li>requests sent after it got a 200 (their call had been queued in time), an explicit
- * {@code 503 shutting_down} (how many depends on whether a client sends while the requests in flight
- * are finishing: the summary says), or, once the service stopped listening, a refused or closed
- * connection (each client's last request); none hung;</li>
- * <li>every acknowledged increment is stored; none refused with a 503 is.</li>
+ * <li>no request hung or got anything but a 200 or an explicit {@code 503} (retryable); a connection
+ * refused or closed without an answer happens only once the signal was sent;</li>
+ * <li>every call the service ran was answered, and every acknowledged increment is stored: after the
+ * restart each counter holds exactly its acknowledged increments. (A request cut off at the connection
+ * level was never read by the service; none of them was applied.)</li>
  * </ul>
+ * Which requests were "sent before the signal" is not asserted on: a client thread can decide to send
+ * before the signal and reach the socket after the service stopped listening (HTTP/1.1's keep-alive
+ * race, and the test JVM shares the machine's two cores with the service). What the service controls
+ * is checked through the data: nothing it applied went unanswered, nothing it answered is lost.
  */
 class GracefulShutdownIT {
     private static final int COUNTERS = 20;
@@ -79,7 +82,7 @@ class GracefulShutdownIT {
     }
 
     @Test
-    void sigtermUnderWriteLoadAnswersEveryCallInFlightLosesNoAcknowledgedWriteAndExitsInTime() throws Exception {
+    void sigtermUnderWriteLoadAnswersEveryCallItRanLosesNoAcknowledgedWriteAndExitsInTime() throws Exception {
         Load load;
         try (var cairn = CairnProcess.start(data).awaitListening()) {
             load = Load.untilTerminated(cairn);
@@ -95,14 +98,11 @@ class GracefulShutdownIT {
         }
 
         List<String> wrong = new ArrayList<>(load.unexpected);
-        Map<Outcome, Integer> before = load.counts(load.sentBeforeTerm);
-        if (before.get(Outcome.CONNECTION_REFUSED) + before.get(Outcome.CUT) + before.get(Outcome.HUNG)
-                + before.get(Outcome.UNEXPECTED) > 0) {
-            wrong.add("requests sent before SIGTERM that got no 200 or 503: " + before);
-        }
-        Map<Outcome, Integer> later = load.counts(load.sentAfterTerm);
-        if (later.get(Outcome.HUNG) + later.get(Outcome.UNEXPECTED) > 0) {
-            wrong.add("requests sent after SIGTERM that hung or got something unexpected: " + later);
+        wrong.addAll(load.droppedBeforeTerm);
+        Map<Outcome, Integer> all = load.counts(load.sentBeforeTerm);
+        load.counts(load.sentAfterTerm).forEach((o, n) -> all.merge(o, n, Integer::sum));
+        if (all.get(Outcome.HUNG) + all.get(Outcome.UNEXPECTED) > 0) {
+            wrong.add("requests that hung or got something unexpected: " + all);
         }
         if (load.slowest.get() >= HUNG.toMillis()) {
             wrong.add("a request took " + load.slowest.get() + " ms");
@@ -113,29 +113,25 @@ class GracefulShutdownIT {
 
         try (var cairn = CairnProcess.start(data).awaitListening()) {
             List<String> lost = new ArrayList<>();
-            List<String> invented = new ArrayList<>();
-            long storedInTotal = 0;
+            List<String> unanswered = new ArrayList<>();
             for (int k = 0; k < COUNTERS; k++) {
                 var reply = cairn.send("GET", "/objects/counter/c" + k, null);
                 var m = VALUE.matcher(reply.body());
                 assertTrue(reply.statusCode() == 200 && m.matches(), "c" + k + " after the restart: " + reply.body());
                 long stored = Long.parseLong(m.group(1));
-                storedInTotal += stored;
                 long acknowledged = load.acknowledged.get(k);
-                long unknown = load.cut.get(k);
                 if (stored < acknowledged || stored < load.highestAcknowledged.get(k)) {
                     lost.add("c%d: stored %d, %d acknowledged (highest acknowledged value %d)"
                             .formatted(k, stored, acknowledged, load.highestAcknowledged.get(k)));
                 }
-                if (stored > acknowledged + unknown) {
-                    invented.add("c%d: stored %d, but only %d acknowledged and %d cut off; the rest were refused"
-                            .formatted(k, stored, acknowledged, unknown));
+                if (stored > acknowledged) {
+                    unanswered.add("c%d: stored %d, but only %d acknowledged (%d of its requests were cut off)"
+                            .formatted(k, stored, acknowledged, load.cut.get(k)));
                 }
             }
-            System.out.println("GracefulShutdownIT: after the restart, " + (storedInTotal - load.totalAcknowledged())
-                    + " increments stored beyond the acknowledged ones (applied, but their connection was closed)");
-            if (!lost.isEmpty() || !invented.isEmpty()) {
-                fail(load.summary() + "\nlost acknowledged increments: " + lost + "\nincrements refused yet stored: " + invented);
+            if (!lost.isEmpty() || !unanswered.isEmpty()) {
+                fail(load.summary() + "\nlost acknowledged increments: " + lost
+                        + "\nincrements applied whose caller got no answer (or a 503): " + unanswered);
             }
             cairn.stop();
         }
@@ -153,6 +149,7 @@ class GracefulShutdownIT {
         final Queue<Outcome> sentBeforeTerm = new ConcurrentLinkedQueue<>();
         final Queue<Outcome> sentAfterTerm = new ConcurrentLinkedQueue<>();
         final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
+        final Queue<String> droppedBeforeTerm = new ConcurrentLinkedQueue<>();
         final AtomicLong slowest = new AtomicLong();
         private final AtomicLong acknowledgedInTotal = new AtomicLong();
         private final AtomicInteger refusedShuttingDown = new AtomicInteger();
@@ -160,6 +157,8 @@ class GracefulShutdownIT {
         private volatile int inFlightAtTerm;
         private final CompletableFuture<Void> terminated = new CompletableFuture<>();
         private volatile boolean termSent;
+        /** {@link System#nanoTime()} just before the signal went out; until then, after any request's end. */
+        private volatile long termAt = Long.MAX_VALUE;
         private volatile boolean gone;
         OptionalInt exitCode = OptionalInt.empty();
         long exitMillis = -1;
@@ -190,6 +189,9 @@ class GracefulShutdownIT {
                 inFlight.decrementAndGet();
                 slowest.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), Math::max);
                 (afterTerm ? sentAfterTerm : sentBeforeTerm).add(outcome);
+                if ((outcome == Outcome.CONNECTION_REFUSED || outcome == Outcome.CUT) && System.nanoTime() < termAt) {
+                    droppedBeforeTerm.add("c" + k + ": " + outcome + " before SIGTERM was sent");
+                }
                 if (outcome == Outcome.CUT) {
                     cut.incrementAndGet(k);
                 }
@@ -239,6 +241,7 @@ class GracefulShutdownIT {
             termSent = true;
             inFlightAtTerm = inFlight.get() - 1; // not counting this client's own, answered request
             long sent = System.nanoTime();
+            termAt = sent;
             cairn.terminate();
             Thread.ofVirtual().start(() -> {
                 try {
