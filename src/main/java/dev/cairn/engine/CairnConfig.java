@@ -116,6 +116,20 @@ public interface CairnConfig {
         /** Longest LIKE or GLOB pattern, in bytes. */
         @WithDefault("50")
         int sqlMaxLikePatternBytes();
+
+        /** The node's commit log, through which durability {@code full} makes commits durable. */
+        CommitLogConfig commitLog();
+    }
+
+    /** The node's commit log ({@code <data-dir>/commit-log/}). */
+    interface CommitLogConfig {
+        /** A segment this large (bytes) is closed and a new one started. */
+        @WithDefault("67108864")
+        long segmentSize();
+
+        /** A segment this old is closed too; closed segments are deleted once the WALs they cover are fsynced. */
+        @WithDefault("10s")
+        Duration flushInterval();
     }
 
     /** Alarm retries (Cloudflare's schedule by default) and the index scan. */

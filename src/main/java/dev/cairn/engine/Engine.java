@@ -41,6 +41,8 @@ final class Engine implements Namespaces {
     private final ScheduledExecutorService housekeeper;
     private final AlarmIndex alarmIndex;
     private final AlarmScheduler alarms;
+    /** Durability {@code full} only: makes commits durable (see {@link CommitLog}). */
+    private final CommitLog commitLog;
     private volatile boolean shuttingDown;
 
     /**
@@ -51,6 +53,8 @@ final class Engine implements Namespaces {
             ObjectMapper json, DataSource alarmIndexData, MeterRegistry meterRegistry, WebSocketSettings webSockets) {
         this.settings = settings;
         this.clock = clock;
+        // First: what a machine crash left in the log goes back into the WALs before any database opens.
+        this.commitLog = settings.durability() == Durability.FULL ? CommitLog.open(settings.dataDir(), settings.commitLog()) : null;
         this.codec = new ValueCodec(json);
         this.metrics = new CairnMetrics(meterRegistry, declarations.stream().map(NamespaceDeclarations.Declaration::name).toList());
         metrics.bind(catalog);
@@ -98,6 +102,10 @@ final class Engine implements Namespaces {
 
     AlarmIndex alarmIndex() {
         return alarmIndex;
+    }
+
+    CommitLog commitLog() {
+        return commitLog;
     }
 
     DiskCalls diskCalls() {
@@ -229,6 +237,9 @@ final class Engine implements Namespaces {
                     + " until the process exits (what they committed is in the WAL)", refused, open);
         }
         alarmIndex.close();
+        if (commitLog != null) {
+            commitLog.close(open == 0);
+        }
     }
 
     private static void waitFor(List<ObjectLoop> loops, long deadlineNanos) throws Exception {

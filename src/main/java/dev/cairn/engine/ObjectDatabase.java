@@ -4,6 +4,8 @@ import dev.cairn.api.SqlCursor;
 import dev.cairn.api.SqlRow;
 import dev.cairn.api.StorageException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,16 +34,20 @@ import org.sqlite.SQLiteLimits;
  * {@link #commit()} ends the batch. With a single event the savepoint is skipped.
  *
  * <p>Durability: SQLite runs with {@code synchronous=NORMAL}, so COMMIT only writes the WAL to the
- * operating system; {@link #sync()} then fsyncs the WAL through a {@link FileChannel}. The split is
- * deliberate: a JNI call (all of sqlite-jdbc) pins the virtual thread's carrier, and with an fsync
- * inside COMMIT the two carriers of a 2-core machine allow only two fsyncs in flight (~4,000
- * commits/s across all objects here). {@code FileChannel.force} instead lets the scheduler add a
- * carrier while it blocks, so fsyncs of many objects overlap and the filesystem journal merges them.
- * Checkpoints still fsync inside SQLite (NORMAL syncs the WAL and the database around them).
+ * operating system (a JNI call pins the virtual thread's carrier, so no fsync should happen inside
+ * one). With durability {@code full}, {@link #makeDurable} then copies the bytes the commit appended
+ * to the WAL into the node's {@link CommitLog}, which fsyncs once for the commits of many objects.
+ * Which bytes: the WAL-index header in the {@code -shm} file (SQLite's documented WAL-index format)
+ * gives the frames now committed and the WAL's salts; new salts mean SQLite restarted the WAL from
+ * its beginning after a checkpoint, so the range starts at 0 again. Every byte SQLite writes to the
+ * WAL is thus logged before the reply, which is what makes {@link CommitLog#recover} safe. The first
+ * commit of a new file fsyncs the WAL, the file and the directories that name it instead.
  */
 final class ObjectDatabase implements AutoCloseable {
     /** Prepared statements kept per database; the hot paths of an object use a handful. */
     private static final int STATEMENT_CACHE_SIZE = 64;
+    /** Most WAL bytes in one commit-log record; a larger commit is logged in several. */
+    private static final long LOG_CHUNK = 16 << 20;
     /** Bytes a row takes beyond its values (record header, key-value columns). */
     private static final int ROW_OVERHEAD = 64;
 
@@ -55,7 +61,14 @@ final class ObjectDatabase implements AutoCloseable {
     /** Directories created with this file: their entries must reach the disk with the first commit. */
     private List<Path> unsyncedDirectories;
     private FileChannel wal;
+    /** The WAL-index ({@code -shm}), read after each logged commit. */
+    private FileChannel walIndex;
     private boolean unsyncedCommit;
+    /** End of the WAL bytes known durable (logged or fsynced), and the salts of the WAL generation they belong to. */
+    private long walEnd;
+    private long walSalts;
+    private boolean walKnown;
+    private byte[] logName;
     private final PreparedStatement begin;
     private final PreparedStatement commit;
     private final PreparedStatement rollback;
@@ -144,6 +157,8 @@ final class ObjectDatabase implements AutoCloseable {
             config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
             config.enforceForeignKeys(true);
             config.setBusyTimeout(5_000);
+            // Cairn never asks for generated keys; otherwise sqlite-jdbc queries for them after every insert.
+            config.setGetGeneratedKeys(false);
             Connection c = config.createConnection("jdbc:sqlite:" + file);
             return new ObjectDatabase((SQLiteConnection) c, file, created, limits, codec);
         } catch (Exception e) {
@@ -216,10 +231,7 @@ final class ObjectDatabase implements AutoCloseable {
         if (!unsyncedCommit) {
             return;
         }
-        if (wal == null) {
-            wal = FileChannel.open(file.resolveSibling(file.getFileName() + "-wal"), StandardOpenOption.READ);
-        }
-        wal.force(false);
+        wal().force(false);
         if (!unsyncedDirectories.isEmpty()) {
             try (FileChannel db = FileChannel.open(file, StandardOpenOption.READ)) {
                 db.force(true);
@@ -232,6 +244,83 @@ final class ObjectDatabase implements AutoCloseable {
             unsyncedDirectories = List.of();
         }
         unsyncedCommit = false;
+    }
+
+    /**
+     * Makes every commit so far durable through {@code log} (see the class comment): blocks the
+     * calling virtual thread, without pinning its carrier, until the log has fsynced the bytes.
+     */
+    void makeDurable(CommitLog log) throws IOException {
+        if (!unsyncedCommit) {
+            return;
+        }
+        WalIndexHeader header = WalIndexHeader.read(walIndex());
+        long end;
+        long start;
+        if (header == null) {
+            // Not the layout this code knows: log the whole WAL, which always holds its newest bytes.
+            end = wal().size();
+            start = 0;
+        } else {
+            end = header.walBytes();
+            start = walKnown && header.salts() == walSalts && end >= walEnd ? walEnd : 0;
+        }
+        if (!unsyncedDirectories.isEmpty()) {
+            sync(); // a new file: its name must reach the disk too, and no record of it can be older
+        } else {
+            if (logName == null) {
+                logName = log.nameOf(file);
+            }
+            for (long at = start; at < end; at += LOG_CHUNK) {
+                log.append(logName, wal(), at, (int) Math.min(LOG_CHUNK, end - at));
+            }
+        }
+        walEnd = end;
+        walSalts = header == null ? 0 : header.salts();
+        walKnown = header != null;
+        unsyncedCommit = false;
+    }
+
+    private FileChannel wal() throws IOException {
+        if (wal == null) {
+            wal = FileChannel.open(file.resolveSibling(file.getFileName() + "-wal"), StandardOpenOption.READ);
+        }
+        return wal;
+    }
+
+    private FileChannel walIndex() throws IOException {
+        if (walIndex == null) {
+            walIndex = FileChannel.open(file.resolveSibling(file.getFileName() + "-shm"), StandardOpenOption.READ);
+        }
+        return walIndex;
+    }
+
+    /**
+     * The first 96 bytes of the {@code -shm} file: two copies of the WAL-index header
+     * (https://sqlite.org/walformat.html), in the machine's byte order. Read right after our own
+     * commit, so both copies agree.
+     */
+    private record WalIndexHeader(long walBytes, long salts) {
+        private static final int VERSION = 3007000;
+
+        static WalIndexHeader read(FileChannel shm) throws IOException {
+            ByteBuffer b = ByteBuffer.allocate(96).order(ByteOrder.nativeOrder());
+            while (b.hasRemaining()) {
+                if (shm.read(b, b.position()) < 0) {
+                    return null;
+                }
+            }
+            if (b.getInt(0) != VERSION || b.get(12) != 1 || !b.slice(0, 48).equals(b.slice(48, 48))) {
+                return null;
+            }
+            int pageSize = Short.toUnsignedInt(b.getShort(14));
+            if (pageSize == 1) {
+                pageSize = 65536;
+            }
+            long frames = Integer.toUnsignedLong(b.getInt(16));
+            long walBytes = frames == 0 ? 0 : 32 + frames * (pageSize + 24);
+            return new WalIndexHeader(walBytes, b.getLong(32));
+        }
     }
 
     SqlCursor exec(String query, Object[] params) {
@@ -480,10 +569,23 @@ final class ObjectDatabase implements AutoCloseable {
         }
         if (wal != null) {
             try {
-                wal.close();
+                // The commit log's flusher may still mean to fsync this WAL; once closed, it relies on this.
+                wal.force(false);
             } catch (IOException ignored) {
-                // A read-only descriptor: closing it cannot lose data.
+                // Closing checkpointed and removed the WAL (its content is in the fsynced database file).
             }
+            closeQuietly(wal);
+        }
+        if (walIndex != null) {
+            closeQuietly(walIndex);
+        }
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // A read-only descriptor: closing it cannot lose data.
         }
     }
 

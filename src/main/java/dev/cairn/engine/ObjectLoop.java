@@ -169,7 +169,7 @@ final class ObjectLoop {
             long started = System.nanoTime();
             database.commit();
             if (engine.settings().durability() == Durability.FULL) {
-                database.sync();
+                database.makeDurable(engine.commitLog());
             }
             engine.metrics().namespace(id.namespace()).committed(System.nanoTime() - started, calls);
         } catch (SQLException | IOException ex) {

@@ -17,32 +17,47 @@ record Settings(
         Duration shutdownDrainTimeout,
         Durability durability,
         StorageLimits limits,
-        AlarmSettings alarms) {
+        AlarmSettings alarms,
+        CommitLogSettings commitLog) {
+
+    /** With the commit log's defaults. */
+    Settings(Path dataDir, Duration idleTimeout, int maxActive, int mailboxCapacity, Duration queueDeadline, int maxBatch,
+            Duration housekeepingInterval, Duration shutdownDrainTimeout, Durability durability, StorageLimits limits,
+            AlarmSettings alarms) {
+        this(dataDir, idleTimeout, maxActive, mailboxCapacity, queueDeadline, maxBatch, housekeepingInterval,
+                shutdownDrainTimeout, durability, limits, alarms, CommitLogSettings.DEFAULTS);
+    }
 
     static Settings from(CairnConfig config) {
         CairnConfig.ObjectsConfig o = config.objects();
         return new Settings(config.dataDir(), o.idleTimeout(), o.maxActive(), o.mailboxCapacity(),
                 o.queueDeadline(), o.maxBatch(), o.housekeepingInterval(), config.shutdownDrainTimeout(),
-                config.storage().durability(), StorageLimits.from(config.storage()), AlarmSettings.from(config.alarms()));
+                config.storage().durability(), StorageLimits.from(config.storage()), AlarmSettings.from(config.alarms()),
+                CommitLogSettings.from(config.storage()));
     }
 
     Settings withMaxActive(int max) {
         return new Settings(dataDir, idleTimeout, max, mailboxCapacity, queueDeadline, maxBatch,
-                housekeepingInterval, shutdownDrainTimeout, durability, limits, alarms);
+                housekeepingInterval, shutdownDrainTimeout, durability, limits, alarms, commitLog);
     }
 
     Settings with(Durability d) {
         return new Settings(dataDir, idleTimeout, maxActive, mailboxCapacity, queueDeadline, maxBatch,
-                housekeepingInterval, shutdownDrainTimeout, d, limits, alarms);
+                housekeepingInterval, shutdownDrainTimeout, d, limits, alarms, commitLog);
     }
 
     Settings with(StorageLimits l) {
         return new Settings(dataDir, idleTimeout, maxActive, mailboxCapacity, queueDeadline, maxBatch,
-                housekeepingInterval, shutdownDrainTimeout, durability, l, alarms);
+                housekeepingInterval, shutdownDrainTimeout, durability, l, alarms, commitLog);
     }
 
     Settings with(AlarmSettings a) {
         return new Settings(dataDir, idleTimeout, maxActive, mailboxCapacity, queueDeadline, maxBatch,
-                housekeepingInterval, shutdownDrainTimeout, durability, limits, a);
+                housekeepingInterval, shutdownDrainTimeout, durability, limits, a, commitLog);
+    }
+
+    Settings with(CommitLogSettings c) {
+        return new Settings(dataDir, idleTimeout, maxActive, mailboxCapacity, queueDeadline, maxBatch,
+                housekeepingInterval, shutdownDrainTimeout, durability, limits, alarms, c);
     }
 }
