@@ -55,8 +55,11 @@ final class EngineProducer {
                 WebSocketSettings.from(config.websockets()));
     }
 
-    /** Open files per active object: the database, its WAL, its shared-memory index, and Cairn's WAL handle for fsync. */
-    static final int FILES_PER_OBJECT = 4;
+    /**
+     * Open files per active object: the database, its WAL and its shared-memory index (SQLite's), and
+     * Cairn's own handles on the WAL and the index (read for the commit log, see {@link ObjectDatabase}).
+     */
+    static final int FILES_PER_OBJECT = 5;
     /** Descriptors kept for sockets, connections (HTTP clients, webhooks), jars and logs. */
     static final int FILES_RESERVED = 2048;
 

@@ -12,9 +12,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Both durability modes keep what was acknowledged for the next engine; what differs (fsync before
- * the reply or not) is a power-loss property no test here can observe, so it is stated in the code
- * and the README, and the crash test (kill -9) covers process death.
+ * Both durability modes keep what was acknowledged for the next engine. What differs (the commit log
+ * fsynced before the reply, or nothing fsynced) shows only on a power loss: {@link CommitLogTest}
+ * simulates one for {@code full}; the crash tests (kill -9) cover process death.
  */
 class DurabilityTest {
     @TempDir
