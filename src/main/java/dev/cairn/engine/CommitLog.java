@@ -57,7 +57,7 @@ import org.jboss.logging.Logger;
  * the record is durable; the one among them writing a batch owns the current segment meanwhile. One
  * flusher thread owns closed segments.
  */
-final class CommitLog implements AutoCloseable {
+final class CommitLog {
     private static final Logger LOG = Logger.getLogger(CommitLog.class);
     /**
      * Record header: length of the rest, CRC32C of what follows the segment number, the segment's
@@ -388,11 +388,6 @@ final class CommitLog implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("commit log: closing the last segment failed; the next start replays it", e);
         }
-    }
-
-    @Override
-    public void close() {
-        close(true);
     }
 
     /** Returns once the segments closed so far are flushed (tests). */

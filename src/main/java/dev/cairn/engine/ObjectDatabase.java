@@ -64,10 +64,8 @@ final class ObjectDatabase implements AutoCloseable {
     /** The WAL-index ({@code -shm}), read after each logged commit. */
     private FileChannel walIndex;
     private boolean unsyncedCommit;
-    /** End of the WAL bytes known durable (logged or fsynced), and the salts of the WAL generation they belong to. */
-    private long walEnd;
-    private long walSalts;
-    private boolean walKnown;
+    /** The WAL-index header when the WAL was last made durable (its end and generation); null when unknown. */
+    private WalIndexHeader durableWal;
     private byte[] logName;
     private final PreparedStatement begin;
     private final PreparedStatement commit;
@@ -201,7 +199,7 @@ final class ObjectDatabase implements AutoCloseable {
     }
 
     /**
-     * Commits the batch to the WAL (not yet fsynced: see {@link #sync()}). Throws when it could not;
+     * Commits the batch to the WAL (not yet durable: see {@link #makeDurable}). Throws when it could not;
      * the batch is then rolled back.
      */
     void commit() throws SQLException {
@@ -223,27 +221,18 @@ final class ObjectDatabase implements AutoCloseable {
         }
     }
 
-    /**
-     * Makes every commit so far durable: fsyncs the WAL (and, for a new file, the file and the
-     * directory entries that name it). Blocks the calling virtual thread without pinning its carrier.
-     */
-    void sync() throws IOException {
-        if (!unsyncedCommit) {
-            return;
-        }
+    /** A new file's first commit: fsyncs its WAL, the file and the directory entries that name it. */
+    private void syncNewFile() throws IOException {
         wal().force(false);
-        if (!unsyncedDirectories.isEmpty()) {
-            try (FileChannel db = FileChannel.open(file, StandardOpenOption.READ)) {
-                db.force(true);
-            }
-            for (Path dir : unsyncedDirectories) {
-                try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                    d.force(true);
-                }
-            }
-            unsyncedDirectories = List.of();
+        try (FileChannel db = FileChannel.open(file, StandardOpenOption.READ)) {
+            db.force(true);
         }
-        unsyncedCommit = false;
+        for (Path dir : unsyncedDirectories) {
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
+        }
+        unsyncedDirectories = List.of();
     }
 
     /**
@@ -255,18 +244,13 @@ final class ObjectDatabase implements AutoCloseable {
             return;
         }
         WalIndexHeader header = WalIndexHeader.read(walIndex());
-        long end;
-        long start;
-        if (header == null) {
-            // Not the layout this code knows: log the whole WAL, which always holds its newest bytes.
-            end = wal().size();
-            start = 0;
-        } else {
-            end = header.walBytes();
-            start = walKnown && header.salts() == walSalts && end >= walEnd ? walEnd : 0;
-        }
+        // Without a header of the layout this code knows, the whole WAL is logged: it always holds its newest bytes.
+        long end = header == null ? wal().size() : header.walBytes();
+        boolean sameGeneration = header != null && durableWal != null && header.salts() == durableWal.salts()
+                && end >= durableWal.walBytes();
+        long start = sameGeneration ? durableWal.walBytes() : 0;
         if (!unsyncedDirectories.isEmpty()) {
-            sync(); // a new file: its name must reach the disk too, and no record of it can be older
+            syncNewFile(); // its name must reach the disk too, and no record of it can be older
         } else {
             if (logName == null) {
                 logName = log.nameOf(file);
@@ -275,9 +259,7 @@ final class ObjectDatabase implements AutoCloseable {
                 log.append(logName, wal(), at, (int) Math.min(LOG_CHUNK, end - at));
             }
         }
-        walEnd = end;
-        walSalts = header == null ? 0 : header.salts();
-        walKnown = header != null;
+        durableWal = header;
         unsyncedCommit = false;
     }
 
