@@ -45,11 +45,12 @@ import org.jboss.logging.Logger;
  * fsyncs the WAL of every object that wrote to it and deletes it. After a machine crash, a WAL may
  * lack bytes it only had in the page cache: {@link #recover} (at start-up, before any database opens)
  * writes every record of the remaining segments back at its offset in its WAL, in log order. That is
- * safe because every byte SQLite writes to a WAL while the log is on is covered by a record
- * ({@link ObjectDatabase} turns off SQLite's automatic checkpoints and cache spills, truncates the WAL
- * when it checkpoints, and checkpoints a WAL found non-empty at open), so the last record covering a
- * position holds the newest byte there; records of an older WAL generation left past the end of a
- * newer one carry the older generation's salts, where SQLite stops reading. Segments are deleted in
+ * safe because every committed byte SQLite writes to a WAL is covered by a record: {@link ObjectDatabase}
+ * logs the range each commit added (from the WAL-index header), or the WAL from its start when SQLite
+ * restarted it in place after a checkpoint (new salts), and SQLite fsyncs the database file at a
+ * checkpoint before a restart can overwrite frames. So the last record covering a position holds the
+ * newest byte there; records of an older WAL generation left past the end of a newer one carry the
+ * older generation's salts, where SQLite stops reading. Segments are deleted in
  * order, each deletion fsynced before the next segment is flushed, so a remaining segment never
  * lacks a later one's records.
  *
@@ -99,6 +100,29 @@ final class CommitLog {
     /** When the first record went into the current segment. */
     private long segmentStartedNanos;
     private Set<FileChannel> segmentWals;
+    /** Record bytes written since the log opened; guarded by {@link #lock} (tests). */
+    private long appendedBytes;
+
+    /**
+     * The buffer one database builds its records in, reused: a direct buffer, so neither the WAL read
+     * nor the segment write copies through a temporary one. Owned by the database's thread; a record
+     * in it is not touched again before {@link #append} returns, which is after it was written.
+     */
+    static final class RecordBuffer {
+        /** Larger records get a buffer of their own, not kept. */
+        private static final int KEPT_BYTES = 64 << 10;
+        private ByteBuffer kept;
+
+        ByteBuffer take(int bytes) {
+            if (bytes > KEPT_BYTES) {
+                return ByteBuffer.allocate(bytes);
+            }
+            if (kept == null || kept.capacity() < bytes) {
+                kept = ByteBuffer.allocateDirect(Math.max(bytes, 8 << 10));
+            }
+            return kept.clear().limit(bytes);
+        }
+    }
 
     /** One record on its way to the disk. Its fields after {@code record} are guarded by {@link #lock}. */
     private static final class Pending {
@@ -155,19 +179,19 @@ final class CommitLog {
      * writes and fsyncs them, and wakes their callers. A single busy object thus pays no thread switch;
      * many objects share each fsync.
      */
-    void append(byte[] name, FileChannel wal, long offset, int length) throws IOException {
-        ByteBuffer record = ByteBuffer.allocate(HEADER + name.length + length);
+    void append(byte[] name, FileChannel wal, long offset, int length, RecordBuffer buffer) throws IOException {
+        ByteBuffer record = buffer.take(HEADER + name.length + length);
         record.position(CHECKED);
         record.putLong(offset).putShort((short) name.length).put(name);
+        long walStart = offset - record.position();
         while (record.hasRemaining()) {
-            if (wal.read(record, offset + record.position() - HEADER - name.length) < 0) {
+            if (wal.read(record, walStart + record.position()) < 0) {
                 throw new EOFException("the WAL ended before " + (offset + length) + " bytes");
             }
         }
         CRC32C crc = new CRC32C();
-        crc.update(record.array(), CHECKED, record.capacity() - CHECKED);
-        record.putInt(0, record.capacity() - 8).putInt(4, (int) crc.getValue());
-        record.flip();
+        crc.update(record.flip().position(CHECKED));
+        record.putInt(0, record.limit() - 8).putInt(4, (int) crc.getValue()).position(0);
         var pending = new Pending(record, wal);
         lock.lock();
         try {
@@ -190,6 +214,7 @@ final class CommitLog {
                     lock.lock();
                     for (Pending p : batch) {
                         p.done = true;
+                        appendedBytes += p.record.limit();
                     }
                     writing = false;
                     batchWritten.signalAll();
@@ -387,6 +412,16 @@ final class CommitLog {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.warn("commit log: closing the last segment failed; the next start replays it", e);
+        }
+    }
+
+    /** Record bytes written since the log opened (tests). */
+    long appendedBytes() {
+        lock.lock();
+        try {
+            return appendedBytes;
+        } finally {
+            lock.unlock();
         }
     }
 

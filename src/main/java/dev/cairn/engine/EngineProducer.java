@@ -57,9 +57,10 @@ final class EngineProducer {
 
     /**
      * Open files per active object: the database, its WAL and its shared-memory index (SQLite's), and
-     * Cairn's own handles on the WAL and the index (read for the commit log, see {@link ObjectDatabase}).
+     * Cairn's own handle on the WAL (read for the commit log; the index is mapped, its file closed, see
+     * {@link ObjectDatabase}).
      */
-    static final int FILES_PER_OBJECT = 5;
+    static final int FILES_PER_OBJECT = 4;
     /** Descriptors kept for sockets, connections (HTTP clients, webhooks), jars and logs. */
     static final int FILES_RESERVED = 2048;
 

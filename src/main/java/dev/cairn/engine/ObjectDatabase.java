@@ -4,8 +4,9 @@ import dev.cairn.api.SqlCursor;
 import dev.cairn.api.SqlRow;
 import dev.cairn.api.StorageException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ import java.util.Map;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteLimits;
+import org.sqlite.core.Codes;
+import org.sqlite.core.CoreStatement;
 
 /**
  * One object's SQLite file and the transaction around its events. Owned by the object's thread.
@@ -61,8 +64,15 @@ final class ObjectDatabase implements AutoCloseable {
     /** Directories created with this file: their entries must reach the disk with the first commit. */
     private List<Path> unsyncedDirectories;
     private FileChannel wal;
-    /** The WAL-index ({@code -shm}), read after each logged commit. */
-    private FileChannel walIndex;
+    /**
+     * The start of the WAL-index ({@code -shm}), mapped: read after each logged commit without a
+     * system call. SQLite maps the same file, and only a first connection truncates it, never while
+     * this one is open; the mapping is released in {@link #close()}, right after the connection.
+     */
+    private MemorySegment walIndex;
+    private Arena walIndexArena;
+    /** Reused for this database's commit-log records (see {@link CommitLog.RecordBuffer}). */
+    private final CommitLog.RecordBuffer logRecord = new CommitLog.RecordBuffer();
     private boolean unsyncedCommit;
     /** The WAL-index header when the WAL was last made durable (its end and generation); null when unknown. */
     private WalIndexHeader durableWal;
@@ -256,7 +266,7 @@ final class ObjectDatabase implements AutoCloseable {
                 logName = log.nameOf(file);
             }
             for (long at = start; at < end; at += LOG_CHUNK) {
-                log.append(logName, wal(), at, (int) Math.min(LOG_CHUNK, end - at));
+                log.append(logName, wal(), at, (int) Math.min(LOG_CHUNK, end - at), logRecord);
             }
         }
         durableWal = header;
@@ -270,9 +280,17 @@ final class ObjectDatabase implements AutoCloseable {
         return wal;
     }
 
-    private FileChannel walIndex() throws IOException {
+    /** The mapped WAL-index header, or null when the {@code -shm} file is not (yet) of a size that holds one. */
+    private MemorySegment walIndex() throws IOException {
         if (walIndex == null) {
-            walIndex = FileChannel.open(file.resolveSibling(file.getFileName() + "-shm"), StandardOpenOption.READ);
+            try (FileChannel shm = FileChannel.open(file.resolveSibling(file.getFileName() + "-shm"), StandardOpenOption.READ)) {
+                if (shm.size() < WalIndexHeader.BYTES) {
+                    return null;
+                }
+                Arena arena = Arena.ofShared();
+                walIndex = shm.map(FileChannel.MapMode.READ_ONLY, 0, WalIndexHeader.BYTES, arena);
+                walIndexArena = arena;
+            }
         }
         return walIndex;
     }
@@ -283,25 +301,22 @@ final class ObjectDatabase implements AutoCloseable {
      * commit, so both copies agree.
      */
     private record WalIndexHeader(long walBytes, long salts) {
+        static final int BYTES = 96;
         private static final int VERSION = 3007000;
+        private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
 
-        static WalIndexHeader read(FileChannel shm) throws IOException {
-            ByteBuffer b = ByteBuffer.allocate(96).order(ByteOrder.nativeOrder());
-            while (b.hasRemaining()) {
-                if (shm.read(b, b.position()) < 0) {
-                    return null;
-                }
-            }
-            if (b.getInt(0) != VERSION || b.get(12) != 1 || !b.slice(0, 48).equals(b.slice(48, 48))) {
+        static WalIndexHeader read(MemorySegment shm) {
+            if (shm == null || shm.get(INT, 0) != VERSION || shm.get(ValueLayout.JAVA_BYTE, 12) != 1
+                    || MemorySegment.mismatch(shm, 0, 48, shm, 48, 96) != -1) {
                 return null;
             }
-            int pageSize = Short.toUnsignedInt(b.getShort(14));
+            int pageSize = Short.toUnsignedInt(shm.get(ValueLayout.JAVA_SHORT_UNALIGNED, 14));
             if (pageSize == 1) {
                 pageSize = 65536;
             }
-            long frames = Integer.toUnsignedLong(b.getInt(16));
+            long frames = Integer.toUnsignedLong(shm.get(INT, 16));
             long walBytes = frames == 0 ? 0 : 32 + frames * (pageSize + 24);
-            return new WalIndexHeader(walBytes, b.getLong(32));
+            return new WalIndexHeader(walBytes, shm.get(ValueLayout.JAVA_LONG_UNALIGNED, 32));
         }
     }
 
@@ -513,11 +528,22 @@ final class ObjectDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code PRAGMA page_count}, stepped directly: it runs after every write, and a JDBC result set
+     * (column names fetched, objects built) costs more than the pragma itself.
+     */
     private long pageCount() throws SQLException {
-        try (ResultSet rs = pageCount.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return ((CoreStatement) pageCount).pointer.safeRunLong((db, stmt) -> {
+            try {
+                int rc = db.step(stmt);
+                if (rc != Codes.SQLITE_ROW) {
+                    throw new SQLException("PRAGMA page_count returned no row (SQLite result code " + rc + ")");
+                }
+                return db.column_long(stmt, 0);
+            } finally {
+                db.reset(stmt);
+            }
+        });
     }
 
     private void enterTransaction() throws SQLException {
@@ -558,8 +584,9 @@ final class ObjectDatabase implements AutoCloseable {
             }
             closeQuietly(wal);
         }
-        if (walIndex != null) {
-            closeQuietly(walIndex);
+        if (walIndexArena != null) {
+            walIndex = null;
+            walIndexArena.close();
         }
     }
 

@@ -94,7 +94,7 @@ class ConfigurationTest {
     @Test
     void theCappedNumberOfObjectsClosingOnesIncludedFitsInTheOpenFileLimit() {
         long max = EngineProducer.maxActiveFor(20_000);
-        assertEquals(3263, max);
+        assertEquals(4080, max);
         assertTrue((long) Catalog.hardLimit((int) max) * EngineProducer.FILES_PER_OBJECT + EngineProducer.FILES_RESERVED <= 20_000);
     }
 }
