@@ -67,7 +67,8 @@ final class ObjectDatabase implements AutoCloseable {
     /**
      * The start of the WAL-index ({@code -shm}), mapped: read after each logged commit without a
      * system call. SQLite maps the same file, and only a first connection truncates it, never while
-     * this one is open; the mapping is released in {@link #close()}, right after the connection.
+     * this one is open. The arena is confined to the object's thread, which releases the mapping
+     * before the database closes ({@link #releaseWalIndex}).
      */
     private MemorySegment walIndex;
     private Arena walIndexArena;
@@ -287,7 +288,7 @@ final class ObjectDatabase implements AutoCloseable {
                 if (shm.size() < WalIndexHeader.BYTES) {
                     return null;
                 }
-                Arena arena = Arena.ofShared();
+                Arena arena = Arena.ofConfined();
                 walIndex = shm.map(FileChannel.MapMode.READ_ONLY, 0, WalIndexHeader.BYTES, arena);
                 walIndexArena = arena;
             }
@@ -561,6 +562,16 @@ final class ObjectDatabase implements AutoCloseable {
         return new Prepared(connection, SqlScript.parse(query).statements());
     }
 
+    /** Unmaps the WAL-index; on the object's thread (which mapped it), before {@link #close()}. */
+    void releaseWalIndex() {
+        if (walIndexArena != null) {
+            walIndex = null;
+            walIndexArena.close();
+            walIndexArena = null;
+        }
+    }
+
+    /** Closes the connection (SQLite checkpoints); any thread, after {@link #releaseWalIndex()}. */
     @Override
     public void close() {
         statements.values().forEach(Prepared::close);
@@ -583,10 +594,6 @@ final class ObjectDatabase implements AutoCloseable {
                 // Closing checkpointed and removed the WAL (its content is in the fsynced database file).
             }
             closeQuietly(wal);
-        }
-        if (walIndexArena != null) {
-            walIndex = null;
-            walIndexArena.close();
         }
     }
 

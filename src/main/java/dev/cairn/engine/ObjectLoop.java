@@ -285,6 +285,7 @@ final class ObjectLoop {
         if (database != null) {
             ObjectDatabase closing = database;
             database = null;
+            closing.releaseWalIndex();
             engine.diskCalls().run(closing::close);
         }
     }
