@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -18,17 +19,24 @@ import javax.crypto.spec.SecretKeySpec;
  * shared); the body of a unique id is random. The top bit of the body tells them apart, and a unique
  * id keeps its jurisdiction in the low bits of its first byte.
  *
- * <p>Thread-safe: the MAC is used under its own lock (a few microseconds).
+ * <p>Thread-safe: the MAC is used under its own lock (a few microseconds); named ids already derived
+ * are kept in a concurrent map.
  */
 final class IdCodec {
     private static final HexFormat HEX = HexFormat.of();
     private static final int HALF = 16;
     private static final byte UNIQUE_BIT = (byte) 0x80;
     private static final int JURISDICTION_MASK = 0x07;
+    private static final int NAMES_KEPT = 16_384;
 
     private final String namespace;
     private final Mac mac;
     private final RandomGenerator random;
+    /**
+     * Ids of recently used names: a call by name derives its id on the HTTP thread, two HMACs under
+     * one lock, for every request.
+     */
+    private final ConcurrentHashMap<String, ObjectId> byName = new ConcurrentHashMap<>();
 
     IdCodec(String namespace, String key, RandomGenerator random) {
         this.namespace = namespace;
@@ -46,6 +54,18 @@ final class IdCodec {
             throw new IllegalArgumentException("an object name must have 1 to " + ObjectId.MAX_NAME_LENGTH
                     + " characters, got " + (name == null ? "none" : name.length()));
         }
+        ObjectId known = byName.get(name);
+        if (known == null) {
+            if (byName.size() >= NAMES_KEPT) {
+                byName.clear(); // names are unbounded input: start over rather than track recency
+            }
+            known = derive(name);
+            byName.put(name, known);
+        }
+        return known;
+    }
+
+    private ObjectId derive(String name) {
         byte[] body = new byte[HALF];
         System.arraycopy(hmac(("name\0" + name).getBytes(StandardCharsets.UTF_8)), 0, body, 0, HALF);
         body[0] &= (byte) ~UNIQUE_BIT;

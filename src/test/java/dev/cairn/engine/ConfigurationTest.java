@@ -56,6 +56,11 @@ class ConfigurationTest {
         assertTrue(a.fromName("room-1").toString().matches("[0-9a-f]{64}"));
         assertEquals("room-1", a.fromName("room-1").name().orElseThrow());
         assertEquals(a.fromName("x"), b.parse(a.fromName("x").toString()));
+        String first = a.fromName("room-1").toString();
+        for (int i = 0; i < 40_000; i++) {
+            a.fromName("n" + i); // more names than the codec keeps derived ids for
+        }
+        assertEquals(first, a.fromName("room-1").toString(), "an id derived again is the same id");
     }
 
     @Test
