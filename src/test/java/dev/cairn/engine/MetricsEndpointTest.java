@@ -3,15 +3,20 @@ package dev.cairn.engine;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.MetricsScrape;
 import dev.cairn.Probe;
+import dev.cairn.Webhook;
+import dev.cairn.api.ObjectException;
 import dev.cairn.sockets.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -20,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** {@code /q/metrics} in Prometheus text format, scraped over HTTP around real calls and sockets. */
+/** {@code /q/metrics} in Prometheus text format, scraped over HTTP around real calls, alarms and sockets. */
 @QuarkusTest
 class MetricsEndpointTest {
     @Inject
@@ -86,6 +91,48 @@ class MetricsEndpointTest {
         String[] probeCommits = {"namespace", "probe"};
         assertEquals(9, after.value("cairn_commit_calls_sum", probeCommits) - before.value("cairn_commit_calls_sum", probeCommits));
         assertEquals(2, after.value("cairn_commit_calls_count", probeCommits) - before.value("cairn_commit_calls_count", probeCommits));
+    }
+
+    @Test
+    void alarmOutcomesAndLagAreCounted() throws Exception {
+        String onTime = "m-" + UUID.randomUUID();
+        String failing = "m-" + UUID.randomUUID();
+        engine.alarms().fireDue().get(10, TimeUnit.SECONDS); // whatever other tests left due has run: only this test's alarms count
+        MetricsScrape before = MetricsScrape.now();
+        try (var hook = new Webhook()) {
+            // Due at once: the node's timer fires it, so its lag is measured; the webhook takes it.
+            setReminder(onTime, hook, 0);
+            hook.next(Duration.ofSeconds(10)).answer(204);
+            engine.alarms().fireDue().get(10, TimeUnit.SECONDS); // returns once that run's outcome is recorded
+
+            // Due in a day, run now by hand (no lag for a forced run) while the webhook fails: the first run and
+            // the six retries (cairn.alarms.max-retries) fail, the last failure drops the alarm.
+            setReminder(failing, hook, Duration.ofDays(1).toMillis());
+            var id = engine.get("reminder").idFromName(failing);
+            for (int attempt = 1; attempt <= 7; attempt++) {
+                var run = CompletableFuture.runAsync(() -> engine.alarms().runNow(id));
+                hook.next(Duration.ofSeconds(10)).answer(500);
+                var failed = assertThrows(Exception.class, () -> run.get(10, TimeUnit.SECONDS));
+                assertTrue(failed.getCause() instanceof ObjectException, "attempt " + attempt + ": " + failed);
+            }
+        }
+        MetricsScrape after = MetricsScrape.now();
+
+        String[] succeeded = {"outcome", "succeeded"};
+        String[] retried = {"outcome", "retried"};
+        String[] dropped = {"outcome", "dropped"};
+        assertEquals(1, after.value("cairn_alarms_total", succeeded) - before.value("cairn_alarms_total", succeeded));
+        assertEquals(6, after.value("cairn_alarms_total", retried) - before.value("cairn_alarms_total", retried));
+        assertEquals(1, after.value("cairn_alarms_total", dropped) - before.value("cairn_alarms_total", dropped));
+        assertEquals(1, after.value("cairn_alarms_lag_seconds_count") - before.value("cairn_alarms_lag_seconds_count"),
+                "the timer's run; forced runs have no lag");
+        assertEquals(1, after.value("cairn_alarms_lag_seconds_bucket", "le", "+Inf")
+                - before.value("cairn_alarms_lag_seconds_bucket", "le", "+Inf"), "the histogram has the run too");
+    }
+
+    private static void setReminder(String name, Webhook hook, long inMs) {
+        given().contentType(ContentType.JSON).body("{\"url\": \"" + hook.url() + "\", \"message\": \"m\", \"inMs\": " + inMs + "}")
+                .put("/objects/reminder/{n}", name).then().statusCode(200);
     }
 
     @Test
