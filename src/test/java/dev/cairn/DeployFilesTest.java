@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cairn.engine.TestAccess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +20,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The deployment files agree with the service: the time they give a stop before SIGKILL covers the
- * service's own shutdown limits, the probes and volume point where the service expects them.
+ * service's own shutdown limits, the probes and volume point where the service expects them, the
+ * open-file limit fits the default number of active objects, the native binary starts the fast way.
  */
 class DeployFilesTest {
     private static final Path DEPLOY = Path.of("deploy");
+    /** {@code cairn.objects.max-active}'s default (CairnConfig). */
+    private static final long DEFAULT_MAX_ACTIVE = 10_000;
 
     /** The longest a graceful stop may take, from application.properties and the engine's default drain timeout. */
     private static Duration longestStop(Duration delay) throws IOException {
@@ -82,6 +86,41 @@ class DeployFilesTest {
         assertTrue(unit.contains("\nKillSignal=SIGTERM\n"));
         Matcher files = Pattern.compile("(?m)^LimitNOFILE=(\\d+)$").matcher(unit);
         assertTrue(files.find());
-        assertTrue(Long.parseLong(files.group(1)) >= 10_000L * 4 + 1024, "room for the default max-active objects, 4 files each");
+        long limit = Long.parseLong(files.group(1));
+        assertTrue(TestAccess.maxActiveFor(limit) >= DEFAULT_MAX_ACTIVE, "the engine would cap max-active to "
+                + TestAccess.maxActiveFor(limit) + " at LimitNOFILE=" + limit);
+    }
+
+    /**
+     * The shipped native deployments run with the options of the README's start-up figures: SQLite's
+     * library loaded from a file of the same version (not extracted and checked at the first open)
+     * and an 8 MB young generation.
+     */
+    @Test
+    void nativeDeploymentsLoadSqlitesLibraryFromAFileAndCapTheYoungGeneration() throws IOException {
+        String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile.native"));
+        Matcher entry = Pattern.compile("(?m)^ENTRYPOINT (\\[.*])$").matcher(dockerfile);
+        assertTrue(entry.find());
+        List<String> command = new ArrayList<>();
+        new ObjectMapper().readTree(entry.group(1)).forEach(a -> command.add(a.asText()));
+        assertEquals("/work/cairn", command.getFirst());
+        assertTrue(command.contains("-Dorg.sqlite.lib.path=/work/lib") && command.contains("-Xmn8m"), command.toString());
+        assertTrue(dockerfile.contains("\nCOPY --from=build --chmod=0644 /code/target/sqlite-lib/libsqlitejdbc.so /work/lib/\n"));
+        assertUnpacksTheProjectsSqliteJdbc(dockerfile);
+
+        String unit = Files.readString(DEPLOY.resolve("systemd/cairn.service"));
+        Matcher exec = Pattern.compile("(?m)^ExecStart=(.*)$").matcher(unit);
+        assertTrue(exec.find());
+        assertEquals(List.of("/opt/cairn/cairn", "-Dorg.sqlite.lib.path=/opt/cairn/lib", "-Xmn8m"), List.of(exec.group(1).split(" ")));
+        assertTrue(unit.contains(" /opt/cairn/lib/libsqlitejdbc.so\n"), "the install steps put the library there");
+        assertUnpacksTheProjectsSqliteJdbc(unit);
+    }
+
+    /** The library comes out of the sqlite-jdbc the project builds with (the pom's version property). */
+    private static void assertUnpacksTheProjectsSqliteJdbc(String file) throws IOException {
+        assertTrue(file.contains("-Dartifact='org.xerial:sqlite-jdbc:${sqlite-jdbc.version}'"));
+        assertTrue(file.contains("-Dmdep.unpack.includes=\"org/sqlite/native/Linux/$(uname -m)/libsqlitejdbc.so\""));
+        String pom = Files.readString(Path.of("pom.xml"));
+        assertTrue(pom.contains("<sqlite-jdbc.version>") && pom.contains("<version>${sqlite-jdbc.version}</version>"));
     }
 }

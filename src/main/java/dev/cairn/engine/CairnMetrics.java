@@ -15,13 +15,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every meter Cairn publishes ({@code /q/metrics}, Prometheus names in the README). All meters are
  * registered up front (one set per declared namespace, a bounded set of tags), so the hot paths only
  * increment a counter they already hold: no lookup by name, no reflection.
  *
- * <p>To add a meter (alarms fired/retried/dropped, open sockets, …): a field, its registration in the
+ * <p>To add a meter: a field, its registration in the
  * constructor (or a {@code bind…} method for a gauge over some component), one method the component
  * calls, and a line in the README's metrics list.
  *
@@ -67,6 +68,8 @@ final class CairnMetrics {
         private final Counter queueDeadline;
         private final Timer commit;
         private final DistributionSummary commitCalls;
+        /** Kept here, not counted from the socket registry when scraped: scraping then takes no lock. */
+        private final AtomicLong openSockets = new AtomicLong();
 
         private NamespaceMeters(MeterRegistry registry, String namespace) {
             Outcome[] outcomes = Outcome.values();
@@ -89,6 +92,9 @@ final class CairnMetrics {
                     .description("Calls sharing one commit (group commit)")
                     .tag("namespace", namespace)
                     .register(registry);
+            Gauge.builder("cairn.sockets.open", openSockets, AtomicLong::get)
+                    .description("WebSockets open to this namespace's objects (hibernated objects' included)")
+                    .tag("namespace", namespace).strongReference(true).register(registry);
         }
 
         /** One batch of this namespace's object committed (and fsynced, with durability full) in {@code nanos}. */
@@ -118,6 +124,14 @@ final class CairnMetrics {
 
         void queueDeadlinePassed() {
             queueDeadline.increment();
+        }
+
+        void socketOpened() {
+            openSockets.incrementAndGet();
+        }
+
+        void socketClosed() {
+            openSockets.decrementAndGet();
         }
     }
 

@@ -35,7 +35,6 @@ final class SocketHub {
     private final Engine engine;
     private final ConcurrentHashMap<ObjectId, SocketSet> sets = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
-    private final AtomicLong openSockets = new AtomicLong();
     private volatile ScheduledExecutorService timer;
     private volatile boolean stopping;
 
@@ -83,7 +82,7 @@ final class SocketHub {
             e.joined(s);
             switch (s.add(e, settings.maxSocketsPerObject())) {
                 case ADDED -> {
-                    openSockets.incrementAndGet();
+                    e.namespace.meters().socketOpened();
                     return true;
                 }
                 case FULL -> {
@@ -98,7 +97,7 @@ final class SocketHub {
 
     /** The socket's connection closed. */
     void unregistered(SocketEntry e) {
-        openSockets.decrementAndGet();
+        e.namespace.meters().socketClosed();
         SocketSet s = e.set();
         if (s != null) {
             dropIfUnused(s);
@@ -117,11 +116,6 @@ final class SocketHub {
         if (s.dropIfUnused(!engine.catalog().isActive(s.id))) {
             sets.remove(s.id, s);
         }
-    }
-
-    /** Open sockets on this node. */
-    long openCount() {
-        return openSockets.get();
     }
 
     /** Objects with a socket set. */

@@ -5,7 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Reaches the running engine from tests outside this package. */
+/** Reaches the running engine, and the engine's own rules, from tests outside this package. */
 public final class TestAccess {
     private TestAccess() {}
 
@@ -51,5 +51,10 @@ public final class TestAccess {
     public static int openSockets(String namespace, String name) {
         var set = engine().sockets().existing(engine().get(namespace).idFromName(name));
         return set == null ? 0 : set.size();
+    }
+
+    /** The largest {@code cairn.objects.max-active} that fits in {@code openFiles} open files, as the engine caps it. */
+    public static long maxActiveFor(long openFiles) {
+        return EngineProducer.maxActiveFor(openFiles);
     }
 }

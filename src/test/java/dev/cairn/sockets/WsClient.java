@@ -19,7 +19,7 @@ import java.io.ByteArrayOutputStream;
  * binary messages it receives in order and the close it receives. Reading can be paused to play a
  * slow consumer. Thread-safe for the test thread plus the client's own thread.
  */
-final class WsClient implements WebSocket.Listener, AutoCloseable {
+public final class WsClient implements WebSocket.Listener, AutoCloseable {
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -38,7 +38,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         this.paused = paused;
     }
 
-    static WsClient connect(URI uri) {
+    public static WsClient connect(URI uri) {
         return connect(uri, false);
     }
 
@@ -139,7 +139,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The next text message (fails after {@link #WAIT}). */
-    String next() {
+    public String next() {
         try {
             String t = texts.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
             if (t == null) {
@@ -164,7 +164,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Starts the close handshake from the client. */
-    void close(int code, String reason) {
+    public void close(int code, String reason) {
         ws.sendClose(code, reason).join();
     }
 
