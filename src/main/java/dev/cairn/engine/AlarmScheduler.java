@@ -163,12 +163,12 @@ final class AlarmScheduler implements Alarms {
     }
 
     /**
-     * Before an object commits a batch that changed its alarm: a new time is recorded in the index
-     * as an intent, durably, so a crash between the two commits is repaired at start-up. The object
-     * commits only after this. A deletion needs nothing yet (see {@link AlarmIndex#intend}).
+     * Before an object commits a batch that changed its alarm (set, replaced or deleted): the change
+     * is recorded in the index as an intent, durably, so a crash between the two commits is repaired
+     * at start-up. The object commits only after this.
      */
     CompletableFuture<Void> beforeCommit(ObjectId id, OptionalLong scheduled) {
-        return scheduled.isPresent() ? index.intend(id, scheduled.getAsLong()) : CompletableFuture.completedFuture(null);
+        return index.intend(id, scheduled);
     }
 
     /** The object committed (and synced) its new alarm: the index confirms it, and the timer holds it if it is due soon. */
