@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -419,6 +421,30 @@ class AlarmTest {
         fireDue();
         assertEquals(List.of(), attempts("stale"), "the object holds no alarm: nothing ran");
         assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+    }
+
+    @Test
+    void aCallSentWhileTheHandlerRunsWaitsUntilTheHandlerHasFinished() throws Exception {
+        var o = object("exclusive");
+        var order = new CopyOnWriteArrayList<String>();
+        var started = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        Alarmed.BEHAVIOUR.put("exclusive", (self, info) -> {
+            order.add("handler started");
+            started.countDown();
+            release.await();
+            order.add("handler finished");
+        });
+        o.call(a -> { a.ctx.storage().setAlarm(now()); return null; });
+        var firing = engine.alarms().fireDue();
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        var call = o.send(a -> order.add("call")).toCompletableFuture();
+        assertEquals(1, engine.catalog().queuedCalls(), "the call waits in the object's mailbox");
+        assertFalse(call.isDone());
+        release.countDown();
+        call.get(10, TimeUnit.SECONDS);
+        firing.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("handler started", "handler finished", "call"), order);
     }
 
     @Test
