@@ -168,6 +168,21 @@ final class AlarmIndex implements AutoCloseable {
         });
     }
 
+    /**
+     * An attempt counted by {@link #start} never ran (a shutdown refused it): it is uncounted, so the
+     * next start runs it as the attempt it was. Ignored if the alarm changed meanwhile.
+     */
+    CompletableFuture<Void> notStarted(ObjectId id, long scheduledMs) {
+        return submit(c -> {
+            PreparedStatement p = statement(c, "UPDATE alarms SET attempts = attempts - 1"
+                    + " WHERE namespace = ? AND object_id = ? AND scheduled_ms = ? AND attempts > 0");
+            bindId(p, id);
+            p.setLong(3, scheduledMs);
+            p.executeUpdate();
+            return null;
+        });
+    }
+
     /** An attempt failed: the next one is due at {@code nextDueMs}. Ignored if the alarm changed meanwhile. */
     CompletableFuture<Void> failed(ObjectId id, long scheduledMs, long nextDueMs, String error) {
         return submit(c -> {
