@@ -333,7 +333,7 @@ final class AlarmScheduler implements Alarms {
 
     /** Counts an attempt of each (durably), then sends each its alarm event; {@code done} completes each in-flight mark. */
     private void fire(Map<ObjectId, CompletableFuture<Void>> done) {
-        if (done.isEmpty() || closed) {
+        if (done.isEmpty() || closed) { // stopped: these stay due in the index, their attempt not started
             done.forEach(this::finish);
             return;
         }
@@ -348,7 +348,7 @@ final class AlarmScheduler implements Alarms {
                     continue;
                 }
                 running.acquireUninterruptibly();
-                if (closed) {
+                if (closed) { // stopped while this waited for a slot: not sent, so its attempt is uncounted
                     running.release();
                     index.notStarted(id, row.scheduledMs()).whenComplete((v, e) -> finish(id, done.get(id)));
                     continue;
