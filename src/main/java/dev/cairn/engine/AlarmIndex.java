@@ -23,10 +23,9 @@ import org.jboss.logging.Logger;
  * only the node knows: attempts started, the next retry time, the last error.
  *
  * <p>The object's own {@code _cairn_alarm} row is the truth. To survive a crash between the
- * object's commit and the index update, a new alarm time is written twice: an <em>intent</em> (row
- * marked dirty), durable before the object commits, then a confirmation after it. At start-up every
- * dirty row is checked against its object. A deleted alarm is only removed after the commit: a row
- * left behind by a crash fires, finds no alarm in the object, and is removed then.
+ * object's commit and the index update, every change of an alarm (a new time or a deletion) is
+ * written twice: an <em>intent</em> (row marked dirty), durable before the object commits, then a
+ * confirmation after it. At start-up every dirty row is checked against its object.
  *
  * <p>Thread: one platform thread owns the connection and runs the submitted work in batches, one
  * transaction (and with {@code durability=full} one fsync) per batch. Work completes in submission order.
@@ -73,11 +72,20 @@ final class AlarmIndex implements AutoCloseable {
     }
 
     /**
-     * Before the object commits a new alarm time: the row says so already, marked dirty until
-     * {@link #confirm}. A deletion needs no intent: a row the object no longer backs is harmless,
-     * since firing checks the object first and then removes the row.
+     * Before the object commits a change of its alarm, the row says so already, marked dirty until
+     * {@link #confirm}: a new time is written; a deletion only marks the row (it is deleted at the
+     * confirmation), so that a crash before the confirmation does not leave a row nobody checks,
+     * listed as pending until its time.
      */
-    CompletableFuture<Void> intend(ObjectId id, long scheduled) {
+    CompletableFuture<Void> intend(ObjectId id, OptionalLong scheduled) {
+        if (scheduled.isEmpty()) {
+            return submit(c -> {
+                PreparedStatement p = statement(c, "UPDATE alarms SET dirty = 1 WHERE namespace = ? AND object_id = ?");
+                bindId(p, id);
+                p.executeUpdate();
+                return null;
+            });
+        }
         String name = id.name().orElse(null);
         return submit(c -> {
             PreparedStatement p = statement(c, """
@@ -88,8 +96,8 @@ final class AlarmIndex implements AutoCloseable {
                         last_error = NULL, dirty = 1""");
             bindId(p, id);
             p.setString(3, name);
-            p.setLong(4, scheduled);
-            p.setLong(5, scheduled);
+            p.setLong(4, scheduled.getAsLong());
+            p.setLong(5, scheduled.getAsLong());
             p.executeUpdate();
             return null;
         });
@@ -157,6 +165,21 @@ final class AlarmIndex implements AutoCloseable {
                 }
             }
             return started;
+        });
+    }
+
+    /**
+     * An attempt counted by {@link #start} never ran (a shutdown refused it): it is uncounted, so the
+     * next start runs it as the attempt it was. Ignored if the alarm changed meanwhile.
+     */
+    CompletableFuture<Void> notStarted(ObjectId id, long scheduledMs) {
+        return submit(c -> {
+            PreparedStatement p = statement(c, "UPDATE alarms SET attempts = attempts - 1"
+                    + " WHERE namespace = ? AND object_id = ? AND scheduled_ms = ? AND attempts > 0");
+            bindId(p, id);
+            p.setLong(3, scheduledMs);
+            p.executeUpdate();
+            return null;
         });
     }
 

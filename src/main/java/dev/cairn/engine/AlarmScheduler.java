@@ -4,8 +4,10 @@ import dev.cairn.api.AlarmHandler;
 import dev.cairn.api.AlarmInfo;
 import dev.cairn.api.Alarms;
 import dev.cairn.api.ObjectId;
+import dev.cairn.api.OverloadedException;
 import dev.cairn.api.PendingAlarm;
 import dev.cairn.api.UnknownNamespaceException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -43,6 +45,11 @@ final class AlarmScheduler implements Alarms {
     private static final Logger LOG = Logger.getLogger(AlarmScheduler.class);
     /** Most rows one scan loads; more are found by the next scan. */
     private static final int SCAN_LIMIT = 50_000;
+    /**
+     * How long a shutdown waits for alarm outcomes even when the drain used up its time: objects that
+     * stopped have answered, and the index records what is left in milliseconds.
+     */
+    private static final Duration OUTCOME_GRACE = Duration.ofSeconds(1);
 
     /** What an alarm event found. */
     sealed interface Outcome {
@@ -85,7 +92,7 @@ final class AlarmScheduler implements Alarms {
      * evicted while busy: without a bound, 100,000 alarms due together would try to open 100,000
      * databases at once. The rest wait their turn in order, on the dispatch thread.
      */
-    private static final int MAX_RUNNING = 256;
+    static final int MAX_RUNNING = 256;
     private final Semaphore running = new Semaphore(MAX_RUNNING);
     /** Sends alarm events (activating their objects), in the order the index recorded their attempts. */
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
@@ -118,7 +125,12 @@ final class AlarmScheduler implements Alarms {
         }
     }
 
-    void close() {
+    /**
+     * First step of a shutdown: the timer stops and no more alarm events are sent. Alarms taken for
+     * firing but not sent yet stay pending, their attempt uncounted; events already sent finish, or
+     * are refused, as their objects drain.
+     */
+    void stop() {
         closed = true;
         lock.lock();
         try {
@@ -133,6 +145,29 @@ final class AlarmScheduler implements Alarms {
                 Thread.currentThread().interrupt();
             }
         }
+        // A dispatch waiting for a free slot wakes up, sees the stop and sends nothing; no slot is taken after this.
+        running.release(MAX_RUNNING);
+    }
+
+    /**
+     * Second step, before the index closes: waits for the alarm events under way to have their outcome,
+     * or their refusal, recorded in the index, until the drain deadline and at least {@link #OUTCOME_GRACE}.
+     * One still running after that (its object is stuck) runs again after the restart, as a retry.
+     */
+    void awaitOutcomes(long deadlineNanos) {
+        long wait = Math.max(deadlineNanos - System.nanoTime(), OUTCOME_GRACE.toNanos());
+        boolean recorded = CompletableFuture.allOf(inFlight.values().toArray(CompletableFuture[]::new))
+                .thenApply(v -> true).completeOnTimeout(false, wait, TimeUnit.NANOSECONDS).join();
+        if (!recorded) {
+            LOG.warnf("shutdown: %d alarm events still running; they run again after the restart", inFlight.size());
+        }
+    }
+
+    /**
+     * Last step, after the index has closed (so it can no longer hand the dispatch thread work, which
+     * a stopped executor would refuse on the index's thread): the dispatch thread ends.
+     */
+    void close() {
         dispatcher.shutdown();
     }
 
@@ -163,12 +198,12 @@ final class AlarmScheduler implements Alarms {
     }
 
     /**
-     * Before an object commits a batch that changed its alarm: a new time is recorded in the index
-     * as an intent, durably, so a crash between the two commits is repaired at start-up. The object
-     * commits only after this. A deletion needs nothing yet (see {@link AlarmIndex#intend}).
+     * Before an object commits a batch that changed its alarm (set, replaced or deleted): the change
+     * is recorded in the index as an intent, durably, so a crash between the two commits is repaired
+     * at start-up. The object commits only after this.
      */
     CompletableFuture<Void> beforeCommit(ObjectId id, OptionalLong scheduled) {
-        return scheduled.isPresent() ? index.intend(id, scheduled.getAsLong()) : CompletableFuture.completedFuture(null);
+        return index.intend(id, scheduled);
     }
 
     /** The object committed (and synced) its new alarm: the index confirms it, and the timer holds it if it is due soon. */
@@ -298,7 +333,8 @@ final class AlarmScheduler implements Alarms {
 
     /** Counts an attempt of each (durably), then sends each its alarm event; {@code done} completes each in-flight mark. */
     private void fire(Map<ObjectId, CompletableFuture<Void>> done) {
-        if (done.isEmpty()) {
+        if (done.isEmpty() || closed) { // stopped: these stay due in the index, their attempt not started
+            done.forEach(this::finish);
             return;
         }
         List<ObjectId> starting = new ArrayList<>(done.keySet());
@@ -312,6 +348,11 @@ final class AlarmScheduler implements Alarms {
                     continue;
                 }
                 running.acquireUninterruptibly();
+                if (closed) { // stopped while this waited for a slot: not sent, so its attempt is uncounted
+                    running.release();
+                    index.notStarted(id, row.scheduledMs()).whenComplete((v, e) -> finish(id, done.get(id)));
+                    continue;
+                }
                 dispatch(namespace(id), id, row, false)
                         .handle((outcome, error) -> settle(id, row, outcome, error))
                         .thenCompose(f -> f)
@@ -381,6 +422,11 @@ final class AlarmScheduler implements Alarms {
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         long scheduled = row.scheduledMs();
+        if (cause instanceof OverloadedException o && o.shuttingDown()) {
+            // Refused (the node or the object is stopping), so the handler never ran: not a failure. The
+            // alarm stays pending, due as it was, for the next scan or the next start.
+            return index.notStarted(id, scheduled);
+        }
         int attempt = row.attempts() + 1;
         String message = ObjectLoop.messageOf(cause);
         if (attempt > settings.maxRetries()) {

@@ -200,7 +200,7 @@ final class Engine implements Namespaces {
     List<ObjectLoop> beginShutdown() {
         shuttingDown = true;
         housekeeper.shutdownNow();
-        alarms.close();
+        alarms.stop();
         sockets.closeAllForShutdown();
         return catalog.drainAll();
     }
@@ -236,7 +236,9 @@ final class Engine implements Namespaces {
             LOG.warnf("shutdown: %d queued calls refused; %d objects still running a call, their databases stay open"
                     + " until the process exits (what they committed is in the WAL)", refused, open);
         }
+        alarms.awaitOutcomes(deadline);
         alarmIndex.close();
+        alarms.close();
         if (commitLog != null) {
             commitLog.close(open == 0);
         }

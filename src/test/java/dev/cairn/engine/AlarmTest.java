@@ -11,7 +11,9 @@ import dev.cairn.api.ObjectException;
 import dev.cairn.api.PendingAlarm;
 import dev.cairn.api.Stub;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -19,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -91,6 +95,17 @@ class AlarmTest {
 
     private List<AlarmInfo> attempts(String name) {
         return Alarmed.ATTEMPTS.getOrDefault(name, List.of());
+    }
+
+    /** A connection of the test's own to the node's alarm index, as a crash or an operator would leave it. */
+    private Connection indexConnection() throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("alarm-index.sqlite"));
+    }
+
+    private void indexSql(String sql) throws SQLException {
+        try (var c = indexConnection(); var st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     @Test
@@ -344,7 +359,7 @@ class AlarmTest {
         engine.shutdown();
         // What a crash between the intent and the confirmation leaves: dirty rows saying something else.
         String ns = "alarmed";
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("alarm-index.sqlite"));
+        try (var c = indexConnection();
                 var st = c.prepareStatement("INSERT OR REPLACE INTO alarms (namespace, object_id, name, scheduled_ms, due_ms,"
                         + " attempts, dirty) VALUES (?, ?, ?, ?, ?, 0, 1)")) {
             for (var name : List.of("committed", "never-committed")) {
@@ -362,6 +377,74 @@ class AlarmTest {
         assertEquals(1, pending.size(), pending.toString());
         assertEquals(Optional.of("committed"), pending.getFirst().id().name());
         assertEquals(at, pending.getFirst().scheduledTime(), "the object's own record wins");
+    }
+
+    @Test
+    void aDeletionWhoseConfirmationNeverReachedTheIndexIsRepairedAtStartUp() throws Exception {
+        var deleted = object("deleted");
+        var wiped = object("wiped");
+        var handled = object("handled");
+        deleted.call(a -> { a.ctx.storage().setAlarm(now().plus(Duration.ofDays(1))); return null; });
+        wiped.call(a -> { a.ctx.storage().setAlarm(now().plus(Duration.ofDays(1))); return null; });
+        handled.call(a -> { a.ctx.storage().setAlarm(now()); return null; });
+        // From here the index silently keeps every row it is told to delete: each confirmation of a
+        // deletion is lost, as when the process dies right after the object's commit.
+        indexSql("CREATE TRIGGER crash_before_confirmation BEFORE DELETE ON alarms BEGIN SELECT RAISE(IGNORE); END");
+        deleted.call(a -> { a.ctx.storage().deleteAlarm(); return null; });
+        wiped.call(a -> { a.ctx.storage().deleteAll(); return null; });
+        fireDue();
+        assertEquals(1, attempts("handled").size(), "the handler ran, and its commit deleted the alarm");
+        for (var o : List.of(deleted, wiped, handled)) {
+            assertEquals(Optional.empty(), alarmOf(o));
+        }
+        assertEquals(3, engine.alarms().pending(Optional.empty(), 10).size(), "the crash left the three rows behind");
+        indexSql("DROP TRIGGER crash_before_confirmation");
+        engine.shutdown();
+        engine = EngineHarness.engine(EngineHarness.settings(dir), clock, HALF);
+        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10), "start-up removed them: the objects' record wins");
+        clock.advance(Duration.ofDays(1));
+        fireDue();
+        assertEquals(1, attempts("handled").size());
+    }
+
+    @Test
+    void aStaleRowWithoutIntentIsListedUntilItsTimeThenRemovedWithoutRunningAnything() throws Exception {
+        var o = object("stale");
+        assertEquals(0L, (long) o.call(Alarmed::runs));
+        // What only a lost index write can leave (durability relaxed and a power loss): a row the
+        // object does not back, not marked for checking at start-up.
+        long at = now().plusSeconds(60).toEpochMilli();
+        indexSql("INSERT INTO alarms (namespace, object_id, name, scheduled_ms, due_ms, attempts, dirty)"
+                + " VALUES ('alarmed', '" + o.id() + "', 'stale', " + at + ", " + at + ", 0, 0)");
+        assertEquals(1, engine.alarms().pending(Optional.empty(), 10).size());
+        clock.advance(Duration.ofSeconds(60));
+        fireDue();
+        assertEquals(List.of(), attempts("stale"), "the object holds no alarm: nothing ran");
+        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+    }
+
+    @Test
+    void aCallSentWhileTheHandlerRunsWaitsUntilTheHandlerHasFinished() throws Exception {
+        var o = object("exclusive");
+        var order = new CopyOnWriteArrayList<String>();
+        var started = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        Alarmed.BEHAVIOUR.put("exclusive", (self, info) -> {
+            order.add("handler started");
+            started.countDown();
+            release.await();
+            order.add("handler finished");
+        });
+        o.call(a -> { a.ctx.storage().setAlarm(now()); return null; });
+        var firing = engine.alarms().fireDue();
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        var call = o.send(a -> order.add("call")).toCompletableFuture();
+        assertEquals(1, engine.catalog().queuedCalls(), "the call waits in the object's mailbox");
+        assertFalse(call.isDone());
+        release.countDown();
+        call.get(10, TimeUnit.SECONDS);
+        firing.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("handler started", "handler finished", "call"), order);
     }
 
     @Test
