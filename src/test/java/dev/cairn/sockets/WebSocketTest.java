@@ -87,6 +87,38 @@ class WebSocketTest {
     }
 
     @Test
+    void aTagHasAtMost256Characters() {
+        String room = room();
+        String longest = "t".repeat(256);
+        try (WsClient c = WsClient.connect(ws(room, "name=long&tags=" + longest))) {
+            assertEquals("welcome long [" + longest + "]", c.next(), "256 characters are accepted");
+            assertEquals("count 1", c.ask("count"));
+        }
+        var refused = WsClient.refused(ws(room, "name=longer&tags=ok," + longest + "t"));
+        assertEquals(500, refused.getResponse().statusCode());
+        assertTrue(refused.getResponse().body().toString().contains("invalid tag of 257 characters: a tag has 1 to 256 characters"),
+                refused.getResponse().body().toString());
+        var empty = WsClient.refused(ws(room, "name=empty&tags=a,,b"));
+        assertTrue(empty.getResponse().body().toString().contains("invalid tag of 0 characters: a tag has 1 to 256 characters"),
+                empty.getResponse().body().toString());
+    }
+
+    @Test
+    void aTagGivenTwiceCountsOnce() {
+        String room = room();
+        try (WsClient twice = WsClient.connect(ws(room, "name=twice&tags=red,blue,red"));
+                WsClient eleven = WsClient.connect(ws(room, "name=eleven&tags=a,b,c,d,e,f,g,h,i,j,a"))) {
+            assertEquals("welcome twice [red, blue]", twice.next(), "kept once, in the order first given");
+            assertEquals("welcome eleven [a, b, c, d, e, f, g, h, i, j]", eleven.next(),
+                    "11 tags with one repeated are 10 distinct ones: within the limit");
+            eleven.send("tag red once");
+            assertEquals("once", twice.next());
+            assertEquals("echo only one copy arrived", twice.ask("echo echo only one copy arrived"),
+                    "the socket is listed once under its tag");
+        }
+    }
+
+    @Test
     void binaryMessagesRoundTrip() {
         try (WsClient c = WsClient.connect(ws(room(), "name=bin"))) {
             c.next();
