@@ -127,8 +127,10 @@ public final class SocketProbe implements WebSocketHandler {
             case "autoresponse-at" -> socket.send("autoresponse-at "
                     + ctx.sockets().autoResponseTimestamp(socket).map(i -> Long.toString(i.toEpochMilli())).orElse("never"));
             case "constructions" -> socket.send("constructions " + CONSTRUCTIONS.get(key()).get());
-            case "event-timeout" -> {
-                ctx.sockets().setEventTimeout(Duration.ofMillis(Long.parseLong(arg)));
+            case "event-timeout" -> { // no argument: read it; "default": clear the object's own
+                if (!arg.isEmpty()) {
+                    ctx.sockets().setEventTimeout(arg.equals("default") ? null : Duration.ofMillis(Long.parseLong(arg)));
+                }
                 socket.send("event-timeout " + ctx.sockets().eventTimeout().toMillis());
             }
             case "flood" -> {

@@ -371,6 +371,16 @@ class WebSocketTest {
     }
 
     @Test
+    void anObjectThatSetsNoEventTimeoutGetsThirtySeconds() {
+        try (WsClient c = WsClient.connect(ws(room(), "name=t"))) {
+            c.next();
+            assertEquals("event-timeout 30000", c.ask("event-timeout"), "cairn.websockets.event-timeout's default");
+            assertEquals("event-timeout 200", c.ask("event-timeout 200"));
+            assertEquals("event-timeout 30000", c.ask("event-timeout default"), "clearing its own brings the default back");
+        }
+    }
+
+    @Test
     void anEventPastItsTimeoutClosesItsSocketAndIsRolledBack() {
         String room = room();
         try (WsClient slow = WsClient.connect(ws(room, "name=s")); WsClient other = WsClient.connect(ws(room, "name=o"))) {
