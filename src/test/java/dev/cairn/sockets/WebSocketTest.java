@@ -299,6 +299,32 @@ class WebSocketTest {
     }
 
     @Test
+    void anObjectSendingOverTheSizeLimitFailsItsEvent() {
+        String room = room();
+        try (WsClient text = WsClient.connect(ws(room, "name=text")); WsClient binary = WsClient.connect(ws(room, "name=binary"))) {
+            text.next();
+            binary.next();
+            text.send("send-utf8 16777217"); // 16,777,217 characters but 33,554,434 bytes: the limit counts UTF-8 bytes
+            assertEquals(new WsClient.Close(1011,
+                    "object error: message of 33554434 bytes; at most 33554432 (cairn.websockets.max-message-size)"), text.awaitClose());
+            binary.send("send-bytes 33554433");
+            assertEquals(new WsClient.Close(1011,
+                    "object error: message of 33554433 bytes; at most 33554432 (cairn.websockets.max-message-size)"), binary.awaitClose());
+            assertTrue(text.texts.isEmpty() && binary.binaries.isEmpty(), "nothing of either event was sent");
+        }
+    }
+
+    @Test
+    void anObjectMaySendAMessageExactlyAtTheLimit() {
+        try (WsClient c = WsClient.connect(ws(room(), "name=big"))) {
+            c.next();
+            c.send("send-bytes 33554432");
+            assertEquals(32 << 20, c.nextBinary().length);
+            assertEquals("still open", c.ask("echo still open"));
+        }
+    }
+
+    @Test
     void theObjectRejectsAnUpgradeWithItsStatusAndReason() {
         var refused = WsClient.refused(ws(room(), "name=eve&reject=403"));
         assertEquals(403, refused.getResponse().statusCode());
