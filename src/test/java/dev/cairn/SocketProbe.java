@@ -141,6 +141,10 @@ public final class SocketProbe implements WebSocketHandler {
                     socket.send(chunk);
                 }
             }
+            case "flood-all" -> {
+                String chunk = "f".repeat(Integer.parseInt(arg));
+                ctx.sockets().all().forEach(s -> s.send(chunk));
+            }
             case "send-utf8" -> socket.send("\u00e9".repeat(Integer.parseInt(arg))); // 2 UTF-8 bytes per character
             case "send-bytes" -> socket.send(new byte[Integer.parseInt(arg)]);
             default -> socket.send("unknown command: " + message);

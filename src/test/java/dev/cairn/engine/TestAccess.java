@@ -47,6 +47,19 @@ public final class TestAccess {
         return engine().catalog().isActive(engine().get(namespace).idFromName(name));
     }
 
+    /**
+     * The bytes sent to the object's one socket tagged {@code tag} and not yet taken by the network,
+     * read on demand; the supplier keeps following that socket after it closes.
+     */
+    public static java.util.function.LongSupplier unsentBytes(String namespace, String name, String tag) {
+        var set = engine().sockets().existing(engine().get(namespace).idFromName(name));
+        var tagged = set == null ? java.util.List.<SocketEntry>of() : set.withTag(tag);
+        if (tagged.size() != 1) {
+            throw new AssertionError("expected one open socket tagged " + tag + " in " + namespace + "/" + name + ", found " + tagged.size());
+        }
+        return tagged.getFirst()::pendingOutBytes;
+    }
+
     /** Open sockets of one object, as the engine's registry lists them. */
     public static int openSockets(String namespace, String name) {
         var set = engine().sockets().existing(engine().get(namespace).idFromName(name));

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /** Hibernatable WebSockets end to end, with real clients against the running service. */
@@ -437,14 +438,46 @@ class WebSocketTest {
     }
 
     @Test
-    void aClientThatDoesNotReadIsClosedWith1008AndMemoryStaysBounded() {
-        try (WsClient c = WsClient.connect(ws(room(), "name=slow"), true)) {
-            c.send("flood 128 262144"); // 32 MiB toward a client that reads nothing
-            c.resume();
-            WsClient.Close close = c.awaitClose();
+    void aClientThatDoesNotReadIsClosedWith1008AndItsUnsentBytesStayBounded() {
+        String room = room();
+        int bound = 1 << 20; // cairn.websockets.max-outbound-buffer
+        int chunk = 256 << 10;
+        try (WsClient slow = WsClient.connect(ws(room, "name=slow&tags=slow"), true); WsClient fast = WsClient.connect(ws(room, "name=fast"))) {
+            fast.next();
+            assertEquals("count 2", fast.ask("count"));
+            LongSupplier unsent = TestAccess.unsentBytes(NS, room, "slow");
+            for (int i = 0; i < 128; i++) { // 32 MiB toward each, one broadcast event at a time
+                assertEquals(chunk, fast.ask("flood-all " + chunk).length(), "the client that reads gets every broadcast");
+                long waiting = unsent.getAsLong();
+                assertTrue(waiting <= bound + chunk, "round " + i + ": " + waiting + " bytes wait for the slow client, more than "
+                        + bound + " and one message");
+            }
+            assertEquals("count 1", fast.ask("count"), "the slow one is no longer listed; the reader stays");
+
+            slow.resume(); // the close frame waits behind what was unsent: the close completes once the client reads
+            WsClient.Close close = slow.awaitClose();
             assertEquals(1008, close.code());
             assertTrue(close.reason().startsWith("client too slow: over 1048576 bytes unsent"), close.reason());
-            assertTrue(c.texts.size() < 128, "not everything was sent: " + c.texts.size());
+            long delivered = slow.texts.stream().filter(t -> t.length() == chunk).count();
+            assertTrue(delivered < 128, "not everything was sent: " + delivered);
+            assertEquals("left slow 1008", fast.next(), "the object's onClose saw why");
+        }
+    }
+
+    @Test
+    void oneEventMaySendAtMostTheOutboundBoundToOneSocket() {
+        try (WsClient c = WsClient.connect(ws(room(), "name=many"))) {
+            c.next();
+            c.send("flood 4 262144"); // exactly 1 MiB (cairn.websockets.max-outbound-buffer)
+            for (int i = 0; i < 4; i++) {
+                assertEquals(262144, c.next().length());
+            }
+            c.send("flood 1 2097152");
+            assertEquals(2097152, c.next().length(), "one larger message is sent on its own");
+            c.send("flood 5 262144");
+            assertEquals(new WsClient.Close(1011, "object error: sends of 1310720 bytes to one socket in one event; at most 1048576"
+                    + " (cairn.websockets.max-outbound-buffer)"), c.awaitClose(), "the fifth send failed the event");
+            assertTrue(c.texts.isEmpty(), "none of its sends left: " + c.texts.size());
         }
     }
 
