@@ -182,6 +182,31 @@ class WebSocketTest {
     }
 
     @Test
+    void noMessageIsLostOrReorderedWhenTheObjectIsEvictedAsTheyArrive() {
+        String room = room();
+        try (WsClient c = WsClient.connect(ws(room, "name=race"))) {
+            c.next();
+            int sent = 0;
+            for (int round = 0; round < 8; round++) {
+                TestAccess.passIdleTimeout(clock);
+                TestAccess.sweep(); // evicts the idle object: its database is still closing as the burst arrives
+                int from = sent + 1;
+                for (int i = 0; i < 15; i++) { // within the mailbox (capacity 16 in tests)
+                    c.send("append " + (++sent));
+                    TestAccess.sweep(); // a pass racing each message, as the housekeeper's may
+                }
+                for (int i = from; i <= sent; i++) {
+                    assertEquals("ack " + i, c.next(), "replies in the order sent");
+                }
+            }
+            String expected = "log " + String.join(",", java.util.stream.IntStream.rangeClosed(1, 120).mapToObj(Integer::toString).toList());
+            assertEquals(expected, c.ask("log"), "every message was handled once, in order");
+            assertEquals(9, SocketProbe.CONSTRUCTIONS.get(id(room)).get(),
+                    "evicted once per round, before its burst; never while it had messages to handle");
+        }
+    }
+
+    @Test
     void theAutoResponseIsAnsweredWithoutWakingTheObject() {
         String room = room();
         try (WsClient a = WsClient.connect(ws(room, "name=a")); WsClient b = WsClient.connect(ws(room, "name=b"))) {
