@@ -89,9 +89,11 @@ class WebSocketRestartIT {
         assertEquals(1, files.size(), "one room, one database");
         List<String[]> rows = new ArrayList<>();
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + files.getFirst());
-                var rs = c.createStatement().executeQuery("SELECT id, boot, tags FROM _cairn_sockets ORDER BY id")) {
+                var rs = c.createStatement().executeQuery("SELECT id, boot, tags, kind, attachment FROM _cairn_sockets ORDER BY id")) {
             while (rs.next()) {
-                rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                byte[] attachment = rs.getBytes(5);
+                rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        attachment == null ? null : new String(attachment, java.nio.charset.StandardCharsets.UTF_8)});
             }
         }
         return rows;
@@ -124,12 +126,19 @@ class WebSocketRestartIT {
             ada.until("\"join\"");
             Client bob = Client.join(cairn, "crash", "bob");
             bob.until("\"join\"");
+            ada.ws.sendText("hi bob", true).join();
+            bob.until("hi bob"); // broadcast after the commit that counted ada's message in her attachment
             cairn.kill(); // no shutdown: the socket rows stay behind
         }
         List<String[]> stale = socketRows();
         assertEquals(2, stale.size());
         firstBoot = stale.getFirst()[1];
         assertEquals(firstBoot, stale.get(1)[1]);
+        assertEquals("[\"user:ada\"]", stale.getFirst()[2]);
+        assertEquals("0", stale.getFirst()[3], "the attachment is stored as JSON");
+        assertTrue(stale.getFirst()[4].matches("\\{\"user\":\"ada\",\"joinedAt\":\\d+,\"sent\":1}"),
+                "the row holds ada's committed attachment: " + stale.getFirst()[4]);
+        assertTrue(stale.get(1)[4].matches("\\{\"user\":\"bob\",\"joinedAt\":\\d+,\"sent\":0}"), stale.get(1)[4]);
         try (var cairn = CairnProcess.start(data).awaitListening()) {
             Client carol = Client.join(cairn, "crash", "carol");
             String history = carol.next();
@@ -141,5 +150,6 @@ class WebSocketRestartIT {
         assertEquals(1, rows.size(), "the stale rows are gone, carol's is there");
         assertNotEquals(firstBoot, rows.getFirst()[1]);
         assertEquals("[\"user:carol\"]", rows.getFirst()[2]);
+        assertTrue(rows.getFirst()[4].matches("\\{\"user\":\"carol\",\"joinedAt\":\\d+,\"sent\":0}"), rows.getFirst()[4]);
     }
 }

@@ -127,8 +127,10 @@ public final class SocketProbe implements WebSocketHandler {
             case "autoresponse-at" -> socket.send("autoresponse-at "
                     + ctx.sockets().autoResponseTimestamp(socket).map(i -> Long.toString(i.toEpochMilli())).orElse("never"));
             case "constructions" -> socket.send("constructions " + CONSTRUCTIONS.get(key()).get());
-            case "event-timeout" -> {
-                ctx.sockets().setEventTimeout(Duration.ofMillis(Long.parseLong(arg)));
+            case "event-timeout" -> { // no argument: read it; "default": clear the object's own
+                if (!arg.isEmpty()) {
+                    ctx.sockets().setEventTimeout(arg.equals("default") ? null : Duration.ofMillis(Long.parseLong(arg)));
+                }
                 socket.send("event-timeout " + ctx.sockets().eventTimeout().toMillis());
             }
             case "flood" -> {
@@ -139,6 +141,12 @@ public final class SocketProbe implements WebSocketHandler {
                     socket.send(chunk);
                 }
             }
+            case "flood-all" -> {
+                String chunk = "f".repeat(Integer.parseInt(arg));
+                ctx.sockets().all().forEach(s -> s.send(chunk));
+            }
+            case "send-utf8" -> socket.send("\u00e9".repeat(Integer.parseInt(arg))); // 2 UTF-8 bytes per character
+            case "send-bytes" -> socket.send(new byte[Integer.parseInt(arg)]);
             default -> socket.send("unknown command: " + message);
         }
     }

@@ -23,11 +23,19 @@ public interface ObjectSocket {
     /**
      * Sends a text message after the event commits.
      *
-     * @throws IllegalArgumentException when longer than {@code cairn.websockets.max-message-size} bytes
+     * @throws IllegalArgumentException when longer than {@code cairn.websockets.max-message-size} UTF-8 bytes
+     * @throws IllegalStateException when this event's sends to this socket would exceed
+     *         {@code cairn.websockets.max-outbound-buffer} bytes (one larger message alone is allowed)
      */
     void send(String text);
 
-    /** Sends a binary message (copied now) after the event commits. */
+    /**
+     * Sends a binary message (copied now) after the event commits.
+     *
+     * @throws IllegalArgumentException when longer than {@code cairn.websockets.max-message-size} bytes
+     * @throws IllegalStateException when this event's sends to this socket would exceed
+     *         {@code cairn.websockets.max-outbound-buffer} bytes (one larger message alone is allowed)
+     */
     void send(byte[] data);
 
     /** Closes with 1000 (normal closure). */

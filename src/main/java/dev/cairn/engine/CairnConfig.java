@@ -171,6 +171,7 @@ public interface CairnConfig {
         /**
          * Bytes sent to one socket but not yet taken by the network; past it the client is too slow and the
          * socket is closed with 1008. A single larger message is still sent when nothing else is pending.
+         * Also the most one event may send to one socket (its sends wait for the commit): past it send throws.
          */
         @WithDefault("1048576")
         int maxOutboundBuffer();

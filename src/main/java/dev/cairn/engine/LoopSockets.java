@@ -31,6 +31,8 @@ final class LoopSockets implements ObjectSockets {
     private final SocketHub hub;
     /** Attachments written by events of the current batch, not yet committed. */
     private final Map<SocketEntry, ValueCodec.Encoded> uncommitted = new HashMap<>();
+    /** Bytes the running event has sent to each socket: they wait in the outbox until the commit. */
+    private final Map<SocketEntry, Long> sentThisEvent = new HashMap<>();
 
     LoopSockets(ObjectLoop loop, LocalNamespace<?> namespace, Engine engine) {
         this.loop = loop;
@@ -127,6 +129,11 @@ final class LoopSockets implements ObjectSockets {
         return hub.eventTimeout(hub.existing(loop.id));
     }
 
+    /** A new event starts: what it sends is counted afresh (see {@link #hold}). */
+    void eventStarting() {
+        sentThisEvent.clear();
+    }
+
     void send(SocketEntry e, String text) {
         checkThread();
         if (text == null) {
@@ -134,6 +141,7 @@ final class LoopSockets implements ObjectSockets {
         }
         int bytes = SocketHub.utf8Length(text);
         checkSize(bytes);
+        hold(e, bytes);
         loop.outbox.add(() -> e.sendText(text, bytes));
     }
 
@@ -143,6 +151,7 @@ final class LoopSockets implements ObjectSockets {
             throw new IllegalArgumentException("cannot send null; send an empty array instead");
         }
         checkSize(data.length);
+        hold(e, data.length);
         byte[] copy = data.clone(); // the caller may reuse its array before the commit
         loop.outbox.add(() -> e.sendBinary(copy));
     }
@@ -151,6 +160,24 @@ final class LoopSockets implements ObjectSockets {
         if (bytes > hub.settings.maxMessageSize()) {
             throw new IllegalArgumentException("message of " + bytes + " bytes; at most " + hub.settings.maxMessageSize()
                     + " (cairn.websockets.max-message-size)");
+        }
+    }
+
+    /**
+     * Counts a send against the socket's outbound bound, per event. The outbox holds sends until the
+     * commit and then hands them all to the socket in one go, far faster than a network takes them, so
+     * more than the bound from one event would almost surely close even a fast client as too slow
+     * (1008) after the commit, and until then would sit in memory without limit. Refusing the send here
+     * is deterministic and says why. As at the socket ({@link SocketEntry}), one larger message
+     * passes on its own.
+     */
+    private void hold(SocketEntry e, int bytes) {
+        long held = sentThisEvent.merge(e, (long) bytes, Long::sum);
+        int max = hub.settings.maxOutboundBuffer();
+        if (held > max && held != bytes) {
+            sentThisEvent.merge(e, (long) -bytes, Long::sum);
+            throw new IllegalStateException("sends of " + held + " bytes to one socket in one event; at most " + max
+                    + " (cairn.websockets.max-outbound-buffer)");
         }
     }
 

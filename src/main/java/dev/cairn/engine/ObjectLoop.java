@@ -203,6 +203,9 @@ final class ObjectLoop {
         if (database != null) {
             database.eventStarting(isolate);
         }
+        if (sockets != null) {
+            sockets.eventStarting();
+        }
         try {
             Object result = ScopedValue.where(CallChain.CURRENT, e.chain.with(id)).where(RUNNING, this).call(() -> {
                 Object target = instance();

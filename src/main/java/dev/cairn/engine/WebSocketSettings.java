@@ -8,8 +8,6 @@ record WebSocketSettings(int maxSocketsPerObject, int maxMessageSize, int maxAtt
     /** Longest event timeout an object may ask for (Cloudflare's limit). */
     static final Duration MAX_EVENT_TIMEOUT = Duration.ofDays(7);
 
-    static final WebSocketSettings DEFAULTS = new WebSocketSettings(32_768, 32 << 20, 16 << 10, 1 << 20, Duration.ofSeconds(30));
-
     static WebSocketSettings from(CairnConfig.WebSocketsConfig c) {
         var s = new WebSocketSettings(c.maxSocketsPerObject(), c.maxMessageSize(), c.maxAttachmentSize(),
                 c.maxOutboundBuffer(), c.eventTimeout());

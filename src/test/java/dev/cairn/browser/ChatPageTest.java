@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * End to end: two headless Chromium tabs open /chat.html, join one room and chat through the
- * ChatRoom object. Skipped, saying so, when no Chromium is installed ({@code apt-get install chromium}).
+ * End to end: headless Chromium tabs open /chat.html and chat through the ChatRoom object: two join
+ * one room and exchange messages, one leaves, and a third tab joining later gets the history and the
+ * members. Skipped, saying so, when no Chromium is installed ({@code apt-get install chromium}).
  */
 @QuarkusTest
 class ChatPageTest {

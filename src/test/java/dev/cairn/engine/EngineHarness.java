@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -39,7 +41,17 @@ final class EngineHarness {
                 new NamespaceDeclarations.Declaration("scratch", ObjectKind.of(Scratch.class), "test-key", OptionalInt.empty()),
                 new NamespaceDeclarations.Declaration("alarmed", ObjectKind.of(Alarmed.class), "test-key", OptionalInt.empty()));
         return new Engine(settings, declarations, clock, random, JSON, alarmIndex(settings), new SimpleMeterRegistry(),
-                WebSocketSettings.DEFAULTS);
+                WebSocketSettings.from(defaultConfig().websockets()));
+    }
+
+    /**
+     * The service's configuration with nothing set, so every value is its {@code @WithDefault}: what a
+     * node runs with unless told otherwise (application.properties and the test profile are not read).
+     */
+    static CairnConfig defaultConfig() {
+        return new SmallRyeConfigBuilder().withMapping(CairnConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter()) // "10s" as Quarkus reads it
+                .build().getConfigMapping(CairnConfig.class);
     }
 
     /** The alarm index in the test's data directory, through sqlite-jdbc's own data source (Agroal in the service). */

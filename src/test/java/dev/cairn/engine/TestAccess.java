@@ -36,15 +36,41 @@ public final class TestAccess {
      * how many were evicted.
      */
     public static int evictIdle(dev.cairn.ManualClock clock) {
-        clock.advance(engine().settings().idleTimeout().plusSeconds(1));
+        passIdleTimeout(clock);
         var evicted = engine().sweep();
         evicted.forEach(java.util.concurrent.CompletableFuture::join);
         return evicted.size();
     }
 
+    /** Moves the clock past the idle timeout: every object idle now is due for eviction at the next pass. */
+    public static void passIdleTimeout(dev.cairn.ManualClock clock) {
+        clock.advance(engine().settings().idleTimeout().plusSeconds(1));
+    }
+
+    /**
+     * One housekeeping pass now, without moving the clock and without waiting for the objects it evicts
+     * to stop (their databases still close while the caller goes on). Returns how many it evicted.
+     */
+    public static int sweep() {
+        return engine().sweep().size();
+    }
+
     /** Whether the object has a live instance (not hibernated). */
     public static boolean isActive(String namespace, String name) {
         return engine().catalog().isActive(engine().get(namespace).idFromName(name));
+    }
+
+    /**
+     * The bytes sent to the object's one socket tagged {@code tag} and not yet taken by the network,
+     * read on demand; the supplier keeps following that socket after it closes.
+     */
+    public static java.util.function.LongSupplier unsentBytes(String namespace, String name, String tag) {
+        var set = engine().sockets().existing(engine().get(namespace).idFromName(name));
+        var tagged = set == null ? java.util.List.<SocketEntry>of() : set.withTag(tag);
+        if (tagged.size() != 1) {
+            throw new AssertionError("expected one open socket tagged " + tag + " in " + namespace + "/" + name + ", found " + tagged.size());
+        }
+        return tagged.getFirst()::pendingOutBytes;
     }
 
     /** Open sockets of one object, as the engine's registry lists them. */

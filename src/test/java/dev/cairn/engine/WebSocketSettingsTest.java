@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** WebSocket bounds: Cloudflare's values by default, and a bad setting stops start-up naming its key. */
+/** WebSocket bounds: Cloudflare's values by default (as the service reads its configuration), and a bad setting stops start-up naming its key. */
 class WebSocketSettingsTest {
     private static CairnConfig.WebSocketsConfig config(int sockets, int message, int attachment, int outbound, Duration timeout) {
         return new CairnConfig.WebSocketsConfig() {
@@ -38,10 +38,13 @@ class WebSocketSettingsTest {
     }
 
     @Test
-    void defaultsAreCloudflaresLimits() {
-        assertEquals(32_768, WebSocketSettings.DEFAULTS.maxSocketsPerObject());
-        assertEquals(32 * 1024 * 1024, WebSocketSettings.DEFAULTS.maxMessageSize());
-        assertEquals(16 * 1024, WebSocketSettings.DEFAULTS.maxAttachmentSize());
+    void theServiceDefaultsAreCloudflaresLimits() {
+        var defaults = WebSocketSettings.from(EngineHarness.defaultConfig().websockets());
+        assertEquals(32_768, defaults.maxSocketsPerObject());
+        assertEquals(32 * 1024 * 1024, defaults.maxMessageSize());
+        assertEquals(16 * 1024, defaults.maxAttachmentSize());
+        assertEquals(1024 * 1024, defaults.maxOutboundBuffer());
+        assertEquals(Duration.ofSeconds(30), defaults.eventTimeout(), "for objects that set no event timeout of their own");
     }
 
     @Test

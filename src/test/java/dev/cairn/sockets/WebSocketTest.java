@@ -17,6 +17,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /** Hibernatable WebSockets end to end, with real clients against the running service. */
@@ -87,6 +88,38 @@ class WebSocketTest {
     }
 
     @Test
+    void aTagHasAtMost256Characters() {
+        String room = room();
+        String longest = "t".repeat(256);
+        try (WsClient c = WsClient.connect(ws(room, "name=long&tags=" + longest))) {
+            assertEquals("welcome long [" + longest + "]", c.next(), "256 characters are accepted");
+            assertEquals("count 1", c.ask("count"));
+        }
+        var refused = WsClient.refused(ws(room, "name=longer&tags=ok," + longest + "t"));
+        assertEquals(500, refused.getResponse().statusCode());
+        assertTrue(refused.getResponse().body().toString().contains("invalid tag of 257 characters: a tag has 1 to 256 characters"),
+                refused.getResponse().body().toString());
+        var empty = WsClient.refused(ws(room, "name=empty&tags=a,,b"));
+        assertTrue(empty.getResponse().body().toString().contains("invalid tag of 0 characters: a tag has 1 to 256 characters"),
+                empty.getResponse().body().toString());
+    }
+
+    @Test
+    void aTagGivenTwiceCountsOnce() {
+        String room = room();
+        try (WsClient twice = WsClient.connect(ws(room, "name=twice&tags=red,blue,red"));
+                WsClient eleven = WsClient.connect(ws(room, "name=eleven&tags=a,b,c,d,e,f,g,h,i,j,a"))) {
+            assertEquals("welcome twice [red, blue]", twice.next(), "kept once, in the order first given");
+            assertEquals("welcome eleven [a, b, c, d, e, f, g, h, i, j]", eleven.next(),
+                    "11 tags with one repeated are 10 distinct ones: within the limit");
+            eleven.send("tag red once");
+            assertEquals("once", twice.next());
+            assertEquals("echo only one copy arrived", twice.ask("echo echo only one copy arrived"),
+                    "the socket is listed once under its tag");
+        }
+    }
+
+    @Test
     void binaryMessagesRoundTrip() {
         try (WsClient c = WsClient.connect(ws(room(), "name=bin"))) {
             c.next();
@@ -145,6 +178,31 @@ class WebSocketTest {
             String expected = "log " + String.join(",", java.util.stream.IntStream.rangeClosed(1, 120).mapToObj(Integer::toString).toList());
             assertEquals(expected, c.ask("log"), "every message was handled once, in order");
             assertEquals(9, SocketProbe.CONSTRUCTIONS.get(id(room)).get(), "the object was re-created after each of 8 hibernations");
+        }
+    }
+
+    @Test
+    void noMessageIsLostOrReorderedWhenTheObjectIsEvictedAsTheyArrive() {
+        String room = room();
+        try (WsClient c = WsClient.connect(ws(room, "name=race"))) {
+            c.next();
+            int sent = 0;
+            for (int round = 0; round < 8; round++) {
+                TestAccess.passIdleTimeout(clock);
+                TestAccess.sweep(); // evicts the idle object: its database is still closing as the burst arrives
+                int from = sent + 1;
+                for (int i = 0; i < 15; i++) { // within the mailbox (capacity 16 in tests)
+                    c.send("append " + (++sent));
+                    TestAccess.sweep(); // a pass racing each message, as the housekeeper's may
+                }
+                for (int i = from; i <= sent; i++) {
+                    assertEquals("ack " + i, c.next(), "replies in the order sent");
+                }
+            }
+            String expected = "log " + String.join(",", java.util.stream.IntStream.rangeClosed(1, 120).mapToObj(Integer::toString).toList());
+            assertEquals(expected, c.ask("log"), "every message was handled once, in order");
+            assertEquals(9, SocketProbe.CONSTRUCTIONS.get(id(room)).get(),
+                    "evicted once per round, before its burst; never while it had messages to handle");
         }
     }
 
@@ -267,6 +325,32 @@ class WebSocketTest {
     }
 
     @Test
+    void anObjectSendingOverTheSizeLimitFailsItsEvent() {
+        String room = room();
+        try (WsClient text = WsClient.connect(ws(room, "name=text")); WsClient binary = WsClient.connect(ws(room, "name=binary"))) {
+            text.next();
+            binary.next();
+            text.send("send-utf8 16777217"); // 16,777,217 characters but 33,554,434 bytes: the limit counts UTF-8 bytes
+            assertEquals(new WsClient.Close(1011,
+                    "object error: message of 33554434 bytes; at most 33554432 (cairn.websockets.max-message-size)"), text.awaitClose());
+            binary.send("send-bytes 33554433");
+            assertEquals(new WsClient.Close(1011,
+                    "object error: message of 33554433 bytes; at most 33554432 (cairn.websockets.max-message-size)"), binary.awaitClose());
+            assertTrue(text.texts.isEmpty() && binary.binaries.isEmpty(), "nothing of either event was sent");
+        }
+    }
+
+    @Test
+    void anObjectMaySendAMessageExactlyAtTheLimit() {
+        try (WsClient c = WsClient.connect(ws(room(), "name=big"))) {
+            c.next();
+            c.send("send-bytes 33554432");
+            assertEquals(32 << 20, c.nextBinary().length);
+            assertEquals("still open", c.ask("echo still open"));
+        }
+    }
+
+    @Test
     void theObjectRejectsAnUpgradeWithItsStatusAndReason() {
         var refused = WsClient.refused(ws(room(), "name=eve&reject=403"));
         assertEquals(403, refused.getResponse().statusCode());
@@ -339,6 +423,16 @@ class WebSocketTest {
     }
 
     @Test
+    void anObjectThatSetsNoEventTimeoutGetsThirtySeconds() {
+        try (WsClient c = WsClient.connect(ws(room(), "name=t"))) {
+            c.next();
+            assertEquals("event-timeout 30000", c.ask("event-timeout"), "cairn.websockets.event-timeout's default");
+            assertEquals("event-timeout 200", c.ask("event-timeout 200"));
+            assertEquals("event-timeout 30000", c.ask("event-timeout default"), "clearing its own brings the default back");
+        }
+    }
+
+    @Test
     void anEventPastItsTimeoutClosesItsSocketAndIsRolledBack() {
         String room = room();
         try (WsClient slow = WsClient.connect(ws(room, "name=s")); WsClient other = WsClient.connect(ws(room, "name=o"))) {
@@ -359,8 +453,9 @@ class WebSocketTest {
         try (WsClient c = WsClient.connect(ws(room, "name=busy"))) {
             c.next();
             c.send("sleep 300"); // keeps the object busy while the next messages queue up (capacity 16 in tests)
-            for (int i = 0; i < 40; i++) {
-                c.send("echo " + i);
+            int sent = 0;
+            while (sent < 40 && c.sendUnlessClosed("echo " + sent)) { // the close may come before the last is sent
+                sent++;
             }
             WsClient.Close close = c.awaitClose();
             assertEquals(1013, close.code());
@@ -369,14 +464,46 @@ class WebSocketTest {
     }
 
     @Test
-    void aClientThatDoesNotReadIsClosedWith1008AndMemoryStaysBounded() {
-        try (WsClient c = WsClient.connect(ws(room(), "name=slow"), true)) {
-            c.send("flood 128 262144"); // 32 MiB toward a client that reads nothing
-            c.resume();
-            WsClient.Close close = c.awaitClose();
+    void aClientThatDoesNotReadIsClosedWith1008AndItsUnsentBytesStayBounded() {
+        String room = room();
+        int bound = 1 << 20; // cairn.websockets.max-outbound-buffer
+        int chunk = 256 << 10;
+        try (WsClient slow = WsClient.connect(ws(room, "name=slow&tags=slow"), true); WsClient fast = WsClient.connect(ws(room, "name=fast"))) {
+            fast.next();
+            assertEquals("count 2", fast.ask("count"));
+            LongSupplier unsent = TestAccess.unsentBytes(NS, room, "slow");
+            for (int i = 0; i < 128; i++) { // 32 MiB toward each, one broadcast event at a time
+                assertEquals(chunk, fast.ask("flood-all " + chunk).length(), "the client that reads gets every broadcast");
+                long waiting = unsent.getAsLong();
+                assertTrue(waiting <= bound + chunk, "round " + i + ": " + waiting + " bytes wait for the slow client, more than "
+                        + bound + " and one message");
+            }
+            assertEquals("count 1", fast.ask("count"), "the slow one is no longer listed; the reader stays");
+
+            slow.resume(); // the close frame waits behind what was unsent: the close completes once the client reads
+            WsClient.Close close = slow.awaitClose();
             assertEquals(1008, close.code());
             assertTrue(close.reason().startsWith("client too slow: over 1048576 bytes unsent"), close.reason());
-            assertTrue(c.texts.size() < 128, "not everything was sent: " + c.texts.size());
+            long delivered = slow.texts.stream().filter(t -> t.length() == chunk).count();
+            assertTrue(delivered < 128, "not everything was sent: " + delivered);
+            assertEquals("left slow 1008", fast.next(), "the object's onClose saw why");
+        }
+    }
+
+    @Test
+    void oneEventMaySendAtMostTheOutboundBoundToOneSocket() {
+        try (WsClient c = WsClient.connect(ws(room(), "name=many"))) {
+            c.next();
+            c.send("flood 4 262144"); // exactly 1 MiB (cairn.websockets.max-outbound-buffer)
+            for (int i = 0; i < 4; i++) {
+                assertEquals(262144, c.next().length());
+            }
+            c.send("flood 1 2097152");
+            assertEquals(2097152, c.next().length(), "one larger message is sent on its own");
+            c.send("flood 5 262144");
+            assertEquals(new WsClient.Close(1011, "object error: sends of 1310720 bytes to one socket in one event; at most 1048576"
+                    + " (cairn.websockets.max-outbound-buffer)"), c.awaitClose(), "the fifth send failed the event");
+            assertTrue(c.texts.isEmpty(), "none of its sends left: " + c.texts.size());
         }
     }
 

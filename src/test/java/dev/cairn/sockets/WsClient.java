@@ -123,6 +123,22 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         ws.sendText(text, true).join();
     }
 
+    /**
+     * Sends text unless the server's close arrived first (the client then answered it and may send no
+     * more); returns whether it was sent.
+     */
+    boolean sendUnlessClosed(String text) {
+        try {
+            ws.sendText(text, true).join();
+            return true;
+        } catch (java.util.concurrent.CompletionException e) {
+            if (ws.isOutputClosed()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** Sends one frame of a text message ({@code last} ends the message). */
     void sendPart(String text, boolean last) {
         ws.sendText(text, last).join();
