@@ -5,8 +5,8 @@ import dev.cairn.api.SqlRow;
 import dev.cairn.api.StorageException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +70,7 @@ final class ObjectDatabase implements AutoCloseable {
      * this one is open. The arena is confined to the object's thread, which releases the mapping
      * before the database closes ({@link #releaseWalIndex}).
      */
-    private MemorySegment walIndex;
+    private ByteBuffer walIndex;
     private Arena walIndexArena;
     /** Reused for this database's commit-log records (see {@link CommitLog.RecordBuffer}). */
     private final CommitLog.RecordBuffer logRecord = new CommitLog.RecordBuffer();
@@ -282,14 +282,16 @@ final class ObjectDatabase implements AutoCloseable {
     }
 
     /** The mapped WAL-index header, or null when the {@code -shm} file is not (yet) of a size that holds one. */
-    private MemorySegment walIndex() throws IOException {
+    private ByteBuffer walIndex() throws IOException {
         if (walIndex == null) {
             try (FileChannel shm = FileChannel.open(file.resolveSibling(file.getFileName() + "-shm"), StandardOpenOption.READ)) {
                 if (shm.size() < WalIndexHeader.BYTES) {
                     return null;
                 }
                 Arena arena = Arena.ofConfined();
-                walIndex = shm.map(FileChannel.MapMode.READ_ONLY, 0, WalIndexHeader.BYTES, arena);
+                // Read as a ByteBuffer: a segment's own accessors need var handles, which the native image lacks.
+                walIndex = shm.map(FileChannel.MapMode.READ_ONLY, 0, WalIndexHeader.BYTES, arena).asByteBuffer()
+                        .order(ByteOrder.nativeOrder());
                 walIndexArena = arena;
             }
         }
@@ -304,20 +306,19 @@ final class ObjectDatabase implements AutoCloseable {
     private record WalIndexHeader(long walBytes, long salts) {
         static final int BYTES = 96;
         private static final int VERSION = 3007000;
-        private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
 
-        static WalIndexHeader read(MemorySegment shm) {
-            if (shm == null || shm.get(INT, 0) != VERSION || shm.get(ValueLayout.JAVA_BYTE, 12) != 1
-                    || MemorySegment.mismatch(shm, 0, 48, shm, 48, 96) != -1) {
+        static WalIndexHeader read(ByteBuffer shm) {
+            if (shm == null || shm.getInt(0) != VERSION || shm.get(12) != 1
+                    || !shm.slice(0, 48).equals(shm.slice(48, 48))) {
                 return null;
             }
-            int pageSize = Short.toUnsignedInt(shm.get(ValueLayout.JAVA_SHORT_UNALIGNED, 14));
+            int pageSize = Short.toUnsignedInt(shm.getShort(14));
             if (pageSize == 1) {
                 pageSize = 65536;
             }
-            long frames = Integer.toUnsignedLong(shm.get(INT, 16));
+            long frames = Integer.toUnsignedLong(shm.getInt(16));
             long walBytes = frames == 0 ? 0 : 32 + frames * (pageSize + 24);
-            return new WalIndexHeader(walBytes, shm.get(ValueLayout.JAVA_LONG_UNALIGNED, 32));
+            return new WalIndexHeader(walBytes, shm.getLong(32));
         }
     }
 
