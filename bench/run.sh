@@ -22,7 +22,7 @@
 # -Dcairn.objects.idle-timeout=MEM_IDLE_TIMEOUT for this).
 #
 # Knobs (environment):
-#   DURATION (10) WARMUP (1) CONNS (64) THREADS (2) NOBJ (1000)
+#   DURATION (10) WARMUP (5) CONNS (64) THREADS (2) NOBJ (1000)
 #   PORT (18080, Cairn)  WORKERD_PORT (PORT+1)
 #   SKIP_WORKERD=1 / SKIP_CAIRN=1   run only one side (no ratios then)
 #   CAIRN_APP_DIR   a quarkus-app dir to run (default ../target/quarkus-app, built if missing)
@@ -45,7 +45,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 PEER="$(cd "$ROOT/.." && pwd)/shared/peers/workerd"
 
 DURATION="${DURATION:-10}"
-WARMUP="${WARMUP:-1}"
+WARMUP="${WARMUP:-5}"
 CONNS="${CONNS:-64}"
 THREADS="${THREADS:-2}"
 NOBJ="${NOBJ:-1000}"
