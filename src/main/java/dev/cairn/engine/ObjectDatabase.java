@@ -194,6 +194,7 @@ final class ObjectDatabase implements AutoCloseable {
             release.execute();
             inSavepoint = false;
         }
+        eventUsesSavepoint = false; // work between events (the alarm check before a commit) opens no event savepoint
     }
 
     /** The event threw: undo its writes, and only its writes. */
@@ -207,6 +208,7 @@ final class ObjectDatabase implements AutoCloseable {
             rollback.execute();
             inTransaction = false;
         }
+        eventUsesSavepoint = false;
     }
 
     /**
@@ -228,7 +230,9 @@ final class ObjectDatabase implements AutoCloseable {
             }
             throw e;
         } finally {
+            // COMMIT or ROLLBACK ended every savepoint too; a flag left set would RELEASE one that is gone.
             inTransaction = false;
+            inSavepoint = false;
         }
     }
 
