@@ -1,0 +1,395 @@
+package dev.cairn.alarms;
+
+import dev.cairn.storage.Durability;
+
+import dev.cairn.api.ObjectId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * The node-wide index of pending alarms (one SQLite database reached through a {@link DataSource},
+ * Agroal in the service), so due alarms are found without opening every object. It also keeps what
+ * only the node knows: attempts started, the next retry time, the last error.
+ *
+ * <p>The object's own {@code _cairn_alarm} row is the truth. To survive a crash between the
+ * object's commit and the index update, every change of an alarm (a new time or a deletion) is
+ * written twice: an <em>intent</em> (row marked dirty), durable before the object commits, then a
+ * confirmation after it. At start-up every dirty row is checked against its object.
+ *
+ * <p>Thread: one platform thread owns the connection and runs the submitted work in batches, one
+ * transaction (and with {@code durability=full} one fsync) per batch. Work completes in submission order.
+ */
+public final class AlarmIndex implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(AlarmIndex.class);
+    private static final int MAX_BATCH = 4096;
+
+    /** One row. */
+    record Row(String namespace, String objectId, String name, long scheduledMs, long dueMs, int attempts,
+            String lastError, boolean dirty) {}
+
+    /** Work run on the index thread inside the batch's transaction. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private record Task<T>(Work<T> work, CompletableFuture<T> done) {}
+
+    private final DataSource dataSource;
+    private final Durability durability;
+    private final LinkedBlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    public AlarmIndex(DataSource dataSource, Durability durability) {
+        this.dataSource = dataSource;
+        this.durability = durability;
+        this.thread = Thread.ofPlatform().daemon().name("cairn-alarm-index").start(this::run);
+    }
+
+    <T> CompletableFuture<T> submit(Work<T> work) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new IllegalStateException("the alarm index is closed"));
+            return done;
+        }
+        queue.add(new Task<>(work, done));
+        return done;
+    }
+
+    /**
+     * Before the object commits a change of its alarm, the row says so already, marked dirty until
+     * {@link #confirm}: a new time is written; a deletion only marks the row (it is deleted at the
+     * confirmation), so that a crash before the confirmation does not leave a row nobody checks,
+     * listed as pending until its time.
+     */
+    CompletableFuture<Void> intend(ObjectId id, OptionalLong scheduled) {
+        if (scheduled.isEmpty()) {
+            return submit(c -> {
+                PreparedStatement p = statement(c, "UPDATE alarms SET dirty = 1 WHERE namespace = ? AND object_id = ?");
+                bindId(p, id);
+                p.executeUpdate();
+                return null;
+            });
+        }
+        String name = id.name().orElse(null);
+        return submit(c -> {
+            PreparedStatement p = statement(c, """
+                    INSERT INTO alarms (namespace, object_id, name, scheduled_ms, due_ms, attempts, last_error, dirty)
+                    VALUES (?, ?, ?, ?, ?, 0, NULL, 1)
+                    ON CONFLICT (namespace, object_id) DO UPDATE SET name = coalesce(excluded.name, name),
+                        scheduled_ms = excluded.scheduled_ms, due_ms = excluded.due_ms, attempts = 0,
+                        last_error = NULL, dirty = 1""");
+            bindId(p, id);
+            p.setString(3, name);
+            p.setLong(4, scheduled.getAsLong());
+            p.setLong(5, scheduled.getAsLong());
+            p.executeUpdate();
+            return null;
+        });
+    }
+
+    /** After the object committed: the row is the truth again, or gone when the alarm was deleted. */
+    CompletableFuture<Void> confirm(ObjectId id, OptionalLong scheduled) {
+        return submit(c -> {
+            PreparedStatement p = statement(c, scheduled.isPresent()
+                    ? "UPDATE alarms SET dirty = 0 WHERE namespace = ? AND object_id = ? AND scheduled_ms = ?"
+                    : "DELETE FROM alarms WHERE namespace = ? AND object_id = ?");
+            bindId(p, id);
+            if (scheduled.isPresent()) {
+                p.setLong(3, scheduled.getAsLong());
+            }
+            p.executeUpdate();
+            return null;
+        });
+    }
+
+    /** What the object's own record says, found by checking it: the row follows (object wins). */
+    CompletableFuture<Void> reconcile(ObjectId id, OptionalLong truth) {
+        return submit(c -> {
+            if (truth.isEmpty()) {
+                PreparedStatement p = statement(c, "DELETE FROM alarms WHERE namespace = ? AND object_id = ?");
+                bindId(p, id);
+                p.executeUpdate();
+                return null;
+            }
+            PreparedStatement p = statement(c, """
+                    INSERT INTO alarms (namespace, object_id, name, scheduled_ms, due_ms, attempts, last_error, dirty)
+                    VALUES (?, ?, ?, ?, ?, 0, NULL, 0)
+                    ON CONFLICT (namespace, object_id) DO UPDATE SET name = coalesce(excluded.name, name), dirty = 0,
+                        attempts = CASE WHEN scheduled_ms IS excluded.scheduled_ms THEN attempts ELSE 0 END,
+                        due_ms = CASE WHEN scheduled_ms IS excluded.scheduled_ms THEN due_ms ELSE excluded.due_ms END,
+                        last_error = CASE WHEN scheduled_ms IS excluded.scheduled_ms THEN last_error ELSE NULL END,
+                        scheduled_ms = excluded.scheduled_ms""");
+            bindId(p, id);
+            p.setString(3, id.name().orElse(null));
+            p.setLong(4, truth.getAsLong());
+            p.setLong(5, truth.getAsLong());
+            p.executeUpdate();
+            return null;
+        });
+    }
+
+    /**
+     * Counts an attempt of each alarm as started, durably, before it runs: a crash during the
+     * handler then shows up as an earlier attempt. Returns the rows as they were (attempts before
+     * this one); alarms no longer in the index are left out.
+     */
+    CompletableFuture<Map<ObjectId, Row>> start(List<ObjectId> ids) {
+        return submit(c -> {
+            Map<ObjectId, Row> started = new HashMap<>();
+            PreparedStatement p = statement(c, "UPDATE alarms SET attempts = attempts + 1 WHERE namespace = ? AND object_id = ?"
+                    + " RETURNING " + COLUMNS);
+            for (ObjectId id : ids) {
+                bindId(p, id);
+                try (ResultSet rs = p.executeQuery()) {
+                    if (rs.next()) {
+                        Row r = row(rs);
+                        started.put(id, new Row(r.namespace(), r.objectId(), r.name(), r.scheduledMs(), r.dueMs(),
+                                r.attempts() - 1, r.lastError(), r.dirty()));
+                    }
+                }
+            }
+            return started;
+        });
+    }
+
+    /**
+     * An attempt counted by {@link #start} never ran (a shutdown refused it): it is uncounted, so the
+     * next start runs it as the attempt it was. Ignored if the alarm changed meanwhile.
+     */
+    CompletableFuture<Void> notStarted(ObjectId id, long scheduledMs) {
+        return submit(c -> {
+            PreparedStatement p = statement(c, "UPDATE alarms SET attempts = attempts - 1"
+                    + " WHERE namespace = ? AND object_id = ? AND scheduled_ms = ? AND attempts > 0");
+            bindId(p, id);
+            p.setLong(3, scheduledMs);
+            p.executeUpdate();
+            return null;
+        });
+    }
+
+    /** An attempt failed: the next one is due at {@code nextDueMs}. Ignored if the alarm changed meanwhile. */
+    CompletableFuture<Void> failed(ObjectId id, long scheduledMs, long nextDueMs, String error) {
+        return submit(c -> {
+            PreparedStatement p = statement(c, "UPDATE alarms SET due_ms = ?, last_error = ?"
+                    + " WHERE namespace = ? AND object_id = ? AND scheduled_ms = ?");
+            p.setLong(1, nextDueMs);
+            p.setString(2, error);
+            p.setString(3, id.namespace());
+            p.setString(4, id.toString());
+            p.setLong(5, scheduledMs);
+            p.executeUpdate();
+            return null;
+        });
+    }
+
+    /**
+     * An attempt succeeded. Normally its commit already removed the row; if the handler set the same
+     * time again, the row stays and starts afresh.
+     */
+    CompletableFuture<Void> succeeded(ObjectId id, long scheduledMs) {
+        return submit(c -> {
+            PreparedStatement p = statement(c, "UPDATE alarms SET attempts = 0, last_error = NULL, due_ms = scheduled_ms"
+                    + " WHERE namespace = ? AND object_id = ? AND scheduled_ms = ?");
+            bindId(p, id);
+            p.setLong(3, scheduledMs);
+            p.executeUpdate();
+            return null;
+        });
+    }
+
+    /** Rows due at or before {@code untilMs}, soonest first. */
+    CompletableFuture<List<Row>> dueBefore(long untilMs, int limit) {
+        return submit(c -> {
+            PreparedStatement p = statement(c, "SELECT " + COLUMNS + " FROM alarms WHERE due_ms <= ? ORDER BY due_ms LIMIT ?");
+            p.setLong(1, untilMs);
+            p.setInt(2, limit);
+            return rows(p);
+        });
+    }
+
+    /** Rows whose object may disagree (a crash came between intent and confirmation). */
+    CompletableFuture<List<Row>> dirty() {
+        return submit(c -> rows(statement(c, "SELECT " + COLUMNS + " FROM alarms WHERE dirty = 1")));
+    }
+
+    /** Pending alarms, soonest next attempt first. */
+    CompletableFuture<List<Row>> pending(Optional<String> namespace, int limit) {
+        return submit(c -> {
+            PreparedStatement p = statement(c, "SELECT " + COLUMNS + " FROM alarms"
+                    + " WHERE (?1 IS NULL OR namespace = ?1) ORDER BY due_ms, namespace, object_id LIMIT ?2");
+            p.setString(1, namespace.orElse(null));
+            p.setInt(2, limit);
+            return rows(p);
+        });
+    }
+
+    /** Reachable: a trivial query through the index thread (for readiness checks). */
+    public CompletableFuture<Boolean> ping() {
+        return submit(c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM alarms")) {
+                return rs.next();
+            }
+        });
+    }
+
+    private static final String COLUMNS = "namespace, object_id, name, scheduled_ms, due_ms, attempts, last_error, dirty";
+
+    private static Row row(ResultSet rs) throws SQLException {
+        return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getInt(6),
+                rs.getString(7), rs.getInt(8) != 0);
+    }
+
+    private static List<Row> rows(PreparedStatement p) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                rows.add(row(rs));
+            }
+        }
+        return rows;
+    }
+
+    private static void bindId(PreparedStatement p, ObjectId id) throws SQLException {
+        p.setString(1, id.namespace());
+        p.setString(2, id.toString());
+    }
+
+    private PreparedStatement statement(Connection c, String sql) throws SQLException {
+        PreparedStatement p = statements.get(sql);
+        if (p == null) {
+            p = c.prepareStatement(sql);
+            statements.put(sql, p);
+        }
+        return p;
+    }
+
+    private void run() {
+        List<Task<?>> batch = new ArrayList<>();
+        try {
+            while (!closed || !queue.isEmpty()) {
+                Task<?> first = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                runBatch(batch);
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            for (Task<?> t : batch) {
+                t.done().completeExceptionally(new IllegalStateException("the alarm index stopped"));
+            }
+            Task<?> t;
+            while ((t = queue.poll()) != null) {
+                t.done().completeExceptionally(new IllegalStateException("the alarm index stopped"));
+            }
+            closeConnection();
+            stopped.complete(null);
+        }
+    }
+
+    private void runBatch(List<Task<?>> batch) {
+        List<Object> results = new ArrayList<>(batch.size());
+        try {
+            Connection c = connection();
+            for (Task<?> t : batch) {
+                results.add(t.work().run(c));
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            LOG.errorf(e, "alarm index: a batch of %d operations failed; they are reported failed", batch.size());
+            closeConnection();
+            for (Task<?> t : batch) {
+                t.done().completeExceptionally(e);
+            }
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            complete(batch.get(i), results.get(i));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(Task<T> task, Object result) {
+        task.done().complete((T) result);
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            Connection c = dataSource.getConnection();
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA journal_mode = WAL");
+                // WAL with FULL fsyncs every commit: an intent is on disk before the object commits.
+                st.execute("PRAGMA synchronous = " + (durability == Durability.FULL ? "FULL" : "NORMAL"));
+                st.execute("PRAGMA busy_timeout = 5000");
+                st.execute("""
+                        CREATE TABLE IF NOT EXISTS alarms (
+                            namespace TEXT NOT NULL,
+                            object_id TEXT NOT NULL,
+                            name TEXT,
+                            scheduled_ms INTEGER NOT NULL,
+                            due_ms INTEGER NOT NULL,
+                            attempts INTEGER NOT NULL DEFAULT 0,
+                            last_error TEXT,
+                            dirty INTEGER NOT NULL DEFAULT 0,
+                            PRIMARY KEY (namespace, object_id)) WITHOUT ROWID""");
+                st.execute("CREATE INDEX IF NOT EXISTS alarms_due ON alarms (due_ms)");
+            }
+            c.setAutoCommit(false);
+            connection = c;
+        }
+        return connection;
+    }
+
+    private void closeConnection() {
+        statements.values().forEach(p -> {
+            try {
+                p.close();
+            } catch (SQLException ignored) {
+                // Closing anyway.
+            }
+        });
+        statements.clear();
+        if (connection != null) {
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // Nothing was pending, or the connection is broken: either way it is discarded.
+            }
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.warn("alarm index: closing the connection failed", e);
+            }
+            connection = null;
+        }
+    }
+
+    /** Runs what is queued, then closes the connection. */
+    @Override
+    public void close() {
+        closed = true;
+        stopped.join();
+    }
+}

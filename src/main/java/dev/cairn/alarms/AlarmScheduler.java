@@ -1,0 +1,495 @@
+package dev.cairn.alarms;
+
+import dev.cairn.storage.AlarmTable;
+
+import dev.cairn.api.AlarmHandler;
+import dev.cairn.api.AlarmInfo;
+import dev.cairn.api.Alarms;
+import dev.cairn.api.ObjectId;
+import dev.cairn.api.OverloadedException;
+import dev.cairn.api.PendingAlarm;
+import dev.cairn.api.UnknownNamespaceException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
+import org.jboss.logging.Logger;
+
+/**
+ * Fires alarms. The index is scanned every {@code scan-interval} (by Quarkus Scheduler in the
+ * service's scheduler job) for alarms due within the next two intervals; those, and alarms set
+ * for that window meanwhile, wait in memory for a timer thread that fires each at its time. Firing
+ * counts the attempt in the index, then sends the object an alarm event through its mailbox (so it
+ * never runs beside a call); the outcome decides what happens to the alarm: done, retried with
+ * backoff, or dropped after the last retry.
+ *
+ * <p>Threads: the timer thread, the scanning thread and the threads completing events all go through
+ * {@link #lock} for the in-memory queue; {@link #inFlight} is concurrent. The index has its own thread;
+ * alarm events are sent from the dispatch thread.
+ */
+public final class AlarmScheduler implements Alarms, AlarmHooks {
+    private static final Logger LOG = Logger.getLogger(AlarmScheduler.class);
+    /** Most rows one scan loads; more are found by the next scan. */
+    private static final int SCAN_LIMIT = 50_000;
+    /**
+     * How long a shutdown waits for alarm outcomes even when the drain used up its time: objects that
+     * stopped have answered, and the index records what is left in milliseconds.
+     */
+    private static final Duration OUTCOME_GRACE = Duration.ofSeconds(1);
+
+    /** What an alarm event found. */
+    sealed interface Outcome {
+        /** The handler ran for the alarm set for {@code scheduledMs}. */
+        record Ran(long scheduledMs) implements Outcome {}
+
+        /** The object has no alarm (the index was behind). */
+        record NoAlarm() implements Outcome {}
+
+        /** The object's alarm is not due yet (the index was behind). */
+        record NotDue(long scheduledMs) implements Outcome {}
+    }
+
+    private record Due(long atMillis, ObjectId id) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due o) {
+            int c = Long.compare(atMillis, o.atMillis);
+            if (c != 0) {
+                return c;
+            }
+            c = id.namespace().compareTo(o.id.namespace());
+            return c != 0 ? c : id.toString().compareTo(o.id.toString());
+        }
+    }
+
+    private final AlarmTargets targets;
+    private final AlarmMeters meters;
+    private final AlarmIndex index;
+    private final AlarmSettings settings;
+    private final InstantSource clock;
+    private final RandomGenerator random;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final TreeSet<Due> queue = new TreeSet<>();
+    private final Map<ObjectId, Due> queued = new HashMap<>();
+    private final ConcurrentHashMap<ObjectId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+    private Thread timer;
+    /**
+     * Alarm events (and start-up checks) under way at once. Each activates an object, which cannot be
+     * evicted while busy: without a bound, 100,000 alarms due together would try to open 100,000
+     * databases at once. The rest wait their turn in order, on the dispatch thread.
+     */
+    static final int MAX_RUNNING = 256;
+    private final Semaphore running = new Semaphore(MAX_RUNNING);
+    /** Sends alarm events (activating their objects), in the order the index recorded their attempts. */
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("cairn-alarm-dispatch").factory());
+
+    public AlarmScheduler(AlarmTargets targets, AlarmIndex index, AlarmSettings settings, InstantSource clock,
+            RandomGenerator random, AlarmMeters meters) {
+        this.targets = targets;
+        this.meters = meters;
+        this.index = index;
+        this.settings = settings;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /** Checks the objects of dirty index rows (a crash came between an object's commit and the index), then starts the timer. */
+    public void start() {
+        List<CompletableFuture<Void>> checks = new ArrayList<>();
+        for (AlarmIndex.Row row : index.dirty().join()) {
+            idOf(row).ifPresent(id -> {
+                running.acquireUninterruptibly();
+                checks.add(check(id).whenComplete((v, e) -> running.release()));
+            });
+        }
+        if (!checks.isEmpty()) {
+            LOG.infof("alarms: checked %d objects whose alarm changed during a crash", checks.size());
+        }
+        CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
+        scan();
+        if (settings.timer()) {
+            timer = Thread.ofPlatform().daemon().name("cairn-alarm-timer").start(this::runTimer);
+        }
+    }
+
+    /**
+     * First step of a shutdown: the timer stops and no more alarm events are sent. Alarms taken for
+     * firing but not sent yet stay pending, their attempt uncounted; events already sent finish, or
+     * are refused, as their objects drain.
+     */
+    public void stop() {
+        closed = true;
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (timer != null) {
+            try {
+                timer.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        // A dispatch waiting for a free slot wakes up, sees the stop and sends nothing; no slot is taken after this.
+        running.release(MAX_RUNNING);
+    }
+
+    /**
+     * Second step, before the index closes: waits for the alarm events under way to have their outcome,
+     * or their refusal, recorded in the index, until the drain deadline and at least {@link #OUTCOME_GRACE}.
+     * One still running after that (its object is stuck) runs again after the restart, as a retry.
+     */
+    public void awaitOutcomes(long deadlineNanos) {
+        long wait = Math.max(deadlineNanos - System.nanoTime(), OUTCOME_GRACE.toNanos());
+        boolean recorded = CompletableFuture.allOf(inFlight.values().toArray(CompletableFuture[]::new))
+                .thenApply(v -> true).completeOnTimeout(false, wait, TimeUnit.NANOSECONDS).join();
+        if (!recorded) {
+            LOG.warnf("shutdown: %d alarm events still running; they run again after the restart", inFlight.size());
+        }
+    }
+
+    /**
+     * Last step, after the index has closed (so it can no longer hand the dispatch thread work, which
+     * a stopped executor would refuse on the index's thread): the dispatch thread ends.
+     */
+    public void close() {
+        dispatcher.shutdown();
+    }
+
+    /** Loads alarms due within the horizon from the index into the timer's queue. */
+    public void scan() {
+        if (closed) {
+            return;
+        }
+        long until = clock.millis() + settings.horizon().toMillis();
+        for (AlarmIndex.Row row : index.dueBefore(until, SCAN_LIMIT).join()) {
+            idOf(row).ifPresent(id -> {
+                if (!inFlight.containsKey(id)) {
+                    enqueue(id, row.dueMs());
+                }
+            });
+        }
+    }
+
+    /**
+     * Fires every alarm due by the clock now (scanning the index first) and completes when those,
+     * and any other alarm events in flight, have finished and their outcome is in the index. Tests
+     * move the clock and call this instead of waiting.
+     */
+    public CompletableFuture<Void> fireDue() {
+        scan();
+        fire(takeDue(clock.millis()));
+        return CompletableFuture.allOf(inFlight.values().toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Before an object commits a batch that changed its alarm (set, replaced or deleted): the change
+     * is recorded in the index as an intent, durably, so a crash between the two commits is repaired
+     * at start-up. The object commits only after this.
+     */
+    @Override
+    public CompletableFuture<Void> beforeCommit(ObjectId id, OptionalLong scheduled) {
+        return index.intend(id, scheduled);
+    }
+
+    /** The object committed (and synced) its new alarm: the index confirms it, and the timer holds it if it is due soon. */
+    @Override
+    public void afterCommit(ObjectId id, OptionalLong scheduled) {
+        lock.lock();
+        try {
+            Due old = queued.remove(id);
+            if (old != null) {
+                queue.remove(old);
+            }
+        } finally {
+            lock.unlock();
+        }
+        index.confirm(id, scheduled).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.errorf(e, "alarms: confirming the alarm of %s failed; it is checked at the next start", describe(id));
+            } else if (scheduled.isPresent()) {
+                enqueue(id, scheduled.getAsLong());
+            }
+        });
+    }
+
+    /** The object's commit failed after the intent was recorded: the object is asked what it holds. */
+    @Override
+    public void commitFailed(ObjectId id) {
+        check(id);
+    }
+
+    @Override
+    public boolean runNow(ObjectId id) {
+        AlarmIndex.Row row = index.start(List.of(id)).join().get(id);
+        CompletableFuture<Outcome> attempt = dispatch(id, row, true);
+        attempt.handle((outcome, error) -> error != null && row == null
+                ? CompletableFuture.<Void>completedFuture(null) : settle(id, row, outcome, error))
+                .thenCompose(f -> f).join();
+        try {
+            return attempt.join() instanceof Outcome.Ran;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<PendingAlarm> pending(Optional<String> namespace, int limit) {
+        namespace.ifPresent(targets::requireNamespace);
+        List<PendingAlarm> pending = new ArrayList<>();
+        for (AlarmIndex.Row row : index.pending(namespace, limit).join()) {
+            idOf(row).ifPresent(id -> pending.add(new PendingAlarm(id, Instant.ofEpochMilli(row.scheduledMs()),
+                    Instant.ofEpochMilli(row.dueMs()), row.attempts(),
+                    Optional.ofNullable(row.lastError()))));
+        }
+        return pending;
+    }
+
+    private void enqueue(ObjectId id, long atMillis) {
+        if (atMillis > clock.millis() + settings.horizon().toMillis()) {
+            return;
+        }
+        lock.lock();
+        try {
+            Due old = queued.remove(id);
+            if (old != null) {
+                queue.remove(old);
+            }
+            Due due = new Due(atMillis, id);
+            queue.add(due);
+            queued.put(id, due);
+            if (queue.first() == due) {
+                changed.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes the alarms due by {@code now} off the queue and marks them in flight (in the same step,
+     * so {@link #fireDue()} never misses one the timer has taken but not yet sent). An alarm already
+     * in flight is left to that attempt.
+     */
+    private Map<ObjectId, CompletableFuture<Void>> takeDue(long now) {
+        Map<ObjectId, CompletableFuture<Void>> due = new HashMap<>();
+        lock.lock();
+        try {
+            while (!queue.isEmpty() && queue.first().atMillis() <= now) {
+                Due d = queue.pollFirst();
+                queued.remove(d.id());
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                if (inFlight.putIfAbsent(d.id(), done) == null) {
+                    due.put(d.id(), done);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        return due;
+    }
+
+    private void runTimer() {
+        while (!closed) {
+            Map<ObjectId, CompletableFuture<Void>> due;
+            lock.lock();
+            try {
+                long now = clock.millis();
+                long wait = queue.isEmpty() ? 1_000 : Math.min(queue.first().atMillis() - now, 1_000);
+                if (wait > 0) {
+                    changed.await(wait, TimeUnit.MILLISECONDS);
+                    continue;
+                }
+                due = takeDue(now);
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                fire(due);
+            } catch (RuntimeException e) {
+                LOG.error("alarms: firing failed; the next scan finds these alarms again", e);
+                due.forEach(this::finish);
+            }
+        }
+    }
+
+    /** Counts an attempt of each (durably), then sends each its alarm event; {@code done} completes each in-flight mark. */
+    private void fire(Map<ObjectId, CompletableFuture<Void>> done) {
+        if (done.isEmpty() || closed) { // stopped: these stay due in the index, their attempt not started
+            done.forEach(this::finish);
+            return;
+        }
+        List<ObjectId> starting = new ArrayList<>(done.keySet());
+        // Dispatching (activating objects) runs on the dispatch thread: the index thread must stay free
+        // for the intents that calls setting alarms wait for.
+        index.start(starting).whenCompleteAsync((rows, failure) -> {
+            for (ObjectId id : starting) {
+                AlarmIndex.Row row = failure == null ? rows.get(id) : null;
+                if (row == null) {
+                    finish(id, done.get(id));
+                    continue;
+                }
+                running.acquireUninterruptibly();
+                if (closed) { // stopped while this waited for a slot: not sent, so its attempt is uncounted
+                    running.release();
+                    index.notStarted(id, row.scheduledMs()).whenComplete((v, e) -> finish(id, done.get(id)));
+                    continue;
+                }
+                dispatch(id, row, false)
+                        .handle((outcome, error) -> settle(id, row, outcome, error))
+                        .thenCompose(f -> f)
+                        .whenComplete((v, e) -> {
+                            running.release();
+                            if (e != null) {
+                                LOG.errorf(e, "alarms: recording the outcome of %s failed; the next scan retries it", describe(id));
+                            }
+                            finish(id, done.get(id));
+                        });
+            }
+        }, dispatcher);
+    }
+
+    private void finish(ObjectId id, CompletableFuture<Void> f) {
+        inFlight.remove(id, f);
+        f.complete(null);
+    }
+
+    /** Sends the alarm event; {@code row} is the index row before this attempt (null when the index has none). */
+    private CompletableFuture<Outcome> dispatch(ObjectId id, AlarmIndex.Row row, boolean force) {
+        OptionalLong indexed = row == null ? OptionalLong.empty() : OptionalLong.of(row.scheduledMs());
+        int attemptsBefore = row == null ? 0 : row.attempts();
+        long due = row == null ? 0 : row.dueMs();
+        return targets.send(id, new AlarmWork.Run(indexed, attemptsBefore, due, force)).thenApply(Outcome.class::cast);
+    }
+
+    /**
+     * Runs {@code work} on the object's thread, as one of its events, with the object's instance and
+     * its alarm table: the object's own record decides whether anything runs.
+     */
+    @Override
+    public Object handle(AlarmWork work, Object instance, AlarmTable alarm) throws Exception {
+        return switch (work) {
+            case AlarmWork.Run run -> runHandler(instance, alarm, run);
+            case AlarmWork.Drop drop -> {
+                if (alarm.get().equals(OptionalLong.of(drop.scheduledMs()))) {
+                    alarm.delete();
+                }
+                yield null;
+            }
+            case AlarmWork.Check check -> alarm.get();
+        };
+    }
+
+    private Outcome runHandler(Object instance, AlarmTable alarm, AlarmWork.Run run) throws Exception {
+        OptionalLong truth = alarm.get();
+        if (truth.isEmpty()) {
+            return new Outcome.NoAlarm();
+        }
+        long scheduled = truth.getAsLong();
+        if (!run.force() && scheduled > clock.millis()) {
+            return new Outcome.NotDue(scheduled);
+        }
+        if (!(instance instanceof AlarmHandler handler)) {
+            throw new IllegalStateException(instance.getClass().getSimpleName() + " has an alarm but does not implement AlarmHandler");
+        }
+        int retryCount = run.indexed().equals(truth) ? run.attemptsBefore() : 0;
+        if (!run.force()) {
+            meters.started(clock.millis() - Math.max(scheduled, run.dueMs()));
+        }
+        long writes = alarm.writes();
+        handler.alarm(new AlarmInfo(Instant.ofEpochMilli(scheduled), retryCount));
+        if (alarm.writes() == writes) {
+            alarm.delete();
+        }
+        return new Outcome.Ran(scheduled);
+    }
+
+    /** Records the outcome of an attempt in the index (and retries or drops a failed alarm). */
+    private CompletableFuture<Void> settle(ObjectId id, AlarmIndex.Row row, Outcome outcome, Throwable error) {
+        if (error == null) {
+            return switch (outcome) {
+                case Outcome.Ran ran -> {
+                    meters.succeeded();
+                    yield index.succeeded(id, ran.scheduledMs());
+                }
+                case Outcome.NoAlarm x -> index.reconcile(id, OptionalLong.empty());
+                case Outcome.NotDue notDue -> index.reconcile(id, OptionalLong.of(notDue.scheduledMs()))
+                        .thenRun(() -> enqueue(id, notDue.scheduledMs()));
+            };
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        long scheduled = row.scheduledMs();
+        if (cause instanceof OverloadedException o && o.shuttingDown()) {
+            // Refused (the node or the object is stopping), so the handler never ran: not a failure. The
+            // alarm stays pending, due as it was, for the next scan or the next start.
+            return index.notStarted(id, scheduled);
+        }
+        int attempt = row.attempts() + 1;
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        if (attempt > settings.maxRetries()) {
+            meters.dropped();
+            LOG.warnf("alarm of %s (set for %s) dropped after %d attempts; last error: %s", describe(id),
+                    Instant.ofEpochMilli(scheduled), attempt, message);
+            return drop(id, scheduled);
+        }
+        meters.retried();
+        long delay = settings.baseDelayMillis(attempt);
+        long next = clock.millis() + delay + (long) (delay * settings.retryJitter() * random.nextDouble());
+        LOG.debugf("alarm of %s failed (attempt %d): %s; retry at %s", describe(id), attempt, message, Instant.ofEpochMilli(next));
+        return index.failed(id, scheduled, next, message).thenRun(() -> enqueue(id, next));
+    }
+
+    /** Deletes the alarm in the object (if it is still the one that failed); its commit removes the index row. */
+    private CompletableFuture<Void> drop(ObjectId id, long scheduled) {
+        return targets.send(id, new AlarmWork.Drop(scheduled)).thenApply(x -> (Void) null);
+    }
+
+    /** Reads the object's alarm and makes the index agree. */
+    private CompletableFuture<Void> check(ObjectId id) {
+        return targets.send(id, new AlarmWork.Check())
+                .thenCompose(truth -> index.reconcile(id, (OptionalLong) truth))
+                .exceptionally(e -> {
+                    LOG.errorf(e, "alarms: could not check the alarm of %s", describe(id));
+                    return null;
+                });
+    }
+
+    /** The row's object id (with its name when known); empty, with a warning, for a namespace no longer declared. */
+    private Optional<ObjectId> idOf(AlarmIndex.Row row) {
+        try {
+            return Optional.of(targets.idFromIndex(row.namespace(), row.objectId(), row.name()));
+        } catch (UnknownNamespaceException e) {
+            LOG.warnf("alarms: the index has an alarm of namespace '%s', which is not declared; it is ignored", row.namespace());
+            return Optional.empty();
+        }
+    }
+
+    private static String describe(ObjectId id) {
+        return id.namespace() + "/" + id.name().orElse(id.toString());
+    }
+}

@@ -1,0 +1,27 @@
+package dev.cairn.runtime;
+
+import dev.cairn.alarms.AlarmWork;
+import dev.cairn.api.FetchRequest;
+import dev.cairn.api.ObjectCall;
+import dev.cairn.sockets.SocketEvent;
+
+/**
+ * Everything an object receives, each run as one event of the object by {@link ObjectLoop}'s one
+ * exhaustive switch. Immutable.
+ */
+sealed interface Event {
+    /** A method call through a stub (a REST resource or another object). */
+    record Call(ObjectCall<Object, Object> method) implements Event {}
+
+    /** An HTTP request for the object's {@link dev.cairn.api.FetchHandler}. */
+    record Fetch(FetchRequest request) implements Event {}
+
+    /** Work the alarm scheduler does inside the object (run the handler, drop or check its alarm). */
+    record Alarm(AlarmWork work) implements Event {}
+
+    /** Something that happened on one of the object's sockets (upgrade, open, message, error, close). */
+    record Socket(SocketEvent event) implements Event {}
+
+    /** Code of a test reaching inside the object with its context ({@code runIn} of the test kit). */
+    record Within(ObjectWork<Object, Object> work) implements Event {}
+}

@@ -1,0 +1,94 @@
+package dev.cairn.runtime;
+
+
+import dev.cairn.api.InvalidIdException;
+import dev.cairn.api.Jurisdiction;
+import dev.cairn.api.LocationHint;
+import dev.cairn.api.Namespace;
+import dev.cairn.api.ObjectId;
+import dev.cairn.api.Stub;
+import java.util.Optional;
+
+/** A declared namespace on this node. Immutable and thread-safe. */
+final class LocalNamespace<T> implements Namespace<T> {
+    private final String name;
+    private final ObjectKind<T> kind;
+    private final IdCodec ids;
+    private final int mailboxCapacity;
+    private final Mailboxes mailboxes;
+    private final Placement placement;
+    private final NamespaceMeters meters;
+
+    LocalNamespace(String name, ObjectKind<T> kind, IdCodec ids, int mailboxCapacity, Mailboxes mailboxes, Placement placement,
+            NamespaceMeters meters) {
+        this.name = name;
+        this.kind = kind;
+        this.ids = ids;
+        this.mailboxCapacity = mailboxCapacity;
+        this.mailboxes = mailboxes;
+        this.placement = placement;
+        this.meters = meters;
+    }
+
+    NamespaceMeters meters() {
+        return meters;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Class<T> kind() {
+        return kind.type();
+    }
+
+    ObjectKind<T> objectKind() {
+        return kind;
+    }
+
+    int mailboxCapacity() {
+        return mailboxCapacity;
+    }
+
+    @Override
+    public ObjectId idFromName(String objectName) {
+        return ids.fromName(objectName);
+    }
+
+    @Override
+    public ObjectId newUniqueId() {
+        return ids.newUnique(null);
+    }
+
+    @Override
+    public ObjectId newUniqueId(Jurisdiction jurisdiction) {
+        return ids.newUnique(jurisdiction);
+    }
+
+    @Override
+    public ObjectId idFromString(String hex) {
+        return ids.parse(hex);
+    }
+
+    /** An id read back from Cairn's own records, with the name it was used under when known. */
+    ObjectId idFromIndex(String hex, String objectName) {
+        ObjectId id = ids.parse(hex);
+        return objectName == null ? id : new ObjectId(name, hex, objectName, id.jurisdiction().orElse(null));
+    }
+
+    @Override
+    public Stub<T> get(ObjectId id) {
+        return get(id, Optional.empty());
+    }
+
+    @Override
+    public Stub<T> get(ObjectId id, Optional<LocationHint> locationHint) {
+        if (!id.namespace().equals(name)) {
+            throw new InvalidIdException("id " + id + " belongs to namespace '" + id.namespace()
+                    + "', not '" + name + "'");
+        }
+        return new LocalStub<>(this, id, locationHint, mailboxes, placement);
+    }
+}

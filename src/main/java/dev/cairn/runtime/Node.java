@@ -1,0 +1,341 @@
+package dev.cairn.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.alarms.AlarmIndex;
+import dev.cairn.alarms.AlarmScheduler;
+import dev.cairn.alarms.AlarmTargets;
+import dev.cairn.alarms.AlarmWork;
+import dev.cairn.api.Namespace;
+import dev.cairn.api.Namespaces;
+import dev.cairn.api.ObjectId;
+import dev.cairn.api.OverloadedException;
+import dev.cairn.api.UnknownNamespaceException;
+import dev.cairn.sockets.SocketEvent;
+import dev.cairn.sockets.SocketHub;
+import dev.cairn.sockets.SocketTargets;
+import dev.cairn.storage.CommitSink;
+import dev.cairn.storage.DiskCalls;
+import dev.cairn.storage.Durability;
+import dev.cairn.storage.ValueCodec;
+import dev.cairn.storage.log.CommitLog;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * The object runtime of one node, and this package's entry point: namespaces, the catalog of active
+ * objects, the housekeeper, and the one way into an object's mailbox ({@link #deliver}). It builds the
+ * node's parts (commit log, alarm scheduler, socket hub) and hands each the narrow view of the node it
+ * needs. Thread-safe. Built with {@code new} (tests, the test kit) or by the service's producer.
+ */
+public final class Node implements Namespaces, Mailboxes {
+    private static final Logger LOG = Logger.getLogger(Node.class);
+
+    private final Settings settings;
+    private final InstantSource clock;
+    private final Map<String, LocalNamespace<?>> byName = new LinkedHashMap<>();
+    private final Map<Class<?>, LocalNamespace<?>> byClass = new LinkedHashMap<>();
+    private final Catalog catalog;
+    /** What every object loop works with. */
+    private final LoopServices loopServices;
+    private final SocketHub sockets;
+    private final ScheduledExecutorService housekeeper;
+    private final AlarmIndex alarmIndex;
+    private final AlarmScheduler alarms;
+    /** Durability {@code full} only: makes commits durable (see {@link CommitLog}). */
+    private final CommitLog commitLog;
+    private final Placement placement;
+    private volatile boolean shuttingDown;
+
+    /**
+     * {@code alarmIndexData}: the SQLite database of the node's alarm index (see {@link AlarmIndex});
+     * {@code meters}: where the node's meters go ({@link NodeMeters#NONE} for none);
+     * {@code placement}: where objects live ({@link Placement#SINGLE_NODE}).
+     */
+    public Node(Settings settings, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock,
+            RandomGenerator random, ObjectMapper json, DataSource alarmIndexData, NodeMeters meters, Placement placement) {
+        this.settings = settings;
+        this.clock = clock;
+        this.placement = placement;
+        // First: what a machine crash left in the log goes back into the WALs before any database opens.
+        this.commitLog = settings.durability() == Durability.FULL ? CommitLog.open(settings.dataDir(), settings.commitLog()) : null;
+        CommitSink durability = commitLog != null ? commitLog : CommitSink.RELAXED;
+        ValueCodec codec = new ValueCodec(json);
+        this.sockets = new SocketHub(new Sockets(), settings.webSockets(), codec, clock, random, meters.sockets());
+        for (var d : declarations) {
+            LocalNamespace<?> ns = namespace(d, random, meters, placement);
+            byName.put(d.name(), ns);
+            byClass.put(d.kind().type(), ns);
+        }
+        this.alarmIndex = new AlarmIndex(alarmIndexData, settings.durability());
+        this.alarms = new AlarmScheduler(new Alarms(), alarmIndex, settings.alarms(), clock, random, meters.alarms());
+        // Loops are made only by deliveries, which come after this constructor.
+        this.catalog = new Catalog(settings, this::newLoop, this::isShuttingDown);
+        this.loopServices = new LoopServices(settings, clock, catalog, this, codec, new DiskCalls(), durability, alarms, sockets);
+        this.housekeeper = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("cairn-housekeeper").factory());
+        long every = settings.housekeepingInterval().toMillis();
+        housekeeper.scheduleWithFixedDelay(this::sweepSafely, every, every, TimeUnit.MILLISECONDS);
+        alarms.start();
+    }
+
+    private ObjectLoop newLoop(LocalNamespace<?> namespace, ObjectId id) {
+        return new ObjectLoop(namespace, id, loopServices);
+    }
+
+    private <T> LocalNamespace<T> namespace(NamespaceDeclarations.Declaration d, RandomGenerator random, NodeMeters meters,
+            Placement placement) {
+        @SuppressWarnings("unchecked")
+        ObjectKind<T> kind = (ObjectKind<T>) d.kind();
+        return new LocalNamespace<>(d.name(), kind, new IdCodec(d.name(), d.key(), random),
+                d.mailboxCapacity().orElse(settings.mailboxCapacity()), this, placement, meters.namespace(d.name()));
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public InstantSource clock() {
+        return clock;
+    }
+
+    /** The node's alarms: the public {@link dev.cairn.api.Alarms} API, the index scan, firing due alarms. */
+    public AlarmScheduler alarms() {
+        return alarms;
+    }
+
+    /** The node-wide alarm index (its health is checked by the service). */
+    public AlarmIndex alarmIndex() {
+        return alarmIndex;
+    }
+
+    /** The node's sockets, for the WebSocket adapter. */
+    public SocketHub sockets() {
+        return sockets;
+    }
+
+    /** Where objects live; the WebSocket upgrade asks it, as stubs do. */
+    public Placement placement() {
+        return placement;
+    }
+
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> Namespace<T> of(Class<T> kind) {
+        LocalNamespace<?> ns = byClass.get(kind);
+        if (ns == null) {
+            throw new UnknownNamespaceException("no namespace is bound to class " + kind.getName()
+                    + "; declare one with cairn.namespaces.<name>.class=" + kind.getName());
+        }
+        return (Namespace<T>) ns;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> Namespace<T> get(String name, Class<T> kind) {
+        Namespace<?> ns = get(name);
+        if (ns.kind() != kind) {
+            throw new UnknownNamespaceException("namespace '" + name + "' holds " + ns.kind().getName()
+                    + ", not " + kind.getName());
+        }
+        return (Namespace<T>) ns;
+    }
+
+    @Override
+    public Namespace<?> get(String name) {
+        return local(name);
+    }
+
+    private LocalNamespace<?> local(String name) {
+        LocalNamespace<?> ns = byName.get(name);
+        if (ns == null) {
+            throw new UnknownNamespaceException("unknown namespace '" + name + "'; declared: "
+                    + String.join(", ", byName.keySet()));
+        }
+        return ns;
+    }
+
+    /**
+     * The one way into an object's mailbox: everything an object receives comes through here, is
+     * counted here (by outcome, when its reply completes), and is refused here once the node stops.
+     */
+    @Override
+    public CompletableFuture<Object> deliver(LocalNamespace<?> namespace, ObjectId id, Event event, CallChain chain) {
+        if (shuttingDown) {
+            OverloadedException refused = shuttingDown();
+            namespace.meters().completed(refused);
+            return CompletableFuture.failedFuture(refused);
+        }
+        Envelope e = new Envelope(event, clock.millis(), chain, namespace.meters());
+        catalog.deliver(namespace, id, e);
+        return e.reply;
+    }
+
+    /** Runs {@code work} inside the object as one of its events, with its instance and context (the test kit's {@code runIn}). */
+    @SuppressWarnings("unchecked")
+    public <T, R> CompletableFuture<R> runIn(ObjectId id, ObjectWork<T, R> work) {
+        ObjectWork<Object, Object> erased = (ObjectWork<Object, Object>) (ObjectWork<?, ?>) work;
+        return deliver(local(id.namespace()), id, new Event.Within(erased), CallChain.current()).thenApply(r -> (R) r);
+    }
+
+    /** Most objects open or closing at once: {@code max-active} plus 10 % for those still closing. */
+    public static int hardLimit(int maxActive) {
+        return Catalog.hardLimit(maxActive);
+    }
+
+    public static OverloadedException shuttingDown() {
+        return new OverloadedException("Cairn is shutting down; retry after it restarts", true);
+    }
+
+    /** One housekeeping pass now (tests drive it after moving the clock); completes as the objects it evicted stop. */
+    public List<CompletableFuture<Void>> sweep() {
+        return catalog.sweep(clock.millis());
+    }
+
+    /** Evicts the object now if it is idle; completes once it has stopped (at once when it was not active). */
+    public CompletableFuture<Void> evict(ObjectId id) {
+        return catalog.evict(id);
+    }
+
+    public boolean isActive(ObjectId id) {
+        return catalog.isActive(id);
+    }
+
+    /** Objects open or closing. */
+    public int activeCount() {
+        return catalog.activeCount();
+    }
+
+    /** Active objects still taking events (not closing after an eviction). */
+    public int openCount() {
+        return catalog.openCount();
+    }
+
+    /** Events waiting in all mailboxes. */
+    public int queuedEvents() {
+        return catalog.queuedCalls();
+    }
+
+    /** Events waiting in the fullest mailbox. */
+    public int deepestMailbox() {
+        return catalog.deepestMailbox();
+    }
+
+    private void sweepSafely() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            LOG.error("housekeeping failed; retrying at the next interval", e);
+        }
+    }
+
+    /**
+     * Graceful stop: refuse new calls, let every object finish what is queued (up to the drain
+     * timeout), then refuse whatever is still queued. Returns when every object has stopped or the
+     * timeout has passed.
+     */
+    public void shutdown() {
+        beginShutdown();
+        awaitDrained();
+    }
+
+    /**
+     * First half of {@link #shutdown}: from now on new calls are refused; queued ones still run.
+     * Idempotent. Returns how many objects are still active, finishing what they have queued.
+     */
+    public int beginShutdown() {
+        shuttingDown = true;
+        housekeeper.shutdownNow();
+        alarms.stop();
+        sockets.closeAllForShutdown();
+        return catalog.drainAll().size();
+    }
+
+    /**
+     * Second half of {@link #shutdown}: waits for the objects (each commits its last batch and closes
+     * its database as it stops), refusing what is left after the timeout, and logs the outcome.
+     */
+    private void awaitDrained() {
+        long deadline = System.nanoTime() + settings.shutdownDrainTimeout().toNanos();
+        int refused = 0;
+        try {
+            // Loops activated by calls that passed the shutdown check just before it was set drain
+            // themselves (Catalog.deliver); each pass takes the loops active now.
+            waitFor(catalog.drainAll(), deadline);
+            waitFor(catalog.drainAll(), deadline);
+        } catch (TimeoutException e) {
+            for (ObjectLoop l : catalog.drainAll()) {
+                for (Envelope q : l.mailbox.closeAndTakeAll()) {
+                    q.reply.completeExceptionally(shuttingDown());
+                    refused++;
+                }
+            }
+            LOG.warnf("shutdown: objects still busy after %s; refused %d queued calls",
+                    settings.shutdownDrainTimeout(), refused);
+        } catch (Exception e) {
+            LOG.warn("shutdown interrupted", e);
+        }
+        int open = catalog.activeCount();
+        if (open == 0) {
+            LOG.infof("shutdown: every object stopped, %d queued calls refused; all databases closed", refused);
+        } else {
+            LOG.warnf("shutdown: %d queued calls refused; %d objects still running a call, their databases stay open"
+                    + " until the process exits (what they committed is in the WAL)", refused, open);
+        }
+        alarms.awaitOutcomes(deadline);
+        alarmIndex.close();
+        alarms.close();
+        if (commitLog != null) {
+            commitLog.close(open == 0);
+        }
+    }
+
+    private static void waitFor(List<ObjectLoop> loops, long deadlineNanos) throws Exception {
+        CompletableFuture<Void> all = CompletableFuture.allOf(loops.stream().map(l -> l.terminated).toArray(CompletableFuture[]::new));
+        all.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** The node as the alarm scheduler sees it. */
+    private final class Alarms implements AlarmTargets {
+        @Override
+        public CompletableFuture<Object> send(ObjectId id, AlarmWork work) {
+            return deliver(local(id.namespace()), id, new Event.Alarm(work), CallChain.EMPTY);
+        }
+
+        @Override
+        public ObjectId idFromIndex(String namespace, String hex, String name) {
+            return local(namespace).idFromIndex(hex, name);
+        }
+
+        @Override
+        public void requireNamespace(String namespace) {
+            local(namespace);
+        }
+    }
+
+    /** The node as the sockets see it. */
+    private final class Sockets implements SocketTargets {
+        @Override
+        public CompletableFuture<Object> send(ObjectId id, SocketEvent event) {
+            return deliver(local(id.namespace()), id, new Event.Socket(event), CallChain.EMPTY);
+        }
+
+        @Override
+        public boolean isActive(ObjectId id) {
+            return catalog.isActive(id);
+        }
+    }
+}

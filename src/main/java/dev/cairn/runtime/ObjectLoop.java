@@ -1,0 +1,340 @@
+package dev.cairn.runtime;
+
+import dev.cairn.alarms.AlarmHooks;
+import dev.cairn.api.FetchHandler;
+import dev.cairn.api.ObjectException;
+import dev.cairn.api.ObjectId;
+import dev.cairn.api.OverloadedException;
+import dev.cairn.api.StorageException;
+import dev.cairn.sockets.ActivationAccess;
+import dev.cairn.sockets.AfterCommit;
+import dev.cairn.sockets.LoopSockets;
+import dev.cairn.sockets.SocketHub;
+import dev.cairn.storage.ObjectDatabase;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import org.jboss.logging.Logger;
+
+/**
+ * One active object: its virtual thread draining the mailbox, its instance and its database.
+ * Everything here runs on that thread, except {@link #mailbox} (shared, lock-guarded),
+ * {@link #lastActiveMillis()} (read by the housekeeper) and {@link #terminated}.
+ *
+ * <p>Life: created by the {@link Catalog} for the first event; runs the constructor before that
+ * event; stops when the mailbox is closed (idle eviction, least-recently-used eviction or shutdown),
+ * closing the database. An event that throws resets the instance; storage is untouched.
+ */
+final class ObjectLoop implements ActivationAccess {
+    private static final Logger LOG = Logger.getLogger(ObjectLoop.class);
+
+    final ObjectId id;
+    final Mailbox mailbox;
+    final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Socket sends and other effects held back until the batch commits (output gate). */
+    final Outbox outbox = new Outbox();
+    final LocalNamespace<?> namespace;
+    private final LoopServices services;
+    private final Catalog catalog;
+    private final AlarmHooks alarms;
+    private final SocketHub socketHub;
+    private volatile long lastActiveMillis;
+
+    private Thread thread;
+    private Object instance;
+    /** The context of {@link #instance}; a reset makes a new one with the next instance. */
+    private LiveContext context;
+    private ObjectDatabase database;
+    private boolean isolateEvent;
+    private boolean resetRequested;
+    private LoopSockets sockets;
+
+    ObjectLoop(LocalNamespace<?> namespace, ObjectId id, LoopServices services) {
+        this.namespace = namespace;
+        this.id = id;
+        this.services = services;
+        this.catalog = services.catalog();
+        this.alarms = services.alarms();
+        this.socketHub = services.sockets();
+        this.mailbox = new Mailbox(namespace.mailboxCapacity());
+        this.lastActiveMillis = services.clock().millis();
+    }
+
+    /** Starts the thread; it first waits for {@code predecessor} (the same object's previous activation) to close. */
+    void start(ObjectLoop predecessor) {
+        Thread.ofVirtual().name("cairn " + id.namespace() + "/" + id.toString().substring(0, 12)).start(() -> run(predecessor));
+    }
+
+    long lastActiveMillis() {
+        return lastActiveMillis;
+    }
+
+    Class<?> kind() {
+        return namespace.kind();
+    }
+
+    private void run(ObjectLoop predecessor) {
+        thread = Thread.currentThread();
+        try {
+            if (predecessor != null) {
+                predecessor.terminated.join();
+            }
+            List<Envelope> batch;
+            while ((batch = mailbox.takeBatch(services.settings().maxBatch())) != null) {
+                processBatch(batch);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            LOG.errorf(e, "object %s/%s stopped unexpectedly", id.namespace(), id);
+        } finally {
+            for (Envelope e : mailbox.closeAndTakeAll()) {
+                e.reply.completeExceptionally(new OverloadedException("object " + id + " stopped; retry", true));
+            }
+            instance = null;
+            context = null;
+            closeDatabase();
+            catalog.terminated(this);
+            socketHub.objectStopped(id);
+            terminated.complete(null);
+        }
+    }
+
+    /**
+     * Runs a batch of events and commits their writes once; replies are released only after the
+     * commit, so no caller sees a result that is not yet durable.
+     */
+    private void processBatch(List<Envelope> batch) {
+        long now = services.clock().millis();
+        long deadline = services.settings().queueDeadline().toMillis();
+        int fresh = 0;
+        for (Envelope e : batch) {
+            if (now - e.enqueuedAtMillis <= deadline) {
+                fresh++;
+            }
+        }
+        boolean committed = false;
+        Object[] results = new Object[batch.size()];
+        Throwable[] failures = new Throwable[batch.size()];
+        boolean batchBroken = false;
+        for (int i = 0; i < batch.size(); i++) {
+            Envelope e = batch.get(i);
+            if (now - e.enqueuedAtMillis > deadline) {
+                failures[i] = catalog.queuedTooLong(namespace, id, now - e.enqueuedAtMillis);
+                continue;
+            }
+            try {
+                results[i] = runEvent(e, fresh > 1);
+            } catch (EventFailed f) {
+                failures[i] = f.getCause();
+                batchBroken |= f.batchLost;
+            }
+        }
+        if (batchBroken) {
+            failWholeBatch(results, failures, "an earlier event's rollback failed");
+        } else {
+            committed = commit(results, failures, batch.size());
+        }
+        // Idle from here on: a caller that has its reply may rely on the object being evictable.
+        lastActiveMillis = services.clock().millis();
+        mailbox.batchDone();
+        if (committed) {
+            outbox.batchCommitted(); // what the batch sent leaves now that its writes are durable
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (failures[i] != null) {
+                batch.get(i).reply.completeExceptionally(failures[i]);
+            } else {
+                batch.get(i).reply.complete(results[i]);
+            }
+        }
+    }
+
+    /**
+     * Commits the batch. A changed alarm is first recorded in the node's alarm index as an intent
+     * (durable before the object's commit, so a crash in between is repaired at start-up), and
+     * confirmed there after the commit. Returns whether the batch's writes are durable.
+     */
+    private boolean commit(Object[] results, Throwable[] failures, int calls) {
+        if (database == null) {
+            return true;
+        }
+        OptionalLong alarm;
+        try {
+            alarm = database.alarm().takeChange();
+            if (alarm != null) {
+                alarms.beforeCommit(id, alarm).join();
+            }
+        } catch (RuntimeException ex) {
+            failWholeBatch(results, failures, "the alarm index could not record the new alarm: " + messageOf(ex));
+            return false;
+        }
+        try {
+            long started = System.nanoTime();
+            database.commit();
+            database.makeDurable();
+            namespace.meters().committed(System.nanoTime() - started, calls);
+        } catch (SQLException | IOException ex) {
+            failWholeBatch(results, failures, "commit failed: " + ex.getMessage());
+            if (alarm != null) {
+                alarms.commitFailed(id);
+            }
+            return false;
+        }
+        if (alarm != null) {
+            alarms.afterCommit(id, alarm);
+        }
+        return true;
+    }
+
+    private void failWholeBatch(Object[] results, Throwable[] failures, String why) {
+        StorageException failure = new StorageException("the call's writes were not saved: " + why + "; retry", null, true);
+        for (int i = 0; i < failures.length; i++) {
+            if (failures[i] == null) {
+                failures[i] = failure;
+                results[i] = null;
+            }
+        }
+        outbox.batchFailed();
+        instance = null;
+        context = null;
+        closeDatabase();
+    }
+
+    private Object runEvent(Envelope e, boolean isolate) throws EventFailed {
+        isolateEvent = isolate;
+        if (database != null) {
+            database.eventStarting(isolate);
+        }
+        if (sockets != null) {
+            sockets.eventStarting();
+        }
+        try {
+            Object result = ScopedValue.where(CallChain.CURRENT, e.chain.with(id)).call(() -> handle(e.event));
+            if (database != null) {
+                database.eventSucceeded();
+            }
+            outbox.eventSucceeded();
+            if (resetRequested) {
+                instance = null;
+                context = null;
+                resetRequested = false;
+            }
+            return result;
+        } catch (Throwable t) {
+            boolean batchLost = false;
+            try {
+                if (database != null) {
+                    database.eventFailed();
+                }
+            } catch (SQLException rollbackFailed) {
+                batchLost = true;
+            }
+            outbox.eventFailed();
+            instance = null;
+            context = null;
+            resetRequested = false;
+            throw new EventFailed(asCallerSees(t), batchLost);
+        }
+    }
+
+    /** Runs one event: the node's one switch over everything an object receives. */
+    private Object handle(Event event) throws Exception {
+        return switch (event) {
+            case Event.Call call -> call.method().apply(instance());
+            case Event.Fetch fetch -> ((FetchHandler) instance()).fetch(fetch.request());
+            case Event.Alarm alarm -> alarms.handle(alarm.work(), instance(), database().alarm());
+            case Event.Socket socket -> socketHub.handle(socket.event(), instance(), sockets());
+            case Event.Within within -> {
+                Object target = instance();
+                yield within.work().run(target, context);
+            }
+        };
+    }
+
+    /** The instance, constructed first if this activation (or the last reset) has none yet. */
+    private Object instance() throws Exception {
+        if (instance == null) {
+            try {
+                context = new LiveContext(this, services.clock(), services.namespaces());
+                instance = namespace.objectKind().construct(context);
+            } catch (Exception ex) {
+                throw new ObjectException("constructor of " + namespace.kind().getSimpleName() + " failed: "
+                        + messageOf(ex), ex);
+            }
+        }
+        return instance;
+    }
+
+    /** The database, opened on first use in this activation. Only on this object's thread. */
+    @Override
+    public ObjectDatabase database() {
+        if (Thread.currentThread() != thread) {
+            throw new StorageException("storage of " + id.namespace() + "/" + id
+                    + " used outside its own thread; use it only while an event runs");
+        }
+        if (database == null) {
+            database = services.disk().call(() -> ObjectDatabase.open(catalog.databaseFile(id), services.settings().limits(),
+                    services.codec(), services.durability()));
+            database.eventStarting(isolateEvent);
+        }
+        return database;
+    }
+
+    @Override
+    public ObjectId id() {
+        return id;
+    }
+
+    @Override
+    public void afterCommit(AfterCommit effect) {
+        outbox.add(effect);
+    }
+
+    @Override
+    public boolean onOwnThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** This activation's view of the object's sockets (created on first use). Only on this object's thread. */
+    LoopSockets sockets() {
+        if (sockets == null) {
+            sockets = socketHub.activation(this);
+        }
+        return sockets;
+    }
+
+    void requestReset() {
+        resetRequested = true;
+    }
+
+    private void closeDatabase() {
+        if (database != null) {
+            ObjectDatabase closing = database;
+            database = null;
+            closing.releaseWalIndex();
+            services.disk().run(closing::close);
+        }
+    }
+
+    /** What object code threw, as its caller sees it (an error from a nested call passes through). */
+    private static ObjectException asCallerSees(Throwable t) {
+        return t instanceof ObjectException o ? o : new ObjectException(messageOf(t), t);
+    }
+
+    static String messageOf(Throwable t) {
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    /** An event failed; {@code batchLost} when its rollback failed and the batch cannot be trusted. */
+    private static final class EventFailed extends Exception {
+        final boolean batchLost;
+
+        EventFailed(Throwable cause, boolean batchLost) {
+            super(null, cause, false, false);
+            this.batchLost = batchLost;
+        }
+    }
+}

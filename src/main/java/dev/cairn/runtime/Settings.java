@@ -1,0 +1,29 @@
+package dev.cairn.runtime;
+
+import dev.cairn.alarms.AlarmSettings;
+import dev.cairn.sockets.WebSocketSettings;
+import dev.cairn.storage.Durability;
+import dev.cairn.storage.StorageLimits;
+import dev.cairn.storage.log.CommitLogSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The node's settings as plain values, so a node can be built with {@code new} outside Quarkus. Their
+ * defaults live in one place only, the service's configuration mapping ({@code CairnConfig}): tests
+ * build their settings from it too.
+ */
+public record Settings(
+        Path dataDir,
+        Duration idleTimeout,
+        int maxActive,
+        int mailboxCapacity,
+        Duration queueDeadline,
+        int maxBatch,
+        Duration housekeepingInterval,
+        Duration shutdownDrainTimeout,
+        Durability durability,
+        StorageLimits limits,
+        AlarmSettings alarms,
+        CommitLogSettings commitLog,
+        WebSocketSettings webSockets) {}

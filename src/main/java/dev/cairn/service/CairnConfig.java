@@ -1,0 +1,189 @@
+package dev.cairn.service;
+
+import dev.cairn.storage.Durability;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** Cairn's configuration ({@code cairn.*} in {@code application.properties} or {@code CAIRN_*} variables). */
+@ConfigMapping(prefix = "cairn")
+public interface CairnConfig {
+
+    /** Directory holding every object's database ({@code CAIRN_DATA_DIR}); created when missing. */
+    @WithDefault("data")
+    Path dataDir();
+
+    /** Namespace name to its declaration; names are lowercase letters, digits and '-', starting with a letter. */
+    Map<String, NamespaceConfig> namespaces();
+
+    /** How objects run. */
+    ObjectsConfig objects();
+
+    /** Durability and the limits of each object's storage. */
+    StorageConfig storage();
+
+    /** How alarms are retried and found. */
+    AlarmsConfig alarms();
+
+    /** Hibernatable WebSockets: bounds per object and per socket. */
+    WebSocketsConfig websockets();
+
+    /** How long graceful shutdown lets queued calls finish before refusing the rest. */
+    @WithDefault("20s")
+    Duration shutdownDrainTimeout();
+
+    /** One namespace. */
+    interface NamespaceConfig {
+        /** Fully qualified object class, with a public constructor taking an {@code ObjectContext}. */
+        @WithName("class")
+        String className();
+
+        /**
+         * Secret that ids are derived from: nodes sharing it derive the same id from the same name and
+         * accept each other's ids. Defaults to a value derived from the namespace name.
+         */
+        Optional<String> key();
+
+        /** Overrides {@code cairn.objects.mailbox-capacity} for this namespace. */
+        OptionalInt mailboxCapacity();
+    }
+
+    /** Execution settings shared by every namespace. */
+    interface ObjectsConfig {
+        /** An object with no event for this long is evicted (database closed, instance dropped). */
+        @WithDefault("10s")
+        Duration idleTimeout();
+
+        /** Most objects active at once; beyond it the least recently used idle ones are evicted. */
+        @WithDefault("10000")
+        int maxActive();
+
+        /** Calls queued per object; one more fails at once with 503 "Too many requests queued". */
+        @WithDefault("1024")
+        int mailboxCapacity();
+
+        /** A call still queued after this long fails with 503 "Requests queued for too long". */
+        @WithDefault("10s")
+        Duration queueDeadline();
+
+        /** Most queued calls whose writes share one commit (each still atomic on its own). */
+        @WithDefault("128")
+        int maxBatch();
+
+        /** How often idle objects and overdue queued calls are looked for. */
+        @WithDefault("250ms")
+        Duration housekeepingInterval();
+    }
+
+    /** Storage settings; limits default to Cloudflare's documented values. */
+    interface StorageConfig {
+        /** {@code full}: reply after fsync (default); {@code relaxed}: reply after the OS has the write. */
+        @WithDefault("full")
+        Durability durability();
+
+        /** Largest database file per object, in bytes; a write past it fails with "storage limit exceeded". */
+        @WithDefault("10000000000")
+        long maxBytesPerObject();
+
+        /** Longest key-value key, in UTF-8 bytes. */
+        @WithDefault("2048")
+        int kvMaxKeyBytes();
+
+        /** Largest key plus encoded value of one key-value entry, in bytes. */
+        @WithDefault("2000000")
+        int kvMaxEntryBytes();
+
+        /** Most columns per table. */
+        @WithDefault("100")
+        int sqlMaxColumns();
+
+        /** Most bound parameters per statement. */
+        @WithDefault("100")
+        int sqlMaxParameters();
+
+        /** Longest SQL text passed to one exec, in UTF-8 bytes. */
+        @WithDefault("100000")
+        int sqlMaxStatementBytes();
+
+        /** Largest string, blob or row, in bytes. */
+        @WithDefault("2000000")
+        int sqlMaxValueBytes();
+
+        /** Longest LIKE or GLOB pattern, in bytes. */
+        @WithDefault("50")
+        int sqlMaxLikePatternBytes();
+
+        /** The node's commit log, through which durability {@code full} makes commits durable. */
+        CommitLogConfig commitLog();
+    }
+
+    /** The node's commit log ({@code <data-dir>/commit-log/}). */
+    interface CommitLogConfig {
+        /** A segment this large (bytes) is closed and a new one started. */
+        @WithDefault("67108864")
+        long segmentSize();
+
+        /** A segment this old is closed too; closed segments are deleted once the WALs they cover are fsynced. */
+        @WithDefault("10s")
+        Duration flushInterval();
+    }
+
+    /** Alarm retries (Cloudflare's schedule by default) and the index scan. */
+    interface AlarmsConfig {
+        /** Delay before the first retry of a failed alarm handler; each further retry waits twice as long. */
+        @WithDefault("2s")
+        Duration retryInitialDelay();
+
+        /** Retries after the first attempt; when the last one fails the alarm is dropped (logged and counted). */
+        @WithDefault("6")
+        int maxRetries();
+
+        /** Up to this fraction of each retry delay is added at random (0 to 1). */
+        @WithDefault("0.25")
+        double retryJitter();
+
+        /** How often the alarm index is scanned for alarms due soon; they are then fired by a timer at their time. */
+        @WithDefault("1s")
+        Duration scanInterval();
+
+        /** Whether a timer fires due alarms by itself; {@code false} only in tests that fire them by hand. */
+        @WithDefault("true")
+        boolean timer();
+    }
+
+    /** WebSocket bounds; defaults follow Cloudflare's documented limits where it has one. */
+    interface WebSocketsConfig {
+        /** Open sockets per object; one more is refused at upgrade with 429. */
+        @WithDefault("32768")
+        int maxSocketsPerObject();
+
+        /**
+         * Largest message received or sent, in bytes (32 MiB); a larger one received closes the socket
+         * with 1009. Also sets Quarkus' WebSocket frame and message limits (see application.properties).
+         */
+        @WithDefault("33554432")
+        int maxMessageSize();
+
+        /** Largest encoded attachment per socket, in bytes (16 KiB). */
+        @WithDefault("16384")
+        int maxAttachmentSize();
+
+        /**
+         * Bytes sent to one socket but not yet taken by the network; past it the client is too slow and the
+         * socket is closed with 1008. A single larger message is still sent when nothing else is pending.
+         * Also the most one event may send to one socket (its sends wait for the commit): past it send throws.
+         */
+        @WithDefault("1048576")
+        int maxOutboundBuffer();
+
+        /** Longest a socket event may run (an object may change it for itself, up to 7 days). */
+        @WithDefault("30s")
+        Duration eventTimeout();
+    }
+}

@@ -1,0 +1,273 @@
+package dev.cairn.service;
+
+import dev.cairn.alarms.AlarmMeters;
+import dev.cairn.runtime.Node;
+import dev.cairn.runtime.NodeMeters;
+import dev.cairn.sockets.SocketMeters;
+
+import dev.cairn.api.ObjectException;
+import dev.cairn.api.OverloadedException;
+import dev.cairn.api.StorageException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every meter Cairn publishes ({@code /q/metrics}, Prometheus names in the README). All meters are
+ * registered up front (one set per declared namespace, a bounded set of tags), so the hot paths only
+ * increment a counter they already hold: no lookup by name, no reflection.
+ *
+ * <p>To add a meter: a field, its registration in the
+ * constructor (or a {@code bind…} method for a gauge over some component), one method the component
+ * calls, and a line in the metrics list of docs/operations.md.
+ *
+ * <p>A node built with {@code new} in a unit test may use {@link #standalone} (a private
+ * {@link SimpleMeterRegistry}), so the meters work (and can be read) without Quarkus.
+ */
+final class CairnMetrics implements NodeMeters {
+    /** How a call ended, as counted by {@code cairn_calls_total{outcome}}. */
+    enum Outcome {
+        OK("ok"),
+        /** Object code threw (its writes rolled back), including writes refused by a storage limit. */
+        OBJECT_ERROR("object_error"),
+        /** Refused without running: mailbox full or queued past the deadline. */
+        OVERLOADED("overloaded"),
+        /** Refused without running: the node is stopping. */
+        SHUTTING_DOWN("shutting_down"),
+        /** The batch's commit failed (disk error): nothing saved. */
+        STORAGE_ERROR("storage_error"),
+        OTHER("other");
+
+        final String tag;
+
+        Outcome(String tag) {
+            this.tag = tag;
+        }
+
+        static Outcome of(Throwable failure) {
+            Throwable t = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            return switch (t) {
+                case null -> OK;
+                case OverloadedException o -> o.shuttingDown() ? SHUTTING_DOWN : OVERLOADED;
+                case ObjectException o -> OBJECT_ERROR;
+                case StorageException s -> STORAGE_ERROR;
+                default -> OTHER;
+            };
+        }
+    }
+
+    /** The meters of one namespace. */
+    static final class NamespaceMeters implements dev.cairn.runtime.NamespaceMeters {
+        private final Counter[] calls;
+        private final Counter mailboxFull;
+        private final Counter queueDeadline;
+        private final Timer commit;
+        private final DistributionSummary commitCalls;
+        /** Kept here, not counted from the socket registry when scraped: scraping then takes no lock. */
+        private final AtomicLong openSockets = new AtomicLong();
+
+        private NamespaceMeters(MeterRegistry registry, String namespace) {
+            Outcome[] outcomes = Outcome.values();
+            calls = new Counter[outcomes.length];
+            for (Outcome o : outcomes) {
+                calls[o.ordinal()] = Counter.builder("cairn.calls")
+                        .description("Calls to objects, by namespace and how they ended")
+                        .tag("namespace", namespace).tag("outcome", o.tag).register(registry);
+            }
+            mailboxFull = overload(registry, namespace, "mailbox_full");
+            queueDeadline = overload(registry, namespace, "queue_deadline");
+            commit = Timer.builder("cairn.commit")
+                    .description("Commit of one batch of calls of one object, fsync included (durability full)")
+                    .tag("namespace", namespace)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(50_000))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry);
+            commitCalls = DistributionSummary.builder("cairn.commit.calls")
+                    .description("Calls sharing one commit (group commit)")
+                    .tag("namespace", namespace)
+                    .register(registry);
+            Gauge.builder("cairn.sockets.open", openSockets, AtomicLong::get)
+                    .description("WebSockets open to this namespace's objects (hibernated objects' included)")
+                    .tag("namespace", namespace).strongReference(true).register(registry);
+        }
+
+        /** One batch of this namespace's object committed (and fsynced, with durability full) in {@code nanos}. */
+        @Override
+        public void committed(long nanos, int calls) {
+            commit.record(nanos, TimeUnit.NANOSECONDS);
+            commitCalls.record(calls);
+        }
+
+        private static Counter overload(MeterRegistry registry, String namespace, String reason) {
+            return Counter.builder("cairn.overloads")
+                    .description("Calls refused without running because an object was overloaded")
+                    .tag("namespace", namespace).tag("reason", reason).register(registry);
+        }
+
+        /** A call's reply completed; {@code failure} is null on success. */
+        @Override
+        public void completed(Throwable failure) {
+            calls[Outcome.of(failure).ordinal()].increment();
+        }
+
+        double calls(Outcome outcome) {
+            return calls[outcome.ordinal()].count();
+        }
+
+        @Override
+        public void mailboxFull() {
+            mailboxFull.increment();
+        }
+
+        @Override
+        public void queueDeadlinePassed() {
+            queueDeadline.increment();
+        }
+
+        void socketOpened() {
+            openSockets.incrementAndGet();
+        }
+
+        void socketClosed() {
+            openSockets.decrementAndGet();
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final Map<String, NamespaceMeters> namespaces;
+    private final Counter alarmsSucceeded;
+    private final Counter alarmsRetried;
+    private final Counter alarmsDropped;
+    private final Timer alarmLag;
+
+    CairnMetrics(MeterRegistry registry, Collection<String> namespaceNames) {
+        this.registry = registry;
+        Map<String, NamespaceMeters> byName = new HashMap<>();
+        for (String ns : namespaceNames) {
+            byName.put(ns, new NamespaceMeters(registry, ns));
+        }
+        this.namespaces = Map.copyOf(byName);
+        this.alarmsSucceeded = alarms(registry, "succeeded", "Alarm handlers that returned (their alarm is done)");
+        this.alarmsRetried = alarms(registry, "retried", "Alarm handlers that failed and were scheduled for a retry");
+        this.alarmsDropped = alarms(registry, "dropped", "Alarms dropped after their last retry failed");
+        this.alarmLag = Timer.builder("cairn.alarms.lag")
+                .description("From an alarm's scheduled time (or retry time) to its handler starting")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
+    }
+
+    private static Counter alarms(MeterRegistry registry, String outcome, String description) {
+        return Counter.builder("cairn.alarms").description(description).tag("outcome", outcome).register(registry);
+    }
+
+    void alarmSucceeded() {
+        alarmsSucceeded.increment();
+    }
+
+    void alarmRetried() {
+        alarmsRetried.increment();
+    }
+
+    void alarmDropped() {
+        alarmsDropped.increment();
+    }
+
+    /** A handler starts {@code millis} after the time it was due. */
+    void alarmStarted(long lateMillis) {
+        alarmLag.record(Math.max(0, lateMillis), TimeUnit.MILLISECONDS);
+    }
+
+    double alarms(String outcome) {
+        return switch (outcome) {
+            case "succeeded" -> alarmsSucceeded.count();
+            case "retried" -> alarmsRetried.count();
+            case "dropped" -> alarmsDropped.count();
+            default -> throw new IllegalArgumentException(outcome);
+        };
+    }
+
+    /** For an engine built with {@code new} (unit tests): meters in a private registry. */
+    static CairnMetrics standalone(Collection<String> namespaceNames) {
+        return new CairnMetrics(new SimpleMeterRegistry(), namespaceNames);
+    }
+
+    /** Gauges over the node's active objects, computed when scraped. */
+    void bind(Node node) {
+        Gauge.builder("cairn.objects.active", node, Node::activeCount)
+                .description("Objects active on this node (instance in memory, database open)")
+                .strongReference(true).register(registry);
+        Gauge.builder("cairn.mailbox.queued", node, Node::queuedEvents)
+                .description("Calls waiting in the mailboxes of all active objects")
+                .strongReference(true).register(registry);
+        Gauge.builder("cairn.mailbox.queued.max", node, Node::deepestMailbox)
+                .description("Calls waiting in the fullest mailbox")
+                .strongReference(true).register(registry);
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public AlarmMeters alarms() {
+        return new AlarmMeters() {
+            @Override
+            public void started(long lateMillis) {
+                alarmStarted(lateMillis);
+            }
+
+            @Override
+            public void succeeded() {
+                alarmSucceeded();
+            }
+
+            @Override
+            public void retried() {
+                alarmRetried();
+            }
+
+            @Override
+            public void dropped() {
+                alarmDropped();
+            }
+        };
+    }
+
+    @Override
+    public SocketMeters sockets() {
+        return new SocketMeters() {
+            @Override
+            public void opened(String namespace) {
+                namespace(namespace).socketOpened();
+            }
+
+            @Override
+            public void closed(String namespace) {
+                namespace(namespace).socketClosed();
+            }
+        };
+    }
+
+    /** The meters of a declared namespace. */
+    @Override
+    public NamespaceMeters namespace(String name) {
+        NamespaceMeters m = namespaces.get(name);
+        if (m == null) {
+            throw new IllegalArgumentException("no meters for undeclared namespace '" + name + "'");
+        }
+        return m;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.cairn.service;
+
+import dev.cairn.alarms.AlarmSettings;
+import dev.cairn.runtime.Settings;
+import dev.cairn.sockets.WebSocketSettings;
+import dev.cairn.storage.StorageLimits;
+import dev.cairn.storage.log.CommitLogSettings;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.common.MapBackedConfigSource;
+import io.quarkus.runtime.configuration.DurationConverter;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The node's settings as read through the configuration mapping ({@link CairnConfig}), the one place
+ * their defaults are written. The service reads Quarkus's configuration; tests and the test kit build
+ * the same mapping from a few properties of their own.
+ */
+public final class ConfiguredSettings {
+    private ConfiguredSettings() {}
+
+    /** The settings {@code config} describes, with {@code cairn.objects.max-active} as given. */
+    public static Settings from(CairnConfig config) {
+        return from(config, config.objects().maxActive());
+    }
+
+    /** The settings {@code config} describes, with at most {@code maxActive} objects active. */
+    static Settings from(CairnConfig config, int maxActive) {
+        CairnConfig.ObjectsConfig o = config.objects();
+        CairnConfig.StorageConfig s = config.storage();
+        CairnConfig.AlarmsConfig a = config.alarms();
+        CairnConfig.WebSocketsConfig w = config.websockets();
+        return new Settings(config.dataDir(), o.idleTimeout(), maxActive, o.mailboxCapacity(), o.queueDeadline(), o.maxBatch(),
+                o.housekeepingInterval(), config.shutdownDrainTimeout(), s.durability(),
+                new StorageLimits(s.maxBytesPerObject(), s.kvMaxKeyBytes(), s.kvMaxEntryBytes(), s.sqlMaxColumns(),
+                        s.sqlMaxParameters(), s.sqlMaxStatementBytes(), s.sqlMaxValueBytes(), s.sqlMaxLikePatternBytes()),
+                new AlarmSettings(a.retryInitialDelay(), a.maxRetries(), a.retryJitter(), a.scanInterval(), a.timer()),
+                new CommitLogSettings(s.commitLog().segmentSize(), s.commitLog().flushInterval()),
+                new WebSocketSettings(w.maxSocketsPerObject(), w.maxMessageSize(), w.maxAttachmentSize(), w.maxOutboundBuffer(),
+                        w.eventTimeout()));
+    }
+
+    /**
+     * The mapping with only {@code properties} set (keys as in application.properties, e.g.
+     * {@code cairn.storage.durability}); everything else is its {@code @WithDefault}. The service's
+     * application.properties is not read.
+     */
+    public static CairnConfig mapping(Map<String, String> properties) {
+        return new SmallRyeConfigBuilder().withMapping(CairnConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter()) // "10s" as Quarkus reads it
+                .withSources(new MapBackedConfigSource("cairn-test", properties, 400) {})
+                .build().getConfigMapping(CairnConfig.class);
+    }
+}

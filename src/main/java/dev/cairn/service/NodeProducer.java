@@ -1,0 +1,177 @@
+package dev.cairn.service;
+
+import dev.cairn.api.Alarms;
+import dev.cairn.runtime.NamespaceDeclarations;
+import dev.cairn.runtime.Node;
+import dev.cairn.runtime.Placement;
+import dev.cairn.runtime.Settings;
+
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.DefaultBean;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * Wires the engine into Quarkus: builds it from the configuration at start-up (so a bad
+ * declaration stops the service with a message naming its key) and shuts it down gracefully.
+ */
+@Singleton
+final class NodeProducer {
+    private static final Logger LOG = Logger.getLogger(NodeProducer.class);
+
+    @Produces
+    @Singleton
+    Node node(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json, MeterRegistry meters,
+            @DataSource("alarm-index") AgroalDataSource alarmIndex) {
+        var declarations = declarations(config);
+        Settings settings = ConfiguredSettings.from(config, withinFileLimit(config.objects().maxActive()));
+        try {
+            Files.createDirectories(settings.dataDir());
+        } catch (IOException e) {
+            throw new IllegalStateException("cairn.data-dir: cannot create " + settings.dataDir().toAbsolutePath() + ": " + e, e);
+        }
+        if (!Files.isWritable(settings.dataDir())) {
+            throw new IllegalStateException("cairn.data-dir: " + settings.dataDir().toAbsolutePath() + " is not writable");
+        }
+        LOG.infof("Cairn: %d namespaces (%s), data in %s", declarations.size(),
+                declarations.stream().map(NamespaceDeclarations.Declaration::name).collect(Collectors.joining(", ")),
+                settings.dataDir().toAbsolutePath());
+        var metrics = new CairnMetrics(meters, declarations.stream().map(NamespaceDeclarations.Declaration::name).toList());
+        Node node = new Node(settings, declarations, clock, random, json, alarmIndex, metrics, Placement.SINGLE_NODE);
+        metrics.bind(node);
+        return node;
+    }
+
+    /** The declared namespaces, checked (a bad declaration stops the start with a message naming its key). */
+    static List<NamespaceDeclarations.Declaration> declarations(CairnConfig config) {
+        var declared = config.namespaces().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> new NamespaceDeclarations.Raw(e.getValue().className(), e.getValue().key(), e.getValue().mailboxCapacity())));
+        return NamespaceDeclarations.validate(declared, Thread.currentThread().getContextClassLoader());
+    }
+
+    /**
+     * Open files per active object: the database, its WAL and its shared-memory index (SQLite's), and
+     * Cairn's own handle on the WAL (read for the commit log; the index is mapped, its file closed, see
+     * the storage package's WalShipper).
+     */
+    static final int FILES_PER_OBJECT = 4;
+    /** Descriptors kept for sockets, connections (HTTP clients, webhooks), jars and logs. */
+    static final int FILES_RESERVED = 2048;
+
+    /**
+     * Caps {@code max-active} so active objects cannot exhaust the process's open-file limit (each
+     * holds {@value #FILES_PER_OBJECT}, and objects still closing may add 10 %, see
+     * {@link Node#hardLimit}); past it SQLite could not open a database and calls would fail.
+     */
+    static int withinFileLimit(int maxActive) {
+        if (!(ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os)) {
+            return maxActive;
+        }
+        long fits = maxActiveFor(os.getMaxFileDescriptorCount());
+        if (fits >= maxActive) {
+            return maxActive;
+        }
+        int capped = (int) Math.max(16, fits);
+        LOG.warnf("cairn.objects.max-active=%d needs %d open files but the limit is %d (ulimit -n):"
+                + " keeping at most %d objects active; raise the limit to allow more", maxActive,
+                (long) Node.hardLimit(maxActive) * FILES_PER_OBJECT + FILES_RESERVED,
+                os.getMaxFileDescriptorCount(), capped);
+        return capped;
+    }
+
+    /** The largest {@code max-active} whose objects, closing ones included, fit in {@code openFiles}. */
+    static long maxActiveFor(long openFiles) {
+        return (openFiles - FILES_RESERVED) / FILES_PER_OBJECT * 10 / 11;
+    }
+
+    /** The node's alarms, for tests and tools. */
+    @Produces
+    @Singleton
+    Alarms alarms(Node node) {
+        return node.alarms();
+    }
+
+    @Produces
+    @DefaultBean
+    @Singleton
+    InstantSource clock() {
+        return InstantSource.system();
+    }
+
+    @Produces
+    @DefaultBean
+    @Singleton
+    RandomGenerator random() {
+        return new SecureRandom();
+    }
+
+    /** Refuses new calls as soon as a stop signal arrives (after Quarkus's shutdown delay, if set). */
+    private Thread signalHook;
+
+    /**
+     * Builds (and so validates) the engine at start-up rather than on the first request, and hooks
+     * the stop signal. Quarkus handles SIGTERM by letting the HTTP requests in flight finish, and only
+     * then fires {@link ShutdownEvent}; meanwhile it still serves new requests, and once they are done
+     * it closes their connections. So the engine does not wait for that event to stop taking new
+     * calls: from the signal on (plus {@code quarkus.shutdown.delay}, during which readiness is DOWN
+     * and everything is served), new calls get an immediate {@code 503 shutting_down} and queued ones
+     * finish, which is what the requests in flight wait for.
+     */
+    void start(@Observes StartupEvent event, Node engine) {
+        Duration delay = shutdownDelay();
+        signalHook = Thread.ofPlatform().name("cairn-stop-signal").unstarted(() -> {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            int finishing = engine.beginShutdown();
+            LOG.infof("shutdown: refusing new calls; %d active objects finish their queued calls", finishing);
+        });
+        try {
+            Runtime.getRuntime().addShutdownHook(signalHook);
+        } catch (IllegalStateException signalledDuringStartUp) {
+            signalHook = null; // already stopping: ShutdownEvent follows and shuts the engine down
+        }
+        LOG.debugf("node ready: %d objects active", engine.activeCount());
+    }
+
+    /** After the HTTP requests in flight: waits for (or refuses) what is still queued and closes every database. */
+    void stop(@Observes ShutdownEvent event, Node engine) {
+        try {
+            if (signalHook != null) {
+                Runtime.getRuntime().removeShutdownHook(signalHook);
+            }
+        } catch (IllegalStateException signalled) {
+            // The JVM is stopping (SIGTERM): the hook runs or ran; shutdown() below is idempotent with it.
+        }
+        engine.shutdown();
+    }
+
+    /** Quarkus's pre-shutdown delay, when enabled ({@code quarkus.shutdown.delay-enabled} at build time). */
+    private static Duration shutdownDelay() {
+        var config = ConfigProvider.getConfig();
+        boolean enabled = config.getOptionalValue("quarkus.shutdown.delay-enabled", Boolean.class).orElse(false);
+        return enabled ? config.getOptionalValue("quarkus.shutdown.delay", Duration.class).orElse(Duration.ZERO) : Duration.ZERO;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.cairn.storage;
+
+import dev.cairn.alarms.AlarmIndex;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The object's one alarm, in table {@code _cairn_alarm} of its own database, so setting it commits
+ * with the rest of the event. Counts writes so the engine knows when a batch changed the alarm (the
+ * node-wide {@link AlarmIndex} must then follow) and whether an alarm handler replaced its own alarm.
+ * Owned by the object's thread, like its {@link ObjectDatabase}.
+ */
+public final class AlarmTable {
+    static final String TABLE = "_cairn_alarm";
+    private static final String CREATE = "CREATE TABLE IF NOT EXISTS " + TABLE
+            + " (id INTEGER PRIMARY KEY CHECK (id = 1), scheduled_ms INTEGER NOT NULL)";
+    private static final String GET = "SELECT scheduled_ms FROM " + TABLE + " WHERE id = 1";
+    private static final String SET = "INSERT INTO " + TABLE + " (id, scheduled_ms) VALUES (1, ?)"
+            + " ON CONFLICT (id) DO UPDATE SET scheduled_ms = excluded.scheduled_ms";
+    private static final String DELETE = "DELETE FROM " + TABLE;
+
+    private final ObjectDatabase db;
+    /** Writes since the database was opened; compared before and after a handler. */
+    private long writes;
+    /** The alarm was written since the last commit; {@link #before} then holds its value at the last commit. */
+    private boolean writtenInBatch;
+    private OptionalLong before;
+
+    AlarmTable(ObjectDatabase db) {
+        this.db = db;
+    }
+
+    public OptionalLong get() {
+        return db.orWhenNoTable(TABLE, () -> {
+            db.beginWork();
+            try (ResultSet rs = db.engineStatement(GET).executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        }, OptionalLong.empty());
+    }
+
+    public void set(long scheduledMillis) {
+        beforeWrite();
+        db.writeCreatingTable(TABLE, List.of(CREATE), () -> run(SET, scheduledMillis));
+        writes++;
+    }
+
+    public void delete() {
+        beforeWrite();
+        db.orWhenNoTable(TABLE, () -> {
+            db.beginWork();
+            return run(DELETE, null);
+        }, 0);
+        writes++;
+    }
+
+    /** Call before anything that may change the alarm (deleteAll drops the table): remembers the committed value. */
+    public void beforeWrite() {
+        if (!writtenInBatch) {
+            before = get();
+            writtenInBatch = true;
+        }
+    }
+
+    public long writes() {
+        return writes;
+    }
+
+    /**
+     * The alarm as it stands now, if the batch changed it (an event that set it and then rolled back
+     * did not); {@code null} when unchanged. Called before each commit; clears the mark.
+     */
+    public OptionalLong takeChange() {
+        if (!writtenInBatch) {
+            return null;
+        }
+        writtenInBatch = false;
+        OptionalLong now = get();
+        return now.equals(before) ? null : now;
+    }
+
+    private int run(String sql, Long value) throws SQLException {
+        PreparedStatement p = db.engineStatement(sql);
+        if (value != null) {
+            p.setLong(1, value);
+        }
+        return p.executeUpdate();
+    }
+}

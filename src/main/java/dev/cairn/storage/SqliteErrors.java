@@ -1,0 +1,70 @@
+package dev.cairn.storage;
+
+import dev.cairn.api.StorageException;
+import java.sql.SQLException;
+import java.util.Locale;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Turns SQLite's errors into {@link StorageException}s; a limit that SQLite enforces is named with
+ * its configuration key and allowed value, since SQLite's own text gives neither. Stateless.
+ */
+final class SqliteErrors {
+    private final StorageLimits limits;
+
+    SqliteErrors(StorageLimits limits) {
+        this.limits = limits;
+    }
+
+    StorageException translate(SQLException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        String lower = message.toLowerCase(Locale.ROOT);
+        SQLiteErrorCode code = e instanceof SQLiteException s ? s.getResultCode() : null;
+        if (code == SQLiteErrorCode.SQLITE_FULL || lower.contains("database or disk is full")) {
+            return storageLimitExceeded(-1, e);
+        }
+        if (code == SQLiteErrorCode.SQLITE_TOOBIG || lower.contains("string or blob too big")) {
+            return StorageException.limit("cairn.storage.sql-max-value-bytes", "value or row too large: the limit is "
+                    + limits.sqlMaxValueBytes() + " bytes per string, blob or row (cairn.storage.sql-max-value-bytes)", e);
+        }
+        if (lower.contains("too many columns")) {
+            return StorageException.limit("cairn.storage.sql-max-columns", "too many columns: at most " + limits.sqlMaxColumns()
+                    + " per table, index or result (cairn.storage.sql-max-columns); SQLite said: " + strip(message), e);
+        }
+        if (lower.contains("too many sql variables") || lower.contains("variable number must be between")) {
+            return StorageException.limit("cairn.storage.sql-max-parameters", "too many bound parameters: at most "
+                    + limits.sqlMaxParameters() + " per statement (cairn.storage.sql-max-parameters)", e);
+        }
+        if (lower.contains("like or glob pattern too complex")) {
+            return StorageException.limit("cairn.storage.sql-max-like-pattern-bytes", "LIKE or GLOB pattern too long: at most "
+                    + limits.sqlMaxLikePatternBytes() + " bytes (cairn.storage.sql-max-like-pattern-bytes)", e);
+        }
+        if (lower.contains("statement too long")) {
+            return statementTooLong(-1);
+        }
+        return new StorageException(strip(message), e);
+    }
+
+    StorageException storageLimitExceeded(long size, Throwable cause) {
+        return StorageException.limit("cairn.storage.max-bytes-per-object", "storage limit exceeded: "
+                + (size >= 0 ? "the write would grow the object's database to " + size + " bytes; " : "")
+                + "the limit is " + limits.maxBytesPerObject() + " bytes per object (cairn.storage.max-bytes-per-object)."
+                + " The write was rolled back; the data stored before it is intact", cause);
+    }
+
+    StorageException statementTooLong(long bytes) {
+        return StorageException.limit("cairn.storage.sql-max-statement-bytes", "SQL text too long: "
+                + (bytes >= 0 ? bytes + " bytes; " : "") + "the limit is " + limits.sqlMaxStatementBytes()
+                + " bytes (cairn.storage.sql-max-statement-bytes)", null);
+    }
+
+    /** sqlite-jdbc prefixes "[SQLITE_ERROR] SQL error or missing database (...)"; keep SQLite's own words. */
+    private static String strip(String message) {
+        int open = message.indexOf('(');
+        if (message.startsWith("[") && open > 0 && message.endsWith(")")) {
+            return message.substring(open + 1, message.length() - 1);
+        }
+        return message;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.cairn.storage;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * Makes one database's commits durable through its {@link CommitSink.Appender}. Owned by the
+ * object's thread, like the database.
+ *
+ * <p>Which bytes a commit appended: the WAL-index header in the {@code -shm} file (SQLite's documented
+ * WAL-index format) gives the frames now committed and the WAL's salts; new salts mean SQLite
+ * restarted the WAL from its beginning after a checkpoint, so the range starts at 0 again. Every byte
+ * SQLite writes to the WAL is thus handed to the sink before the reply, which is what makes the commit
+ * log's recovery safe. The first commit of a new file fsyncs the WAL, the file and the directories
+ * that name it instead: its name must reach the disk too, and no record of it can be older.
+ */
+final class WalShipper {
+    /** Most WAL bytes in one append; a larger commit is handed over in several. */
+    private static final long CHUNK = 16 << 20;
+
+    private final Path file;
+    private final CommitSink.Appender appender;
+    /** Directories created with this file: their entries must reach the disk with the first commit. */
+    private List<Path> unsyncedDirectories;
+    private FileChannel wal;
+    /**
+     * The start of the WAL-index ({@code -shm}), mapped: read after each commit without a system call.
+     * SQLite maps the same file, and only a first connection truncates it, never while this one is
+     * open. The arena is confined to the object's thread, which releases the mapping before the
+     * database closes ({@link #releaseWalIndex}).
+     */
+    private ByteBuffer walIndex;
+    private Arena walIndexArena;
+    /** The WAL-index header when the WAL was last made durable (its end and generation); null when unknown. */
+    private WalIndexHeader durableWal;
+
+    WalShipper(Path file, List<Path> createdDirectories, CommitSink.Appender appender) {
+        this.file = file;
+        this.unsyncedDirectories = createdDirectories;
+        this.appender = appender;
+    }
+
+    /** Blocks the calling virtual thread, without pinning its carrier, until every commit so far is durable. */
+    void ship() throws IOException {
+        WalIndexHeader header = WalIndexHeader.read(walIndex());
+        // Without a header of the layout this code knows, the whole WAL is shipped: it always holds its newest bytes.
+        long end = header == null ? wal().size() : header.walBytes();
+        boolean sameGeneration = header != null && durableWal != null && header.salts() == durableWal.salts()
+                && end >= durableWal.walBytes();
+        long start = sameGeneration ? durableWal.walBytes() : 0;
+        if (!unsyncedDirectories.isEmpty()) {
+            syncNewFile();
+        } else {
+            for (long at = start; at < end; at += CHUNK) {
+                appender.append(wal(), at, (int) Math.min(CHUNK, end - at));
+            }
+        }
+        durableWal = header;
+    }
+
+    /** A new file's first commit: fsyncs its WAL, the file and the directory entries that name it. */
+    private void syncNewFile() throws IOException {
+        wal().force(false);
+        try (FileChannel db = FileChannel.open(file, StandardOpenOption.READ)) {
+            db.force(true);
+        }
+        for (Path dir : unsyncedDirectories) {
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
+        }
+        unsyncedDirectories = List.of();
+    }
+
+    private FileChannel wal() throws IOException {
+        if (wal == null) {
+            wal = FileChannel.open(file.resolveSibling(file.getFileName() + "-wal"), StandardOpenOption.READ);
+        }
+        return wal;
+    }
+
+    /** The mapped WAL-index header, or null when the {@code -shm} file is not (yet) of a size that holds one. */
+    private ByteBuffer walIndex() throws IOException {
+        if (walIndex == null) {
+            try (FileChannel shm = FileChannel.open(file.resolveSibling(file.getFileName() + "-shm"), StandardOpenOption.READ)) {
+                if (shm.size() < WalIndexHeader.BYTES) {
+                    return null;
+                }
+                Arena arena = Arena.ofConfined();
+                // Read as a ByteBuffer: a segment's own accessors need var handles, which the native image lacks.
+                walIndex = shm.map(FileChannel.MapMode.READ_ONLY, 0, WalIndexHeader.BYTES, arena).asByteBuffer()
+                        .order(ByteOrder.nativeOrder());
+                walIndexArena = arena;
+            }
+        }
+        return walIndex;
+    }
+
+    /** Unmaps the WAL-index; on the object's thread (which mapped it), before {@link #close()}. */
+    void releaseWalIndex() {
+        if (walIndexArena != null) {
+            walIndex = null;
+            walIndexArena.close();
+            walIndexArena = null;
+        }
+    }
+
+    /** After the connection closed (any thread): forces and closes Cairn's own handle on the WAL. */
+    void close() {
+        if (wal == null) {
+            return;
+        }
+        try {
+            // The commit log's flusher may still mean to fsync this WAL; once closed, it relies on this.
+            wal.force(false);
+        } catch (IOException ignored) {
+            // Closing checkpointed and removed the WAL (its content is in the fsynced database file).
+        }
+        try {
+            wal.close();
+        } catch (IOException ignored) {
+            // A read-only descriptor: closing it cannot lose data.
+        }
+    }
+
+    /**
+     * The first 96 bytes of the {@code -shm} file: two copies of the WAL-index header
+     * (https://sqlite.org/walformat.html), in the machine's byte order. Read right after our own
+     * commit, so both copies agree.
+     */
+    private record WalIndexHeader(long walBytes, long salts) {
+        static final int BYTES = 96;
+        private static final int VERSION = 3007000;
+
+        static WalIndexHeader read(ByteBuffer shm) {
+            if (shm == null || shm.getInt(0) != VERSION || shm.get(12) != 1
+                    || !shm.slice(0, 48).equals(shm.slice(48, 48))) {
+                return null;
+            }
+            int pageSize = Short.toUnsignedInt(shm.getShort(14));
+            if (pageSize == 1) {
+                pageSize = 65536;
+            }
+            long frames = Integer.toUnsignedLong(shm.getInt(16));
+            long walBytes = frames == 0 ? 0 : 32 + frames * (pageSize + 24);
+            return new WalIndexHeader(walBytes, shm.getLong(32));
+        }
+    }
+}

@@ -1,0 +1,567 @@
+package dev.cairn.storage.log;
+
+import dev.cairn.storage.CommitSink;
+import dev.cairn.storage.ObjectDatabase;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.jboss.logging.Logger;
+
+/**
+ * The node's commit log: how a commit becomes durable (durability {@code full}) without an fsync of
+ * its object's own WAL.
+ *
+ * <p>Every object's SQLite runs with {@code synchronous=NORMAL}: COMMIT appends frames to the
+ * object's WAL in the operating system's page cache, nothing more. Fsyncing that WAL per commit
+ * costs one disk write and one journal commit per call when calls are spread over many objects.
+ * Instead, the bytes a commit appended to its WAL are copied into a record here; one thread
+ * appends every record that arrived meanwhile, from any object, to the current segment and fsyncs it
+ * once for all of them (see {@link #append}). A caller's reply waits for its record to be durable.
+ *
+ * <p>A segment is closed when it is full or old ({@link CommitLogSettings}); the flusher thread then
+ * fsyncs the WAL of every object that wrote to it and deletes it. After a machine crash, a WAL may
+ * lack bytes it only had in the page cache: {@link #recover} (at start-up, before any database opens)
+ * writes every record of the remaining segments back at its offset in its WAL, in log order. That is
+ * safe because every committed byte SQLite writes to a WAL is covered by a record: {@link ObjectDatabase}
+ * logs the range each commit added (from the WAL-index header), or the WAL from its start when SQLite
+ * restarted it in place after a checkpoint (new salts), and SQLite fsyncs the database file at a
+ * checkpoint before a restart can overwrite frames. So the last record covering a position holds the
+ * newest byte there; records of an older WAL generation left past the end of a newer one carry the
+ * older generation's salts, where SQLite stops reading. Segments are deleted in
+ * order, each deletion fsynced before the next segment is flushed, so a remaining segment never
+ * lacks a later one's records.
+ *
+ * <p>Threads: {@link #append} is called by object threads and blocks (virtual threads unmount) until
+ * the record is durable; the one among them writing a batch owns the current segment meanwhile. One
+ * flusher thread owns closed segments.
+ */
+public final class CommitLog implements CommitSink {
+    private static final Logger LOG = Logger.getLogger(CommitLog.class);
+    /**
+     * Record header: length of the rest, CRC32C of what follows the segment number, the segment's
+     * number (set when written: a recycled segment's old records carry another and end the replay),
+     * WAL offset, length of the database path.
+     */
+    private static final int HEADER = 4 + 4 + 8 + 8 + 2;
+    /** Where the CRC starts. */
+    private static final int CHECKED = 16;
+    /** Spare segments kept for reuse: overwriting a written file costs an fsync less metadata than appending. */
+    private static final int SPARES = 2;
+    private static final String SPARE_PREFIX = "spare-";
+    private static final String SUFFIX = ".log";
+
+    private final Path dir;
+    private final Path dataDir;
+    private final CommitLogSettings settings;
+    /** Runs closed segments' flushes in order, and closes a segment that got old while no one wrote. */
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("cairn-commit-log-flush").factory());
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition batchWritten = lock.newCondition();
+    /** Guarded by {@link #lock}. */
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** Guarded by {@link #lock}: a thread is writing a batch; it owns the segment meanwhile. */
+    private boolean writing;
+    /** Guarded by {@link #lock}. */
+    private boolean closed;
+    /** Zero-filled or flushed segment files ready for reuse (not replayed: their names do not end a segment's). */
+    private final ConcurrentLinkedQueue<Path> spares = new ConcurrentLinkedQueue<>();
+    /** A flush failed: later segments are kept too (see the class comment), for the next start to replay. */
+    private volatile boolean flushFailed;
+
+    // Owned by the thread that set writing (or by close, once nothing writes).
+    private FileChannel segment;
+    private Path segmentPath;
+    private long segmentNumber;
+    private long segmentWritten;
+    /** When the first record went into the current segment. */
+    private long segmentStartedNanos;
+    private Set<FileChannel> segmentWals;
+    /** Record bytes written since the log opened; guarded by {@link #lock} (tests). */
+    private long appendedBytes;
+
+    /**
+     * The buffer one database builds its records in, reused: a direct buffer, so neither the WAL read
+     * nor the segment write copies through a temporary one. Owned by the database's thread; a record
+     * in it is not touched again before {@link #append} returns, which is after it was written.
+     */
+    private static final class RecordBuffer {
+        /** Larger records get a buffer of their own, not kept. */
+        private static final int KEPT_BYTES = 64 << 10;
+        private ByteBuffer kept;
+
+        ByteBuffer take(int bytes) {
+            if (bytes > KEPT_BYTES) {
+                return ByteBuffer.allocate(bytes);
+            }
+            if (kept == null || kept.capacity() < bytes) {
+                kept = ByteBuffer.allocateDirect(Math.max(bytes, 8 << 10));
+            }
+            return kept.clear().limit(bytes);
+        }
+    }
+
+    /** One record on its way to the disk. Its fields after {@code record} are guarded by {@link #lock}. */
+    private static final class Pending {
+        final ByteBuffer record;
+        final FileChannel wal;
+        boolean done;
+        IOException failure;
+
+        Pending(ByteBuffer record, FileChannel wal) {
+            this.record = record;
+            this.wal = wal;
+        }
+    }
+
+    private CommitLog(Path dataDir, CommitLogSettings settings, long firstSegment) throws IOException {
+        this.dataDir = dataDir.toAbsolutePath();
+        this.dir = this.dataDir.resolve("commit-log");
+        this.settings = settings;
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(CommitLog::isSpare).sorted().forEach(spares::add);
+        }
+        openSegment(firstSegment);
+        long every = Math.max(1, settings.flushInterval().toMillis() / 2);
+        flusher.scheduleWithFixedDelay(this::closeIfOld, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Replays what a previous run left in {@code <dataDir>/commit-log/} (see {@link #recover}) and
+     * opens a new log there.
+     */
+    public static CommitLog open(Path dataDir, CommitLogSettings settings) {
+        try {
+            Path dir = dataDir.toAbsolutePath().resolve("commit-log");
+            Files.createDirectories(dir);
+            long next = lastNumber(dir) + 1;
+            recover(dataDir);
+            return new CommitLog(dataDir, settings, next);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the commit log in " + dataDir.resolve("commit-log") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A database's records carry its path relative to the data directory, so the directory can move. */
+    @Override
+    public Optional<Appender> appenderFor(Path database) {
+        byte[] name = dataDir.relativize(database.toAbsolutePath()).toString().getBytes(StandardCharsets.UTF_8);
+        RecordBuffer buffer = new RecordBuffer();
+        return Optional.of((wal, offset, length) -> append(name, wal, offset, length, buffer));
+    }
+
+    /**
+     * Logs the {@code length} bytes at {@code offset} of {@code wal} (what a commit of the database
+     * named {@code name} just appended there) and returns once they are durable in the log.
+     *
+     * <p>Group commit without a hand-off: the first caller to find no write in progress becomes the
+     * writer, takes every queued record (its own and those that arrived while the previous write ran),
+     * writes and fsyncs them, and wakes their callers. A single busy object thus pays no thread switch;
+     * many objects share each fsync.
+     */
+    void append(byte[] name, FileChannel wal, long offset, int length, RecordBuffer buffer) throws IOException {
+        ByteBuffer record = buffer.take(HEADER + name.length + length);
+        record.position(CHECKED);
+        record.putLong(offset).putShort((short) name.length).put(name);
+        long walStart = offset - record.position();
+        while (record.hasRemaining()) {
+            if (wal.read(record, walStart + record.position()) < 0) {
+                throw new EOFException("the WAL ended before " + (offset + length) + " bytes");
+            }
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(record.flip().position(CHECKED));
+        record.putInt(0, record.limit() - 8).putInt(4, (int) crc.getValue()).position(0);
+        var pending = new Pending(record, wal);
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IOException("the commit log is closed (Cairn is stopping)");
+            }
+            queue.add(pending);
+            while (!pending.done) {
+                if (writing) {
+                    batchWritten.awaitUninterruptibly();
+                    continue;
+                }
+                writing = true;
+                List<Pending> batch = new ArrayList<>(queue);
+                queue.clear();
+                lock.unlock();
+                try {
+                    write(batch);
+                } finally {
+                    lock.lock();
+                    for (Pending p : batch) {
+                        p.done = true;
+                        appendedBytes += p.record.limit();
+                    }
+                    writing = false;
+                    batchWritten.signalAll();
+                }
+            }
+            if (pending.failure != null) {
+                throw pending.failure;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Appends the batch to the segment and fsyncs it once; by the thread that set {@link #writing}. */
+    private void write(List<Pending> batch) {
+        if (segmentWritten == 0) {
+            segmentStartedNanos = System.nanoTime();
+        }
+        ByteBuffer[] buffers = new ByteBuffer[batch.size()];
+        long bytes = 0;
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = batch.get(i).record.putLong(8, segmentNumber);
+            bytes += buffers[i].remaining();
+        }
+        try {
+            long left = bytes;
+            while (left > 0) {
+                left -= segment.write(buffers);
+            }
+            segment.force(false);
+            segmentWritten += bytes;
+            for (Pending p : batch) {
+                segmentWals.add(p.wal);
+            }
+        } catch (IOException e) {
+            for (Pending p : batch) {
+                p.failure = e;
+            }
+            // What reached the segment may end in a torn record, where a replay stops reading: the
+            // next records go to a new segment.
+            segmentWritten += bytes;
+        }
+        boolean failed = batch.get(0).failure != null;
+        if (failed || segmentWritten >= settings.segmentBytes()
+                || System.nanoTime() - segmentStartedNanos >= settings.flushInterval().toNanos()) {
+            try {
+                closeSegment();
+            } catch (IOException e) {
+                LOG.error("the commit log could not start a new segment; commits fail until it can", e);
+            }
+        }
+    }
+
+    /** On the flusher thread: a segment that got old while no one wrote is closed, so the next start replays little. */
+    private void closeIfOld() {
+        lock.lock();
+        try {
+            if (writing || closed || segmentWritten == 0
+                    || System.nanoTime() - segmentStartedNanos < settings.flushInterval().toNanos()) {
+                return;
+            }
+            writing = true;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            closeSegment();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("the commit log could not start a new segment; commits fail until it can", e);
+        } finally {
+            lock.lock();
+            writing = false;
+            batchWritten.signalAll();
+            lock.unlock();
+        }
+    }
+
+    private void openSegment(long number) throws IOException {
+        segmentNumber = number;
+        segmentPath = dir.resolve("%020d%s".formatted(number, SUFFIX));
+        Path spare = spares.poll();
+        if (spare != null) {
+            Files.move(spare, segmentPath, StandardCopyOption.ATOMIC_MOVE);
+            segment = FileChannel.open(segmentPath, StandardOpenOption.WRITE);
+        } else {
+            segment = FileChannel.open(segmentPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+        if (spares.isEmpty() && !flusher.isShutdown()) {
+            flusher.execute(this::prepareSpare);
+        }
+        forceDirectory(dir); // the new name must survive a crash with the records acknowledged from it
+        segmentWritten = 0;
+        segmentWals = Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+
+    /** Hands the current segment to the flusher and starts the next one. */
+    private void closeSegment() throws IOException {
+        FileChannel closing = segment;
+        Path closingPath = segmentPath;
+        Set<FileChannel> wals = segmentWals;
+        openSegment(segmentNumber + 1);
+        flusher.execute(() -> flush(closing, closingPath, wals));
+    }
+
+    /** Makes the WALs a closed segment covers durable, then deletes it. On the flusher thread. */
+    private void flush(FileChannel closing, Path path, Set<FileChannel> wals) {
+        try {
+            closing.close();
+            if (flushFailed) {
+                return;
+            }
+            for (FileChannel wal : wals) {
+                try {
+                    wal.force(false);
+                } catch (ClosedChannelException alreadyClosed) {
+                    // Its database closed: ObjectDatabase.close forced it first.
+                }
+            }
+            if (spares.size() < SPARES) {
+                Path spare = dir.resolve(SPARE_PREFIX + path.getFileName());
+                Files.move(path, spare, StandardCopyOption.ATOMIC_MOVE);
+                forceDirectory(dir);
+                spares.add(spare);
+            } else {
+                Files.delete(path);
+                forceDirectory(dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            flushFailed = true;
+            LOG.errorf(e, "commit log: could not make the WALs of %s durable; keeping it and every later segment"
+                    + " for the next start to replay", path);
+        }
+    }
+
+    /** On the flusher thread: a zero-filled segment file of the full size, so the next segment overwrites rather than appends. */
+    private void prepareSpare() {
+        if (!spares.isEmpty()) {
+            return;
+        }
+        Path temporary = dir.resolve(SPARE_PREFIX + "new.tmp");
+        try (FileChannel f = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+            for (long at = 0; at < settings.segmentBytes(); at += zeros.capacity()) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), settings.segmentBytes() - at));
+                while (zeros.hasRemaining()) {
+                    f.write(zeros);
+                }
+            }
+            f.force(true);
+            Path spare = dir.resolve(SPARE_PREFIX + "zeros-" + System.nanoTime() + SUFFIX);
+            Files.move(temporary, spare, StandardCopyOption.ATOMIC_MOVE);
+            spares.add(spare);
+        } catch (IOException e) {
+            LOG.warn("commit log: could not prepare a spare segment; new segments grow as they are written", e);
+        }
+    }
+
+    /**
+     * Stops the log once the write in progress is done: then (when {@code objectsClosed}: every
+     * database closed, each having forced its WAL) deletes every segment. Otherwise the segments stay
+     * for the next start to replay. Later appends fail.
+     */
+    public void close(boolean objectsClosed) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            while (writing) {
+                batchWritten.awaitUninterruptibly();
+            }
+            for (Pending p : queue) {
+                p.failure = new IOException("the commit log is closed (Cairn is stopping)");
+                p.done = true;
+            }
+            queue.clear();
+            batchWritten.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        FileChannel last = segment;
+        Path lastPath = segmentPath;
+        Set<FileChannel> wals = segmentWals;
+        try {
+            if (objectsClosed) {
+                flusher.execute(() -> flush(last, lastPath, wals));
+            } else {
+                last.close();
+            }
+            flusher.shutdown();
+            flusher.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warn("commit log: closing the last segment failed; the next start replays it", e);
+        }
+    }
+
+    /** Record bytes written since the log opened (tests). */
+    long appendedBytes() {
+        lock.lock();
+        try {
+            return appendedBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns once the segments closed so far are flushed (tests). */
+    void awaitFlushed() throws Exception {
+        flusher.submit(() -> {}).get();
+    }
+
+    /**
+     * Writes every record left in {@code <dataDir>/commit-log/} back into its WAL, in log order, makes
+     * the WALs durable and deletes the segments. Records of a database that no longer exists are
+     * skipped (a WAL must not appear without its database). A torn record ends its segment: it was
+     * never acknowledged. Returns how many records were replayed.
+     */
+    static int recover(Path dataDir) throws IOException {
+        Path root = dataDir.toAbsolutePath();
+        Path dir = root.resolve("commit-log");
+        List<Path> segments;
+        try (Stream<Path> files = Files.list(dir)) {
+            segments = files.filter(p -> p.getFileName().toString().endsWith(SUFFIX) && !isSpare(p)).sorted().toList();
+        }
+        if (segments.isEmpty()) {
+            return 0;
+        }
+        Map<Path, FileChannel> wals = new HashMap<>();
+        Set<Path> created = new HashSet<>();
+        int replayed = 0;
+        int skipped = 0;
+        try {
+            for (Path segment : segments) {
+                try (InputStream in = Files.newInputStream(segment)) {
+                    Record r;
+                    long number = Long.parseLong(segment.getFileName().toString().replace(SUFFIX, ""));
+                    while ((r = Record.read(in, number)) != null) {
+                        Path db = root.resolve(r.name);
+                        if (!Files.exists(db)) {
+                            skipped++;
+                            continue;
+                        }
+                        Path walPath = db.resolveSibling(db.getFileName() + "-wal");
+                        FileChannel wal = wals.get(walPath);
+                        if (wal == null) {
+                            if (!Files.exists(walPath)) {
+                                created.add(walPath.getParent());
+                            }
+                            wal = FileChannel.open(walPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                            wals.put(walPath, wal);
+                        }
+                        ByteBuffer data = ByteBuffer.wrap(r.data);
+                        long at = r.offset;
+                        while (data.hasRemaining()) {
+                            at += wal.write(data, at);
+                        }
+                        replayed++;
+                    }
+                }
+            }
+            for (FileChannel wal : wals.values()) {
+                wal.force(false);
+            }
+            for (Path d : created) {
+                forceDirectory(d);
+            }
+        } finally {
+            for (FileChannel wal : wals.values()) {
+                wal.close();
+            }
+        }
+        for (Path segment : segments) {
+            Files.delete(segment);
+        }
+        forceDirectory(dir);
+        LOG.infof("commit log: replayed %d records from %d segments into %d WALs%s", replayed, segments.size(), wals.size(),
+                skipped == 0 ? "" : " (" + skipped + " records of databases that no longer exist skipped)");
+        return replayed;
+    }
+
+    /**
+     * The highest segment number used in {@code dir}, by a segment or by a spare that was one: a new
+     * segment must be numbered above it, or a recycled file's old records would pass for its own.
+     */
+    private static long lastNumber(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(SUFFIX))
+                    .map(n -> n.substring(n.startsWith(SPARE_PREFIX) ? SPARE_PREFIX.length() : 0, n.length() - SUFFIX.length()))
+                    .filter(n -> !n.isEmpty() && n.chars().allMatch(Character::isDigit))
+                    .mapToLong(Long::parseLong).max().orElse(0);
+        }
+    }
+
+    private static boolean isSpare(Path p) {
+        String name = p.getFileName().toString();
+        return name.startsWith(SPARE_PREFIX) && name.endsWith(SUFFIX);
+    }
+
+    private static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    /** One record as read back by {@link #recover}. */
+    private record Record(String name, long offset, byte[] data) {
+        /**
+         * The next record of segment {@code number}, or null where the segment ends: at the end of the
+         * file, at a record of the file's previous use (another number; zeros in a fresh file), or at a
+         * torn record (written as the machine stopped, never acknowledged).
+         */
+        static Record read(InputStream in, long number) throws IOException {
+            byte[] head = in.readNBytes(CHECKED);
+            if (head.length < CHECKED) {
+                return null;
+            }
+            ByteBuffer h = ByteBuffer.wrap(head);
+            int length = h.getInt(0);
+            if (h.getLong(8) != number || length < HEADER - 8) {
+                return null;
+            }
+            byte[] rest = in.readNBytes(length - 8);
+            CRC32C crc = new CRC32C();
+            crc.update(rest);
+            if (rest.length < length - 8 || (int) crc.getValue() != h.getInt(4)) {
+                return null;
+            }
+            ByteBuffer b = ByteBuffer.wrap(rest);
+            long offset = b.getLong();
+            int nameLength = Short.toUnsignedInt(b.getShort());
+            String name = new String(rest, 10, nameLength, StandardCharsets.UTF_8);
+            byte[] data = new byte[rest.length - 10 - nameLength];
+            b.position(10 + nameLength);
+            b.get(data);
+            return new Record(name, offset, data);
+        }
+    }
+}
