@@ -2,6 +2,8 @@ package dev.cairn.runtime;
 
 import dev.cairn.api.ObjectId;
 import dev.cairn.api.OverloadedException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
  * The active objects of this node: at most one loop per id. Delivers events (activating on demand),
@@ -196,6 +199,30 @@ final class Catalog {
             return CompletableFuture.completedFuture(null);
         }
         return loop.terminated;
+    }
+
+    /** Evicts every idle object; completes once they have stopped. */
+    CompletableFuture<Void> evictAllIdle() {
+        List<CompletableFuture<Void>> stopped = new ArrayList<>();
+        for (ObjectLoop loop : active.values()) {
+            if (loop.mailbox.closeIfIdle()) {
+                stopped.add(loop.terminated);
+            }
+        }
+        return CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new));
+    }
+
+    /** The ids of every object of {@code namespace} with a database on this node, in id order. */
+    List<ObjectId> storedIds(LocalNamespace<?> namespace) throws IOException {
+        Path dir = settings.dataDir().resolve(namespace.name());
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(dir, 2)) {
+            return files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".sqlite"))
+                    .map(f -> namespace.idFromString(f.substring(0, f.length() - ".sqlite".length()))).sorted(
+                            Comparator.comparing(ObjectId::toString)).toList();
+        }
     }
 
     boolean isActive(ObjectId id) {

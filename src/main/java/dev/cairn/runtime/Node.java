@@ -210,6 +210,20 @@ public final class Node implements Namespaces, Mailboxes {
         return catalog.evict(id);
     }
 
+    /** Evicts every idle object now, whatever the clock says; completes once they have stopped. */
+    public CompletableFuture<Void> evictAllIdle() {
+        return catalog.evictAllIdle();
+    }
+
+    /** The ids of every object of {@code namespace} stored on this node (their names are not stored). */
+    public List<ObjectId> storedIds(String namespace) {
+        try {
+            return catalog.storedIds(local(namespace));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot list the objects of namespace '" + namespace + "'", e);
+        }
+    }
+
     public boolean isActive(ObjectId id) {
         return catalog.isActive(id);
     }

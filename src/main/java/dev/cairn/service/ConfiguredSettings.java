@@ -1,6 +1,7 @@
 package dev.cairn.service;
 
 import dev.cairn.alarms.AlarmSettings;
+import dev.cairn.runtime.NamespaceDeclarations;
 import dev.cairn.runtime.Settings;
 import dev.cairn.sockets.WebSocketSettings;
 import dev.cairn.storage.StorageLimits;
@@ -9,7 +10,9 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.common.MapBackedConfigSource;
 import io.quarkus.runtime.configuration.DurationConverter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The node's settings as read through the configuration mapping ({@link CairnConfig}), the one place
@@ -38,6 +41,13 @@ public final class ConfiguredSettings {
                 new CommitLogSettings(s.commitLog().segmentSize(), s.commitLog().flushInterval()),
                 new WebSocketSettings(w.maxSocketsPerObject(), w.maxMessageSize(), w.maxAttachmentSize(), w.maxOutboundBuffer(),
                         w.eventTimeout()));
+    }
+
+    /** The declared namespaces, checked: a bad declaration stops the start with a message naming its key. */
+    public static List<NamespaceDeclarations.Declaration> declarations(CairnConfig config) {
+        var declared = config.namespaces().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> new NamespaceDeclarations.Raw(e.getValue().className(), e.getValue().key(), e.getValue().mailboxCapacity())));
+        return NamespaceDeclarations.validate(declared, Thread.currentThread().getContextClassLoader());
     }
 
     /**

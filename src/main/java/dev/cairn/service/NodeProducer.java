@@ -43,7 +43,7 @@ final class NodeProducer {
     @Singleton
     Node node(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json, MeterRegistry meters,
             @DataSource("alarm-index") AgroalDataSource alarmIndex) {
-        var declarations = declarations(config);
+        var declarations = ConfiguredSettings.declarations(config);
         Settings settings = ConfiguredSettings.from(config, withinFileLimit(config.objects().maxActive()));
         try {
             Files.createDirectories(settings.dataDir());
@@ -60,13 +60,6 @@ final class NodeProducer {
         Node node = new Node(settings, declarations, clock, random, json, alarmIndex, metrics, Placement.SINGLE_NODE);
         metrics.bind(node);
         return node;
-    }
-
-    /** The declared namespaces, checked (a bad declaration stops the start with a message naming its key). */
-    static List<NamespaceDeclarations.Declaration> declarations(CairnConfig config) {
-        var declared = config.namespaces().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                e -> new NamespaceDeclarations.Raw(e.getValue().className(), e.getValue().key(), e.getValue().mailboxCapacity())));
-        return NamespaceDeclarations.validate(declared, Thread.currentThread().getContextClassLoader());
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.cairn.engine;
+package dev.cairn;
 
 import dev.cairn.api.ObjectContext;
 import java.util.Map;
@@ -9,11 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A bare object for engine tests: lets a test run code inside it (like runInDurableObject). */
 public final class Scratch {
-    static final Map<String, AtomicInteger> CONSTRUCTIONS = new ConcurrentHashMap<>();
+    public static final Map<String, AtomicInteger> CONSTRUCTIONS = new ConcurrentHashMap<>();
     /** Names whose next initialisation fails once. */
-    static final Set<String> FAIL_NEXT_INIT = ConcurrentHashMap.newKeySet();
-    final ObjectContext ctx;
-    final long initialisedRows;
+    public static final Set<String> FAIL_NEXT_INIT = ConcurrentHashMap.newKeySet();
+    public final ObjectContext ctx;
+    public final long initialisedRows;
 
     public Scratch(ObjectContext ctx) {
         this.ctx = ctx;
@@ -29,7 +29,7 @@ public final class Scratch {
         });
     }
 
-    String hold(CountDownLatch started, CountDownLatch release) throws InterruptedException {
+    public String hold(CountDownLatch started, CountDownLatch release) throws InterruptedException {
         started.countDown();
         release.await();
         return "released";

@@ -1,4 +1,4 @@
-package dev.cairn.engine;
+package dev.cairn;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,11 +9,11 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Makes a directory refuse new files for real. File permissions do not stop root (these tests run
  * as root in CI), so as root the directory is made immutable ({@code chattr +i}), which does.
  */
-final class ReadOnlyDirs {
+public final class ReadOnlyDirs {
     private ReadOnlyDirs() {}
 
     /** True when writes into {@code dir} are now refused; undo with {@link #restore}. */
-    static boolean make(Path dir) throws IOException, InterruptedException {
+    public static boolean make(Path dir) throws IOException, InterruptedException {
         if (isRoot()) {
             if (!chattr("+i", dir)) {
                 return false;
@@ -30,7 +30,7 @@ final class ReadOnlyDirs {
         }
     }
 
-    static void restore(Path dir) throws IOException, InterruptedException {
+    public static void restore(Path dir) throws IOException, InterruptedException {
         if (isRoot()) {
             chattr("-i", dir);
         } else {

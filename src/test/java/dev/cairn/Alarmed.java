@@ -1,4 +1,4 @@
-package dev.cairn.engine;
+package dev.cairn;
 
 import dev.cairn.api.AlarmHandler;
 import dev.cairn.api.AlarmInfo;
@@ -16,15 +16,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Alarmed implements AlarmHandler {
     /** What the handler does after recording its run, per object name. */
-    interface Behaviour {
+    public interface Behaviour {
         void run(Alarmed self, AlarmInfo info) throws Exception;
     }
 
-    static final Map<String, Behaviour> BEHAVIOUR = new ConcurrentHashMap<>();
-    static final Map<String, List<AlarmInfo>> ATTEMPTS = new ConcurrentHashMap<>();
-    static final Map<String, AtomicInteger> CONSTRUCTIONS = new ConcurrentHashMap<>();
+    public static final Map<String, Behaviour> BEHAVIOUR = new ConcurrentHashMap<>();
+    public static final Map<String, List<AlarmInfo>> ATTEMPTS = new ConcurrentHashMap<>();
+    public static final Map<String, AtomicInteger> CONSTRUCTIONS = new ConcurrentHashMap<>();
 
-    final ObjectContext ctx;
+    public final ObjectContext ctx;
 
     public Alarmed(ObjectContext ctx) {
         this.ctx = ctx;
@@ -47,7 +47,7 @@ public final class Alarmed implements AlarmHandler {
         }
     }
 
-    long runs() {
+    public long runs() {
         return ctx.storage().sql().exec("SELECT count(*) AS n FROM runs").one().getLong("n");
     }
 }

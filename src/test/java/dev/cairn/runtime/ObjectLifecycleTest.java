@@ -1,4 +1,4 @@
-package dev.cairn.engine;
+package dev.cairn.runtime;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;

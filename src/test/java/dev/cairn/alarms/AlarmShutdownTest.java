@@ -1,4 +1,4 @@
-package dev.cairn.engine;
+package dev.cairn.alarms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.cairn.engine;
+package dev.cairn;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,17 +12,17 @@ import org.jboss.logmanager.ExtLogRecord;
  * Records what a logger and its children log while open, so a test can assert a log line. The tests
  * run with JBoss LogManager (as the service does), whose loggers are {@code java.util.logging} ones.
  */
-final class LogCapture extends Handler implements AutoCloseable {
+public final class LogCapture extends Handler implements AutoCloseable {
     private final Logger logger;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
-    LogCapture(String loggerName) {
+    public LogCapture(String loggerName) {
         this.logger = Logger.getLogger(loggerName);
         logger.addHandler(this);
     }
 
     /** Messages, formatted, of the records at {@code level} or above (WARN is {@link Level#WARNING}, ERROR {@link Level#SEVERE}). */
-    List<String> messages(Level level) {
+    public List<String> messages(Level level) {
         return records.stream().filter(r -> r.getLevel().intValue() >= level.intValue()).map(LogCapture::text).toList();
     }
 
