@@ -13,12 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.jboss.logging.Logger;
 
@@ -39,8 +35,8 @@ import org.jboss.logging.Logger;
  * never runs beside a call); the outcome decides what happens to the alarm: done, retried with
  * backoff, or dropped after the last retry.
  *
- * <p>Threads: the timer thread, the scanning thread and the threads completing events all go through
- * {@link #lock} for the in-memory queue; {@link #inFlight} is concurrent. The index has its own thread;
+ * <p>Threads: the timer thread, the scanning thread and the threads completing events share the
+ * in-memory {@link DueQueue} (thread-safe); {@link #inFlight} is concurrent. The index has its own thread;
  * alarm events are sent from the dispatch thread.
  */
 public final class AlarmScheduler implements Alarms, AlarmHooks {
@@ -65,28 +61,13 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         record NotDue(long scheduledMs) implements Outcome {}
     }
 
-    private record Due(long atMillis, ObjectId id) implements Comparable<Due> {
-        @Override
-        public int compareTo(Due o) {
-            int c = Long.compare(atMillis, o.atMillis);
-            if (c != 0) {
-                return c;
-            }
-            c = id.namespace().compareTo(o.id.namespace());
-            return c != 0 ? c : id.toString().compareTo(o.id.toString());
-        }
-    }
-
     private final AlarmTargets targets;
     private final AlarmMeters meters;
     private final AlarmIndex index;
     private final AlarmSettings settings;
     private final InstantSource clock;
     private final RandomGenerator random;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final TreeSet<Due> queue = new TreeSet<>();
-    private final Map<ObjectId, Due> queued = new HashMap<>();
+    private final DueQueue queue = new DueQueue();
     private final ConcurrentHashMap<ObjectId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private Thread timer;
@@ -137,12 +118,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
      */
     public void stop() {
         closed = true;
-        lock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        queue.wake();
         if (timer != null) {
             try {
                 timer.join(TimeUnit.SECONDS.toMillis(5));
@@ -198,7 +174,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
      */
     public CompletableFuture<Void> fireDue() {
         scan();
-        fire(takeDue(clock.millis()));
+        fire(queue.takeDue(clock.millis(), inFlight));
         return CompletableFuture.allOf(inFlight.values().toArray(CompletableFuture[]::new));
     }
 
@@ -215,15 +191,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
     /** The object committed (and synced) its new alarm: the index confirms it, and the timer holds it if it is due soon. */
     @Override
     public void afterCommit(ObjectId id, OptionalLong scheduled) {
-        lock.lock();
-        try {
-            Due old = queued.remove(id);
-            if (old != null) {
-                queue.remove(old);
-            }
-        } finally {
-            lock.unlock();
-        }
+        queue.remove(id);
         index.confirm(id, scheduled).whenComplete((v, e) -> {
             if (e != null) {
                 LOG.errorf(e, "alarms: confirming the alarm of %s failed; it is checked at the next start", describe(id));
@@ -269,65 +237,21 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
     }
 
     private void enqueue(ObjectId id, long atMillis) {
-        if (atMillis > clock.millis() + settings.horizon().toMillis()) {
-            return;
+        if (atMillis <= clock.millis() + settings.horizon().toMillis()) {
+            queue.put(id, atMillis);
         }
-        lock.lock();
-        try {
-            Due old = queued.remove(id);
-            if (old != null) {
-                queue.remove(old);
-            }
-            Due due = new Due(atMillis, id);
-            queue.add(due);
-            queued.put(id, due);
-            if (queue.first() == due) {
-                changed.signal();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Takes the alarms due by {@code now} off the queue and marks them in flight (in the same step,
-     * so {@link #fireDue()} never misses one the timer has taken but not yet sent). An alarm already
-     * in flight is left to that attempt.
-     */
-    private Map<ObjectId, CompletableFuture<Void>> takeDue(long now) {
-        Map<ObjectId, CompletableFuture<Void>> due = new HashMap<>();
-        lock.lock();
-        try {
-            while (!queue.isEmpty() && queue.first().atMillis() <= now) {
-                Due d = queue.pollFirst();
-                queued.remove(d.id());
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                if (inFlight.putIfAbsent(d.id(), done) == null) {
-                    due.put(d.id(), done);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        return due;
     }
 
     private void runTimer() {
         while (!closed) {
             Map<ObjectId, CompletableFuture<Void>> due;
-            lock.lock();
             try {
-                long now = clock.millis();
-                long wait = queue.isEmpty() ? 1_000 : Math.min(queue.first().atMillis() - now, 1_000);
-                if (wait > 0) {
-                    changed.await(wait, TimeUnit.MILLISECONDS);
-                    continue;
-                }
-                due = takeDue(now);
+                due = queue.awaitDue(clock, inFlight);
             } catch (InterruptedException e) {
                 return;
-            } finally {
-                lock.unlock();
+            }
+            if (due.isEmpty()) {
+                continue;
             }
             try {
                 fire(due);

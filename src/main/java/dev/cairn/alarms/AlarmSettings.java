@@ -1,6 +1,5 @@
 package dev.cairn.alarms;
 
-import dev.cairn.service.CairnConfig;
 
 import java.time.Duration;
 

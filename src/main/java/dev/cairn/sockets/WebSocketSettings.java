@@ -1,10 +1,9 @@
 package dev.cairn.sockets;
 
-import dev.cairn.service.CairnConfig;
 
 import java.time.Duration;
 
-/** The WebSocket bounds as plain values (see {@link CairnConfig.WebSocketsConfig}). */
+/** The WebSocket bounds as plain values ({@code cairn.websockets.*}). */
 public record WebSocketSettings(int maxSocketsPerObject, int maxMessageSize, int maxAttachmentSize, int maxOutboundBuffer,
         Duration eventTimeout) {
     /** Longest event timeout an object may ask for (Cloudflare's limit). */

@@ -1,6 +1,5 @@
 package dev.cairn.storage;
 
-import dev.cairn.alarms.AlarmIndex;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,7 +10,7 @@ import java.util.OptionalLong;
 /**
  * The object's one alarm, in table {@code _cairn_alarm} of its own database, so setting it commits
  * with the rest of the event. Counts writes so the engine knows when a batch changed the alarm (the
- * node-wide {@link AlarmIndex} must then follow) and whether an alarm handler replaced its own alarm.
+ * node-wide alarm index must then follow) and whether an alarm handler replaced its own alarm.
  * Owned by the object's thread, like its {@link ObjectDatabase}.
  */
 public final class AlarmTable {

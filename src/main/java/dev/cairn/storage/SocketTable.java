@@ -1,6 +1,5 @@
 package dev.cairn.storage;
 
-import dev.cairn.sockets.SocketHub;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -12,7 +11,7 @@ import java.util.List;
  * with its tags and attachment, written in the transaction of the event that accepted the socket or
  * changed its attachment, deleted by the event that closed it (or delivered its close).
  *
- * <p>The live registry ({@link SocketHub}) is what the object sees; the rows make attachments part
+ * <p>The live registry (socket hub) is what the object sees; the rows make attachments part
  * of the event's commit and keep them on disk. Sockets do not survive a restart, so rows written
  * under another boot id are stale: each accept deletes them first. A row whose upgrade was accepted
  * but never completed (the client vanished in between) stays until the next boot's first accept.

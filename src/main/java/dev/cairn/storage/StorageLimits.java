@@ -1,6 +1,5 @@
 package dev.cairn.storage;
 
-import dev.cairn.service.CairnConfig;
 
 /**
  * The limits of one object's storage, each with the configuration key that sets it so errors can

@@ -5,7 +5,6 @@ import dev.cairn.storage.ObjectDatabase;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -17,12 +16,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -47,10 +43,10 @@ import org.jboss.logging.Logger;
  *
  * <p>A segment is closed when it is full or old ({@link CommitLogSettings}); the flusher thread then
  * fsyncs the WAL of every object that wrote to it and deletes it. After a machine crash, a WAL may
- * lack bytes it only had in the page cache: {@link #recover} (at start-up, before any database opens)
+ * lack bytes it only had in the page cache: {@link Recovery} (at start-up, before any database opens)
  * writes every record of the remaining segments back at its offset in its WAL, in log order. That is
- * safe because every committed byte SQLite writes to a WAL is covered by a record: {@link ObjectDatabase}
- * logs the range each commit added (from the WAL-index header), or the WAL from its start when SQLite
+ * safe because every committed byte SQLite writes to a WAL is covered by a record: the object's
+ * database logs the range each commit added (from the WAL-index header), or the WAL from its start when SQLite
  * restarted it in place after a checkpoint (new salts), and SQLite fsyncs the database file at a
  * checkpoint before a restart can overwrite frames. So the last record covering a position holds the
  * newest byte there; records of an older WAL generation left past the end of a newer one carry the
@@ -64,19 +60,8 @@ import org.jboss.logging.Logger;
  */
 public final class CommitLog implements CommitSink {
     private static final Logger LOG = Logger.getLogger(CommitLog.class);
-    /**
-     * Record header: length of the rest, CRC32C of what follows the segment number, the segment's
-     * number (set when written: a recycled segment's old records carry another and end the replay),
-     * WAL offset, length of the database path.
-     */
-    private static final int HEADER = 4 + 4 + 8 + 8 + 2;
-    /** Where the CRC starts. */
-    private static final int CHECKED = 16;
     /** Spare segments kept for reuse: overwriting a written file costs an fsync less metadata than appending. */
     private static final int SPARES = 2;
-    private static final String SPARE_PREFIX = "spare-";
-    private static final String SUFFIX = ".log";
-
     private final Path dir;
     private final Path dataDir;
     private final CommitLogSettings settings;
@@ -107,27 +92,6 @@ public final class CommitLog implements CommitSink {
     /** Record bytes written since the log opened; guarded by {@link #lock} (tests). */
     private long appendedBytes;
 
-    /**
-     * The buffer one database builds its records in, reused: a direct buffer, so neither the WAL read
-     * nor the segment write copies through a temporary one. Owned by the database's thread; a record
-     * in it is not touched again before {@link #append} returns, which is after it was written.
-     */
-    private static final class RecordBuffer {
-        /** Larger records get a buffer of their own, not kept. */
-        private static final int KEPT_BYTES = 64 << 10;
-        private ByteBuffer kept;
-
-        ByteBuffer take(int bytes) {
-            if (bytes > KEPT_BYTES) {
-                return ByteBuffer.allocate(bytes);
-            }
-            if (kept == null || kept.capacity() < bytes) {
-                kept = ByteBuffer.allocateDirect(Math.max(bytes, 8 << 10));
-            }
-            return kept.clear().limit(bytes);
-        }
-    }
-
     /** One record on its way to the disk. Its fields after {@code record} are guarded by {@link #lock}. */
     private static final class Pending {
         final ByteBuffer record;
@@ -146,7 +110,7 @@ public final class CommitLog implements CommitSink {
         this.dir = this.dataDir.resolve("commit-log");
         this.settings = settings;
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(CommitLog::isSpare).sorted().forEach(spares::add);
+            files.filter(LogFiles::isSpare).sorted().forEach(spares::add);
         }
         openSegment(firstSegment);
         long every = Math.max(1, settings.flushInterval().toMillis() / 2);
@@ -154,15 +118,15 @@ public final class CommitLog implements CommitSink {
     }
 
     /**
-     * Replays what a previous run left in {@code <dataDir>/commit-log/} (see {@link #recover}) and
+     * Replays what a previous run left in {@code <dataDir>/commit-log/} (see {@link Recovery}) and
      * opens a new log there.
      */
     public static CommitLog open(Path dataDir, CommitLogSettings settings) {
         try {
             Path dir = dataDir.toAbsolutePath().resolve("commit-log");
             Files.createDirectories(dir);
-            long next = lastNumber(dir) + 1;
-            recover(dataDir);
+            long next = LogFiles.lastNumber(dir) + 1;
+            Recovery.recover(dataDir);
             return new CommitLog(dataDir, settings, next);
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the commit log in " + dataDir.resolve("commit-log") + ": " + e.getMessage(), e);
@@ -187,8 +151,8 @@ public final class CommitLog implements CommitSink {
      * many objects share each fsync.
      */
     void append(byte[] name, FileChannel wal, long offset, int length, RecordBuffer buffer) throws IOException {
-        ByteBuffer record = buffer.take(HEADER + name.length + length);
-        record.position(CHECKED);
+        ByteBuffer record = buffer.take(LogFiles.HEADER + name.length + length);
+        record.position(LogFiles.CHECKED);
         record.putLong(offset).putShort((short) name.length).put(name);
         long walStart = offset - record.position();
         while (record.hasRemaining()) {
@@ -197,7 +161,7 @@ public final class CommitLog implements CommitSink {
             }
         }
         CRC32C crc = new CRC32C();
-        crc.update(record.flip().position(CHECKED));
+        crc.update(record.flip().position(LogFiles.CHECKED));
         record.putInt(0, record.limit() - 8).putInt(4, (int) crc.getValue()).position(0);
         var pending = new Pending(record, wal);
         lock.lock();
@@ -301,7 +265,7 @@ public final class CommitLog implements CommitSink {
 
     private void openSegment(long number) throws IOException {
         segmentNumber = number;
-        segmentPath = dir.resolve("%020d%s".formatted(number, SUFFIX));
+        segmentPath = LogFiles.segment(dir, number);
         Path spare = spares.poll();
         if (spare != null) {
             Files.move(spare, segmentPath, StandardCopyOption.ATOMIC_MOVE);
@@ -312,7 +276,7 @@ public final class CommitLog implements CommitSink {
         if (spares.isEmpty() && !flusher.isShutdown()) {
             flusher.execute(this::prepareSpare);
         }
-        forceDirectory(dir); // the new name must survive a crash with the records acknowledged from it
+        LogFiles.forceDirectory(dir); // the new name must survive a crash with the records acknowledged from it
         segmentWritten = 0;
         segmentWals = Collections.newSetFromMap(new IdentityHashMap<>());
     }
@@ -341,13 +305,13 @@ public final class CommitLog implements CommitSink {
                 }
             }
             if (spares.size() < SPARES) {
-                Path spare = dir.resolve(SPARE_PREFIX + path.getFileName());
+                Path spare = dir.resolve(LogFiles.SPARE_PREFIX + path.getFileName());
                 Files.move(path, spare, StandardCopyOption.ATOMIC_MOVE);
-                forceDirectory(dir);
+                LogFiles.forceDirectory(dir);
                 spares.add(spare);
             } else {
                 Files.delete(path);
-                forceDirectory(dir);
+                LogFiles.forceDirectory(dir);
             }
         } catch (IOException | RuntimeException e) {
             flushFailed = true;
@@ -361,7 +325,7 @@ public final class CommitLog implements CommitSink {
         if (!spares.isEmpty()) {
             return;
         }
-        Path temporary = dir.resolve(SPARE_PREFIX + "new.tmp");
+        Path temporary = dir.resolve(LogFiles.SPARE_PREFIX + "new.tmp");
         try (FileChannel f = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
@@ -372,7 +336,7 @@ public final class CommitLog implements CommitSink {
                 }
             }
             f.force(true);
-            Path spare = dir.resolve(SPARE_PREFIX + "zeros-" + System.nanoTime() + SUFFIX);
+            Path spare = dir.resolve(LogFiles.SPARE_PREFIX + "zeros-" + System.nanoTime() + LogFiles.SUFFIX);
             Files.move(temporary, spare, StandardCopyOption.ATOMIC_MOVE);
             spares.add(spare);
         } catch (IOException e) {
@@ -437,131 +401,5 @@ public final class CommitLog implements CommitSink {
         flusher.submit(() -> {}).get();
     }
 
-    /**
-     * Writes every record left in {@code <dataDir>/commit-log/} back into its WAL, in log order, makes
-     * the WALs durable and deletes the segments. Records of a database that no longer exists are
-     * skipped (a WAL must not appear without its database). A torn record ends its segment: it was
-     * never acknowledged. Returns how many records were replayed.
-     */
-    static int recover(Path dataDir) throws IOException {
-        Path root = dataDir.toAbsolutePath();
-        Path dir = root.resolve("commit-log");
-        List<Path> segments;
-        try (Stream<Path> files = Files.list(dir)) {
-            segments = files.filter(p -> p.getFileName().toString().endsWith(SUFFIX) && !isSpare(p)).sorted().toList();
-        }
-        if (segments.isEmpty()) {
-            return 0;
-        }
-        Map<Path, FileChannel> wals = new HashMap<>();
-        Set<Path> created = new HashSet<>();
-        int replayed = 0;
-        int skipped = 0;
-        try {
-            for (Path segment : segments) {
-                try (InputStream in = Files.newInputStream(segment)) {
-                    Record r;
-                    long number = Long.parseLong(segment.getFileName().toString().replace(SUFFIX, ""));
-                    while ((r = Record.read(in, number)) != null) {
-                        Path db = root.resolve(r.name);
-                        if (!Files.exists(db)) {
-                            skipped++;
-                            continue;
-                        }
-                        Path walPath = db.resolveSibling(db.getFileName() + "-wal");
-                        FileChannel wal = wals.get(walPath);
-                        if (wal == null) {
-                            if (!Files.exists(walPath)) {
-                                created.add(walPath.getParent());
-                            }
-                            wal = FileChannel.open(walPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                            wals.put(walPath, wal);
-                        }
-                        ByteBuffer data = ByteBuffer.wrap(r.data);
-                        long at = r.offset;
-                        while (data.hasRemaining()) {
-                            at += wal.write(data, at);
-                        }
-                        replayed++;
-                    }
-                }
-            }
-            for (FileChannel wal : wals.values()) {
-                wal.force(false);
-            }
-            for (Path d : created) {
-                forceDirectory(d);
-            }
-        } finally {
-            for (FileChannel wal : wals.values()) {
-                wal.close();
-            }
-        }
-        for (Path segment : segments) {
-            Files.delete(segment);
-        }
-        forceDirectory(dir);
-        LOG.infof("commit log: replayed %d records from %d segments into %d WALs%s", replayed, segments.size(), wals.size(),
-                skipped == 0 ? "" : " (" + skipped + " records of databases that no longer exist skipped)");
-        return replayed;
-    }
 
-    /**
-     * The highest segment number used in {@code dir}, by a segment or by a spare that was one: a new
-     * segment must be numbered above it, or a recycled file's old records would pass for its own.
-     */
-    private static long lastNumber(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(SUFFIX))
-                    .map(n -> n.substring(n.startsWith(SPARE_PREFIX) ? SPARE_PREFIX.length() : 0, n.length() - SUFFIX.length()))
-                    .filter(n -> !n.isEmpty() && n.chars().allMatch(Character::isDigit))
-                    .mapToLong(Long::parseLong).max().orElse(0);
-        }
-    }
-
-    private static boolean isSpare(Path p) {
-        String name = p.getFileName().toString();
-        return name.startsWith(SPARE_PREFIX) && name.endsWith(SUFFIX);
-    }
-
-    private static void forceDirectory(Path dir) throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
-    }
-
-    /** One record as read back by {@link #recover}. */
-    private record Record(String name, long offset, byte[] data) {
-        /**
-         * The next record of segment {@code number}, or null where the segment ends: at the end of the
-         * file, at a record of the file's previous use (another number; zeros in a fresh file), or at a
-         * torn record (written as the machine stopped, never acknowledged).
-         */
-        static Record read(InputStream in, long number) throws IOException {
-            byte[] head = in.readNBytes(CHECKED);
-            if (head.length < CHECKED) {
-                return null;
-            }
-            ByteBuffer h = ByteBuffer.wrap(head);
-            int length = h.getInt(0);
-            if (h.getLong(8) != number || length < HEADER - 8) {
-                return null;
-            }
-            byte[] rest = in.readNBytes(length - 8);
-            CRC32C crc = new CRC32C();
-            crc.update(rest);
-            if (rest.length < length - 8 || (int) crc.getValue() != h.getInt(4)) {
-                return null;
-            }
-            ByteBuffer b = ByteBuffer.wrap(rest);
-            long offset = b.getLong();
-            int nameLength = Short.toUnsignedInt(b.getShort());
-            String name = new String(rest, 10, nameLength, StandardCharsets.UTF_8);
-            byte[] data = new byte[rest.length - 10 - nameLength];
-            b.position(10 + nameLength);
-            b.get(data);
-            return new Record(name, offset, data);
-        }
-    }
 }

@@ -1,0 +1,109 @@
+package dev.cairn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packages' dependency directions, read from the production sources' imports:
+ * api ← storage ← storage.log; storage ← alarms, sockets ← runtime ← service, rest; examples use api
+ * and rest only. Only service and rest touch Quarkus (and the HTTP stack); nothing imports them but
+ * themselves and the examples (rest's generated interfaces).
+ */
+class PackageRulesTest {
+    private static final Path SOURCES = Path.of("src/main/java");
+    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)\\.[\\w*]+;", Pattern.MULTILINE);
+
+    /** Which Cairn packages each package may import (besides itself). */
+    private static final Map<String, Set<String>> ALLOWED = Map.of(
+            "dev.cairn.api", Set.of(),
+            "dev.cairn.storage", Set.of("dev.cairn.api"),
+            "dev.cairn.storage.log", Set.of("dev.cairn.api", "dev.cairn.storage"),
+            "dev.cairn.alarms", Set.of("dev.cairn.api", "dev.cairn.storage"),
+            "dev.cairn.sockets", Set.of("dev.cairn.api", "dev.cairn.storage"),
+            "dev.cairn.runtime", Set.of("dev.cairn.api", "dev.cairn.storage", "dev.cairn.storage.log", "dev.cairn.alarms",
+                    "dev.cairn.sockets"),
+            "dev.cairn.service", Set.of("dev.cairn.api", "dev.cairn.storage", "dev.cairn.storage.log", "dev.cairn.alarms",
+                    "dev.cairn.sockets", "dev.cairn.runtime"),
+            "dev.cairn.rest", Set.of("dev.cairn.api", "dev.cairn.rest.api", "dev.cairn.rest.model"),
+            "dev.cairn.examples", Set.of("dev.cairn.api", "dev.cairn.rest", "dev.cairn.rest.api", "dev.cairn.rest.model"));
+
+    /** What touches Quarkus, the HTTP stack, CDI or MicroProfile: only the service's edges may. */
+    private static final List<String> FRAMEWORK = List.of("io.quarkus", "io.vertx", "io.netty", "io.smallrye", "jakarta.",
+            "org.eclipse.microprofile", "io.agroal", "io.micrometer");
+    private static final Set<String> FRAMEWORK_FREE = Set.of("dev.cairn.api", "dev.cairn.storage", "dev.cairn.storage.log",
+            "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.runtime");
+
+    @Test
+    void everyPackageImportsOnlyThePackagesBelowIt() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (var source : sources()) {
+            Set<String> allowed = ALLOWED.get(source.pkg());
+            assertTrue(allowed != null, "package " + source.pkg() + " (" + source.path() + ") has no rule in PackageRulesTest");
+            for (String imported : source.imports()) {
+                if (imported.startsWith("dev.cairn.") && !imported.equals(source.pkg()) && !allowed.contains(imported)) {
+                    violations.add(source.path() + " imports " + imported);
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
+    @Test
+    void onlyTheServiceAndRestPackagesTouchTheFramework() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (var source : sources()) {
+            if (!FRAMEWORK_FREE.contains(source.pkg())) {
+                continue;
+            }
+            for (String imported : source.imports()) {
+                if (FRAMEWORK.stream().anyMatch(imported::startsWith)) {
+                    violations.add(source.path() + " imports " + imported);
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
+    private record Source(Path path, String pkg, List<String> imports) {}
+
+    private static List<Source> sources() throws IOException {
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            List<Source> result = new ArrayList<>();
+            for (Path p : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                String text = Files.readString(p);
+                String pkg = SOURCES.relativize(p.getParent()).toString().replace('/', '.');
+                List<String> imports = new ArrayList<>();
+                Matcher m = IMPORT.matcher(text);
+                while (m.find()) {
+                    imports.add(packageOf(m.group(1)));
+                }
+                result.add(new Source(p, pkg, imports));
+            }
+            return result;
+        }
+    }
+
+    /** The package of an imported name: its lowercase segments (a nested class's outer classes dropped). */
+    private static String packageOf(String name) {
+        StringBuilder pkg = new StringBuilder();
+        for (String part : name.split("\\.")) {
+            if (Character.isUpperCase(part.charAt(0))) {
+                break;
+            }
+            pkg.append(pkg.isEmpty() ? "" : ".").append(part);
+        }
+        return pkg.toString();
+    }
+}
