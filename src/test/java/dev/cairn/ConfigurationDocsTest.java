@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.service.CairnConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -25,7 +27,8 @@ class ConfigurationDocsTest {
 
     @Test
     void everyDefaultTheDocumentationShowsIsTheMappingsDefault() throws IOException {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(CairnConfig.class).build();
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(CairnConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter()).build();
         Matcher row = ROW.matcher(Files.readString(Path.of("docs/configuration.md")));
         List<String> wrong = new ArrayList<>();
         int checked = 0;

@@ -17,12 +17,12 @@ class CounterTest {
     @Test
     void incrementsSurviveHibernation() {
         Stub<Counter> counter = cairn.get(Counter.class, "hello");
-        assertEquals(1, counter.call(c -> c.increment(1)));
-        assertEquals(6, counter.call(c -> c.increment(5)));
+        assertEquals(1, (long) counter.call(c -> c.increment(1)));
+        assertEquals(6, (long) counter.call(c -> c.increment(5)));
 
         cairn.evict(counter); // instance dropped, database closed: the next call starts a new instance
         assertFalse(cairn.isActive(counter));
-        assertEquals(6, counter.call(Counter::value));
+        assertEquals(6, (long) counter.call(Counter::value));
     }
 
     @Test
