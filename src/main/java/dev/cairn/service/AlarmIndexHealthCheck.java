@@ -19,17 +19,17 @@ final class AlarmIndexHealthCheck implements HealthCheck {
     static final String NAME = "cairn-alarm-index";
     static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private final Node engine;
+    private final Node node;
 
-    AlarmIndexHealthCheck(Node engine) {
-        this.engine = engine;
+    AlarmIndexHealthCheck(Node node) {
+        this.node = node;
     }
 
     @Override
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named(NAME);
         try {
-            engine.alarmIndex().ping().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            node.alarmIndex().ping().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return response.up().build();
         } catch (java.util.concurrent.TimeoutException e) {
             return response.down().withData("error", "no answer within " + TIMEOUT.toMillis() + " ms").build();

@@ -13,17 +13,17 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 final class AlarmScan {
-    private final Node engine;
+    private final Node node;
 
-    AlarmScan(Node engine) {
-        this.engine = engine;
+    AlarmScan(Node node) {
+        this.node = node;
     }
 
     @Scheduled(identity = "cairn-alarm-scan", every = "${cairn.alarms.scan-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scan() {
-        if (!engine.isShuttingDown()) {
-            engine.alarms().scan();
+        if (!node.isShuttingDown()) {
+            node.alarms().scan();
         }
     }
 }

@@ -199,7 +199,7 @@ final class CairnMetrics implements NodeMeters {
         };
     }
 
-    /** For an engine built with {@code new} (unit tests): meters in a private registry. */
+    /** For a node built with {@code new} (unit tests): meters in a private registry. */
     static CairnMetrics standalone(Collection<String> namespaceNames) {
         return new CairnMetrics(new SimpleMeterRegistry(), namespaceNames);
     }

@@ -22,8 +22,8 @@ final class DataDirHealthCheck implements HealthCheck {
 
     private final DataDirProbe probe;
 
-    DataDirHealthCheck(Node engine) {
-        this.probe = new DataDirProbe(engine.settings().dataDir(), TIMEOUT);
+    DataDirHealthCheck(Node node) {
+        this.probe = new DataDirProbe(node.settings().dataDir(), TIMEOUT);
     }
 
     @Override

@@ -32,7 +32,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
- * Wires the engine into Quarkus: builds it from the configuration at start-up (so a bad
+ * Wires the node into Quarkus: builds it from the configuration at start-up (so a bad
  * declaration stops the service with a message naming its key) and shuts it down gracefully.
  */
 @Singleton
@@ -122,15 +122,15 @@ final class NodeProducer {
     private Thread signalHook;
 
     /**
-     * Builds (and so validates) the engine at start-up rather than on the first request, and hooks
+     * Builds (and so validates) the node at start-up rather than on the first request, and hooks
      * the stop signal. Quarkus handles SIGTERM by letting the HTTP requests in flight finish, and only
      * then fires {@link ShutdownEvent}; meanwhile it still serves new requests, and once they are done
-     * it closes their connections. So the engine does not wait for that event to stop taking new
+     * it closes their connections. So the node does not wait for that event to stop taking new
      * calls: from the signal on (plus {@code quarkus.shutdown.delay}, during which readiness is DOWN
      * and everything is served), new calls get an immediate {@code 503 shutting_down} and queued ones
      * finish, which is what the requests in flight wait for.
      */
-    void start(@Observes StartupEvent event, Node engine) {
+    void start(@Observes StartupEvent event, Node node) {
         Duration delay = shutdownDelay();
         signalHook = Thread.ofPlatform().name("cairn-stop-signal").unstarted(() -> {
             try {
@@ -138,19 +138,19 @@ final class NodeProducer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            int finishing = engine.beginShutdown();
+            int finishing = node.beginShutdown();
             LOG.infof("shutdown: refusing new calls; %d active objects finish their queued calls", finishing);
         });
         try {
             Runtime.getRuntime().addShutdownHook(signalHook);
         } catch (IllegalStateException signalledDuringStartUp) {
-            signalHook = null; // already stopping: ShutdownEvent follows and shuts the engine down
+            signalHook = null; // already stopping: ShutdownEvent follows and shuts the node down
         }
-        LOG.debugf("node ready: %d objects active", engine.activeCount());
+        LOG.debugf("node ready: %d objects active", node.activeCount());
     }
 
     /** After the HTTP requests in flight: waits for (or refuses) what is still queued and closes every database. */
-    void stop(@Observes ShutdownEvent event, Node engine) {
+    void stop(@Observes ShutdownEvent event, Node node) {
         try {
             if (signalHook != null) {
                 Runtime.getRuntime().removeShutdownHook(signalHook);
@@ -158,7 +158,7 @@ final class NodeProducer {
         } catch (IllegalStateException signalled) {
             // The JVM is stopping (SIGTERM): the hook runs or ran; shutdown() below is idempotent with it.
         }
-        engine.shutdown();
+        node.shutdown();
     }
 
     /** Quarkus's pre-shutdown delay, when enabled ({@code quarkus.shutdown.delay-enabled} at build time). */

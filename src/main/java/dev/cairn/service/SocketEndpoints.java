@@ -118,8 +118,8 @@ final class SocketEndpoints {
     static final class ByName {
         private final SocketEvents events;
 
-        ByName(Node engine) {
-            this.events = engine.sockets().events();
+        ByName(Node node) {
+            this.events = node.sockets().events();
         }
 
         @OnOpen
@@ -158,8 +158,8 @@ final class SocketEndpoints {
     static final class ById {
         private final SocketEvents events;
 
-        ById(Node engine) {
-            this.events = engine.sockets().events();
+        ById(Node node) {
+            this.events = node.sockets().events();
         }
 
         @OnOpen

@@ -11,12 +11,12 @@ import jakarta.inject.Singleton;
  * server still runs, so clients see a clean close code instead of a dropped connection. Quarkus fires
  * {@link ShutdownDelayInitiatedEvent} in its pre-shutdown phase when
  * {@code quarkus.shutdown.delay-enabled=true} (set in application.properties; without a
- * {@code quarkus.shutdown.delay} there is no extra wait). The engine's own shutdown repeats the close
+ * {@code quarkus.shutdown.delay} there is no extra wait). The node's own shutdown repeats the close
  * for anything opened since (nothing: upgrades are refused from here on).
  */
 @Singleton
 final class SocketShutdown {
-    void preShutdown(@Observes ShutdownDelayInitiatedEvent event, Node engine) {
-        engine.sockets().closeAllForShutdown();
+    void preShutdown(@Observes ShutdownDelayInitiatedEvent event, Node node) {
+        node.sockets().closeAllForShutdown();
     }
 }

@@ -42,11 +42,11 @@ import java.util.concurrent.CompletionException;
  */
 @Singleton
 final class SocketUpgradeCheck implements HttpUpgradeCheck {
-    private final Node engine;
+    private final Node node;
     private final ObjectMapper json;
 
-    SocketUpgradeCheck(Node engine, ObjectMapper json) {
-        this.engine = engine;
+    SocketUpgradeCheck(Node node, ObjectMapper json) {
+        this.node = node;
         this.json = json;
     }
 
@@ -59,7 +59,7 @@ final class SocketUpgradeCheck implements HttpUpgradeCheck {
     public Uni<CheckResult> perform(HttpUpgradeContext ctx) {
         ObjectId id;
         try {
-            Namespace<?> ns = engine.get(ctx.pathParam("namespace"));
+            Namespace<?> ns = node.get(ctx.pathParam("namespace"));
             if (!WebSocketHandler.class.isAssignableFrom(ns.kind())) {
                 return reject(ctx, 404, "not_found", "objects of namespace '" + ns.name() + "' (" + ns.kind().getSimpleName()
                         + ") accept no WebSockets: the class does not implement WebSocketHandler", false);
@@ -71,21 +71,21 @@ final class SocketUpgradeCheck implements HttpUpgradeCheck {
         } catch (InvalidIdException | IllegalArgumentException e) {
             return reject(ctx, 400, "bad_request", e.getMessage(), false);
         }
-        if (engine.isShuttingDown() || engine.sockets().isStopping()) {
+        if (node.isShuttingDown() || node.sockets().isStopping()) {
             return reject(ctx, 503, "shutting_down", Node.shuttingDown().getMessage(), true);
         }
-        if (engine.placement().locate(id) instanceof Placement.Location.Elsewhere elsewhere) {
+        if (node.placement().locate(id) instanceof Placement.Location.Elsewhere elsewhere) {
             return reject(ctx, 503, "overloaded", "object " + id + " lives on node " + elsewhere.node()
                     + ", which this node cannot reach", true);
         }
-        int max = engine.sockets().settings().maxSocketsPerObject();
-        if (engine.sockets().openSockets(id) >= max) {
+        int max = node.sockets().settings().maxSocketsPerObject();
+        if (node.sockets().openSockets(id) >= max) {
             return reject(ctx, 429, "overloaded", "object has " + max
                     + " open sockets, the most allowed (cairn.websockets.max-sockets-per-object)", true);
         }
         UpgradeRequest request = request(ctx);
         Context vertx = Vertx.currentContext();
-        return Uni.createFrom().emitter(emitter -> engine.sockets().events().upgrade(id, request)
+        return Uni.createFrom().emitter(emitter -> node.sockets().events().upgrade(id, request)
                 .whenComplete((upgrade, failure) -> vertx.runOnContext(v -> {
                     if (failure != null) {
                         rejectFor(ctx, failure);
