@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages' dependency directions, read from the production sources' imports:
- * api ← storage ← storage.log; storage ← alarms, sockets ← runtime ← service, rest; examples use api
+ * api ← namespaces, storage ← storage.log; storage ← alarms, sockets ← runtime ← service, rest; examples use api
  * and rest only. Only service and rest touch Quarkus (and the HTTP stack); nothing imports them but
  * themselves and the examples (rest's generated interfaces).
  */
@@ -28,21 +28,23 @@ class PackageRulesTest {
     /** Which Cairn packages each package may import (besides itself). */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
             "dev.cairn.api", Set.of(),
+            "dev.cairn.namespaces", Set.of("dev.cairn.api"),
             "dev.cairn.storage", Set.of("dev.cairn.api"),
             "dev.cairn.storage.log", Set.of("dev.cairn.api", "dev.cairn.storage"),
             "dev.cairn.alarms", Set.of("dev.cairn.api", "dev.cairn.storage"),
             "dev.cairn.sockets", Set.of("dev.cairn.api", "dev.cairn.storage"),
-            "dev.cairn.runtime", Set.of("dev.cairn.api", "dev.cairn.storage", "dev.cairn.storage.log", "dev.cairn.alarms",
-                    "dev.cairn.sockets"),
-            "dev.cairn.service", Set.of("dev.cairn.api", "dev.cairn.storage", "dev.cairn.storage.log", "dev.cairn.alarms",
-                    "dev.cairn.sockets", "dev.cairn.runtime"),
+            "dev.cairn.runtime", Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage", "dev.cairn.storage.log",
+                    "dev.cairn.alarms", "dev.cairn.sockets"),
+            "dev.cairn.service", Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage", "dev.cairn.storage.log",
+                    "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.runtime"),
             "dev.cairn.rest", Set.of("dev.cairn.api", "dev.cairn.rest.api", "dev.cairn.rest.model"),
             "dev.cairn.examples", Set.of("dev.cairn.api", "dev.cairn.rest", "dev.cairn.rest.api", "dev.cairn.rest.model"));
 
     /** What touches Quarkus, the HTTP stack, CDI or MicroProfile: only the service's edges may. */
     private static final List<String> FRAMEWORK = List.of("io.quarkus", "io.vertx", "io.netty", "io.smallrye", "jakarta.",
             "org.eclipse.microprofile", "io.agroal", "io.micrometer");
-    private static final Set<String> FRAMEWORK_FREE = Set.of("dev.cairn.api", "dev.cairn.storage", "dev.cairn.storage.log",
+    private static final Set<String> FRAMEWORK_FREE = Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage",
+            "dev.cairn.storage.log",
             "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.runtime");
 
     @Test

@@ -1,5 +1,7 @@
 package dev.cairn.runtime;
 
+import dev.cairn.runtime.NodeMeters.NamespaceMeters;
+
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -1,5 +1,11 @@
 package dev.cairn.runtime;
 
+import dev.cairn.runtime.NodeMeters.NamespaceMeters;
+
+import dev.cairn.namespaces.IdCodec;
+
+import dev.cairn.namespaces.ObjectKind;
+
 
 import dev.cairn.api.InvalidIdException;
 import dev.cairn.api.Jurisdiction;

@@ -1,6 +1,11 @@
 package dev.cairn.runtime;
 
 import dev.cairn.alarms.AlarmHooks;
+import dev.cairn.api.Namespaces;
+import dev.cairn.storage.CommitSink;
+import dev.cairn.storage.DiskCalls;
+import dev.cairn.storage.ValueCodec;
+import java.time.InstantSource;
 import dev.cairn.api.FetchHandler;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.ObjectId;
@@ -36,7 +41,7 @@ final class ObjectLoop implements ActivationAccess {
     /** Socket sends and other effects held back until the batch commits (output gate). */
     final Outbox outbox = new Outbox();
     final LocalNamespace<?> namespace;
-    private final LoopServices services;
+    private final Services services;
     private final Catalog catalog;
     private final AlarmHooks alarms;
     private final SocketHub socketHub;
@@ -51,7 +56,7 @@ final class ObjectLoop implements ActivationAccess {
     private boolean resetRequested;
     private LoopSockets sockets;
 
-    ObjectLoop(LocalNamespace<?> namespace, ObjectId id, LoopServices services) {
+    ObjectLoop(LocalNamespace<?> namespace, ObjectId id, Services services) {
         this.namespace = namespace;
         this.id = id;
         this.services = services;
@@ -337,4 +342,19 @@ final class ObjectLoop implements ActivationAccess {
             this.batchLost = batchLost;
         }
     }
+
+    /**
+     * What every object loop of the node works with, built once by the {@link Node} and handed to each
+     * loop's constructor. Immutable.
+     */
+    record Services(
+            Settings settings,
+            InstantSource clock,
+            Catalog catalog,
+            Namespaces namespaces,
+            ValueCodec codec,
+            DiskCalls disk,
+            CommitSink durability,
+            AlarmHooks alarms,
+            SocketHub sockets) {}
 }

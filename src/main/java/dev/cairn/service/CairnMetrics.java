@@ -67,7 +67,7 @@ final class CairnMetrics implements NodeMeters {
     }
 
     /** The meters of one namespace. */
-    static final class NamespaceMeters implements dev.cairn.runtime.NamespaceMeters {
+    static final class NamespaceMeters implements dev.cairn.runtime.NodeMeters.NamespaceMeters {
         private final Counter[] calls;
         private final Counter mailboxFull;
         private final Counter queueDeadline;

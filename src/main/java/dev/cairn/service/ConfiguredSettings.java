@@ -1,7 +1,7 @@
 package dev.cairn.service;
 
 import dev.cairn.alarms.AlarmSettings;
-import dev.cairn.runtime.NamespaceDeclarations;
+import dev.cairn.namespaces.NamespaceDeclarations;
 import dev.cairn.runtime.Settings;
 import dev.cairn.sockets.WebSocketSettings;
 import dev.cairn.storage.StorageLimits;

@@ -1,7 +1,7 @@
 package dev.cairn.service;
 
 import dev.cairn.api.Alarms;
-import dev.cairn.runtime.NamespaceDeclarations;
+import dev.cairn.namespaces.NamespaceDeclarations;
 import dev.cairn.runtime.Node;
 import dev.cairn.runtime.Placement;
 import dev.cairn.runtime.Settings;

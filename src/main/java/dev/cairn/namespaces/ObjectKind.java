@@ -1,4 +1,4 @@
-package dev.cairn.runtime;
+package dev.cairn.namespaces;
 
 import dev.cairn.api.ObjectContext;
 import java.lang.reflect.Constructor;
@@ -49,7 +49,7 @@ public final class ObjectKind<T> {
     }
 
     /** Runs the constructor; what it throws is rethrown as is. */
-    T construct(ObjectContext context) throws Exception {
+    public T construct(ObjectContext context) throws Exception {
         try {
             return constructor.newInstance(context);
         } catch (InvocationTargetException e) {

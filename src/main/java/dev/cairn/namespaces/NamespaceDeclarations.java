@@ -1,4 +1,4 @@
-package dev.cairn.runtime;
+package dev.cairn.namespaces;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

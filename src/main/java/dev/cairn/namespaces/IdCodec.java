@@ -1,4 +1,4 @@
-package dev.cairn.runtime;
+package dev.cairn.namespaces;
 
 import dev.cairn.api.InvalidIdException;
 import dev.cairn.api.Jurisdiction;
@@ -22,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Thread-safe: the MAC is used under its own lock (a few microseconds); named ids already derived
  * are kept in a concurrent map.
  */
-final class IdCodec {
+public final class IdCodec {
     private static final HexFormat HEX = HexFormat.of();
     private static final int HALF = 16;
     private static final byte UNIQUE_BIT = (byte) 0x80;
@@ -38,7 +38,7 @@ final class IdCodec {
      */
     private final ConcurrentHashMap<String, ObjectId> byName = new ConcurrentHashMap<>();
 
-    IdCodec(String namespace, String key, RandomGenerator random) {
+    public IdCodec(String namespace, String key, RandomGenerator random) {
         this.namespace = namespace;
         this.random = random;
         try {
@@ -49,7 +49,7 @@ final class IdCodec {
         }
     }
 
-    ObjectId fromName(String name) {
+    public ObjectId fromName(String name) {
         if (name == null || name.isEmpty() || name.length() > ObjectId.MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("an object name must have 1 to " + ObjectId.MAX_NAME_LENGTH
                     + " characters, got " + (name == null ? "none" : name.length()));
@@ -72,7 +72,7 @@ final class IdCodec {
         return new ObjectId(namespace, seal(body), name, null);
     }
 
-    ObjectId newUnique(Jurisdiction jurisdiction) {
+    public ObjectId newUnique(Jurisdiction jurisdiction) {
         byte[] body = new byte[HALF];
         random.nextBytes(body);
         int code = jurisdiction == null ? 0 : jurisdiction.ordinal() + 1;
@@ -80,7 +80,7 @@ final class IdCodec {
         return new ObjectId(namespace, seal(body), null, jurisdiction);
     }
 
-    ObjectId parse(String hex) {
+    public ObjectId parse(String hex) {
         if (hex == null || hex.length() != 2 * 2 * HALF || !isLowerHex(hex)) {
             throw new InvalidIdException("malformed object id: expected 64 lowercase hex characters, got "
                     + (hex == null ? "none" : "'" + abbreviate(hex) + "' (" + hex.length() + " characters)"));
