@@ -10,11 +10,12 @@ import dev.cairn.MetricsScrape;
 import dev.cairn.Probe;
 import dev.cairn.Webhook;
 import dev.cairn.api.ObjectException;
+import dev.cairn.examples.Reminder;
 import dev.cairn.sockets.WsClient;
+import dev.cairn.testing.CairnTestKit;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +29,7 @@ import org.junit.jupiter.api.Test;
 /** {@code /q/metrics} in Prometheus text format, scraped over HTTP around real calls, alarms and sockets. */
 @QuarkusTest
 class MetricsEndpointTest {
-    @Inject
-    Engine engine;
+    final CairnTestKit cairn = CairnTestKit.inQuarkus();
 
     @TestHTTPResource("/")
     URI root;
@@ -61,7 +61,7 @@ class MetricsEndpointTest {
     @Test
     void anOverloadMovesTheOverloadCounterAndQueuedCallsShowInTheMailboxGauges() throws Exception {
         String name = "m-" + UUID.randomUUID();
-        var probe = engine.of(Probe.class).getByName(name);
+        var probe = cairn.get(Probe.class, name);
         MetricsScrape before = MetricsScrape.now();
         var started = new CountDownLatch(1);
         var release = new CountDownLatch(1);
@@ -97,20 +97,20 @@ class MetricsEndpointTest {
     void alarmOutcomesAndLagAreCounted() throws Exception {
         String onTime = "m-" + UUID.randomUUID();
         String failing = "m-" + UUID.randomUUID();
-        engine.alarms().fireDue().get(10, TimeUnit.SECONDS); // whatever other tests left due has run: only this test's alarms count
+        cairn.fireDueAlarms(); // whatever other tests left due has run: only this test's alarms count
         MetricsScrape before = MetricsScrape.now();
         try (var hook = new Webhook()) {
             // Due at once: the node's timer fires it, so its lag is measured; the webhook takes it.
             setReminder(onTime, hook, 0);
             hook.next(Duration.ofSeconds(10)).answer(204);
-            engine.alarms().fireDue().get(10, TimeUnit.SECONDS); // returns once that run's outcome is recorded
+            cairn.fireDueAlarms(); // returns once that run's outcome is recorded
 
             // Due in a day, run now by hand (no lag for a forced run) while the webhook fails: the first run and
             // the six retries (cairn.alarms.max-retries) fail, the last failure drops the alarm.
             setReminder(failing, hook, Duration.ofDays(1).toMillis());
-            var id = engine.get("reminder").idFromName(failing);
+            var reminder = cairn.get(Reminder.class, failing);
             for (int attempt = 1; attempt <= 7; attempt++) {
-                var run = CompletableFuture.runAsync(() -> engine.alarms().runNow(id));
+                var run = CompletableFuture.runAsync(() -> cairn.runAlarm(reminder));
                 hook.next(Duration.ofSeconds(10)).answer(500);
                 var failed = assertThrows(Exception.class, () -> run.get(10, TimeUnit.SECONDS));
                 assertTrue(failed.getCause() instanceof ObjectException, "attempt " + attempt + ": " + failed);

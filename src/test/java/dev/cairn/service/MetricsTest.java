@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.Scratch;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.Stub;
+import dev.cairn.testing.CairnTestKit;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,13 +17,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The engine's meters, read from the registry of an engine built with {@code new}. */
+/** The node's meters, read from the registry of a node built by the test kit with the service's meters. */
 class MetricsTest {
-    @TempDir
-    Path dir;
+    /** The node's meters, in a registry of their own; made by the kit as it builds each test's node. */
+    private CairnMetrics metrics;
+
+    /** The mailbox holds 4; housekeeping never runs on its own, so queued calls are refused only when their turn comes. */
+    @RegisterExtension
+    final CairnTestKit cairn = CairnTestKit.builder().freshPerTest()
+            .namespace("scratch", Scratch.class)
+            .property("cairn.objects.mailbox-capacity", "4")
+            .property("cairn.objects.housekeeping-interval", "1h")
+            .meters(names -> metrics = CairnMetrics.standalone(names))
+            .build();
+
+    @BeforeEach
+    void bindGauges() {
+        metrics.bind(cairn.node());
+    }
 
     private static double calls(MeterRegistry r, String outcome) {
         return r.get("cairn.calls").tag("namespace", "scratch").tag("outcome", outcome).counter().count();
@@ -38,9 +54,8 @@ class MetricsTest {
 
     @Test
     void callsAreCountedByOutcomeAndCommitsAreTimed() {
-        Engine engine = EngineHarness.engine(EngineHarness.settings(dir));
-        MeterRegistry r = engine.metrics().registry();
-        Stub<Scratch> object = engine.of(Scratch.class).getByName("counted");
+        MeterRegistry r = metrics.registry();
+        Stub<Scratch> object = cairn.get(Scratch.class, "counted");
         for (int i = 0; i < 3; i++) {
             object.call(s -> s.ctx.storage().sql().exec("SELECT 1").one());
         }
@@ -53,7 +68,7 @@ class MetricsTest {
         assertTrue(r.get("cairn.commit").tag("namespace", "scratch").timer().totalTime(TimeUnit.NANOSECONDS) > 0);
         assertEquals(4, r.get("cairn.commit.calls").tag("namespace", "scratch").summary().totalAmount());
         assertEquals(1, gauge(r, "cairn.objects.active"));
-        engine.shutdown();
+        cairn.stop();
         assertEquals(0, gauge(r, "cairn.objects.active"));
         assertThrows(OverloadedException.class, () -> object.call(s -> null));
         assertEquals(1, calls(r, "shutting_down"));
@@ -61,11 +76,8 @@ class MetricsTest {
 
     @Test
     void overloadsAreCountedByReasonAndQueuedCallsAreGauged() throws Exception {
-        var s = EngineHarness.settings(dir);
-        Engine engine = EngineHarness.engine(new Settings(dir, s.idleTimeout(), s.maxActive(), 4, Duration.ofMillis(300),
-                s.maxBatch(), s.housekeepingInterval(), s.shutdownDrainTimeout(), s.durability(), s.limits(), s.alarms()));
-        MeterRegistry r = engine.metrics().registry();
-        Stub<Scratch> object = engine.of(Scratch.class).getByName("busy");
+        MeterRegistry r = metrics.registry();
+        Stub<Scratch> object = cairn.get(Scratch.class, "busy");
         var started = new CountDownLatch(1);
         var release = new CountDownLatch(1);
         var held = object.send(x -> x.hold(started, release));
@@ -79,7 +91,8 @@ class MetricsTest {
         var refused = object.send(x -> (Object) "ran").toCompletableFuture();
         assertTrue(assertThrows(CompletionException.class, refused::join).getCause() instanceof OverloadedException);
         assertEquals(1, overloads(r, "mailbox_full"));
-        Thread.sleep(400); // past the queue deadline: the queued calls are refused when their turn comes
+        // Past the queue deadline: the queued calls are refused when their turn comes.
+        cairn.clock().advance(cairn.node().settings().queueDeadline().plus(Duration.ofMillis(1)));
         release.countDown();
         held.toCompletableFuture().get(10, TimeUnit.SECONDS);
         for (var q : queued) {
@@ -89,6 +102,5 @@ class MetricsTest {
         assertEquals(5, calls(r, "overloaded"), "one refused at the door, four past the deadline");
         assertEquals(1, calls(r, "ok"), "the held call");
         assertEquals(0, gauge(r, "cairn.mailbox.queued"));
-        engine.shutdown();
     }
 }

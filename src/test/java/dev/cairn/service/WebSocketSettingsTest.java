@@ -4,42 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** WebSocket bounds: Cloudflare's values by default (as the service reads its configuration), and a bad setting stops start-up naming its key. */
 class WebSocketSettingsTest {
-    private static CairnConfig.WebSocketsConfig config(int sockets, int message, int attachment, int outbound, Duration timeout) {
-        return new CairnConfig.WebSocketsConfig() {
-            @Override
-            public int maxSocketsPerObject() {
-                return sockets;
-            }
-
-            @Override
-            public int maxMessageSize() {
-                return message;
-            }
-
-            @Override
-            public int maxAttachmentSize() {
-                return attachment;
-            }
-
-            @Override
-            public int maxOutboundBuffer() {
-                return outbound;
-            }
-
-            @Override
-            public Duration eventTimeout() {
-                return timeout;
-            }
-        };
-    }
-
     @Test
     void theServiceDefaultsAreCloudflaresLimits() {
-        var defaults = WebSocketSettings.from(EngineHarness.defaultConfig().websockets());
+        var defaults = ConfiguredSettings.from(ConfiguredSettings.mapping(Map.of())).webSockets();
         assertEquals(32_768, defaults.maxSocketsPerObject());
         assertEquals(32 * 1024 * 1024, defaults.maxMessageSize());
         assertEquals(16 * 1024, defaults.maxAttachmentSize());
@@ -49,8 +21,13 @@ class WebSocketSettingsTest {
 
     @Test
     void everyBadSettingIsNamedWithWhatIsAllowed() {
-        var e = assertThrows(IllegalStateException.class,
-                () -> WebSocketSettings.from(config(0, 100, 0, 0, Duration.ofDays(8))));
+        var config = ConfiguredSettings.mapping(Map.of(
+                "cairn.websockets.max-sockets-per-object", "0",
+                "cairn.websockets.max-message-size", "100",
+                "cairn.websockets.max-attachment-size", "0",
+                "cairn.websockets.max-outbound-buffer", "0",
+                "cairn.websockets.event-timeout", "8d"));
+        var e = assertThrows(IllegalStateException.class, () -> ConfiguredSettings.from(config));
         assertEquals("""
                 invalid WebSocket configuration:
                   cairn.websockets.max-sockets-per-object: must be at least 1, got 0
