@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.Scratch;
 import dev.cairn.alarms.AlarmSettings;
-import dev.cairn.runtime.NamespaceDeclarations;
+import dev.cairn.namespaces.NamespaceDeclarations;
 import dev.cairn.runtime.Node;
 import java.io.IOException;
 import java.nio.file.Files;

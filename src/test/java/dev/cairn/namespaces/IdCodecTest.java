@@ -1,4 +1,4 @@
-package dev.cairn.runtime;
+package dev.cairn.namespaces;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
