@@ -134,6 +134,11 @@ public final class Node implements Namespaces, Mailboxes {
         return placement;
     }
 
+    /** The catalog of active objects, for tests of this package that reach past the node's own checks. */
+    Catalog catalog() {
+        return catalog;
+    }
+
     public boolean isShuttingDown() {
         return shuttingDown;
     }

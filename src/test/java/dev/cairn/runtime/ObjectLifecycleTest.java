@@ -9,16 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.ManualClock;
 import dev.cairn.Probe;
 import dev.cairn.api.Namespace;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.Stub;
+import dev.cairn.testing.CairnTestKit;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -32,11 +30,8 @@ import org.junit.jupiter.api.Test;
 /** Activation, reset, eviction, overload and fetch, observed through a probe object and real HTTP. */
 @QuarkusTest
 class ObjectLifecycleTest {
-    @Inject
-    Engine engine;
-
-    @Inject
-    ManualClock clock;
+    /** The running service's node and its clock, which stands still until a test moves it. */
+    final CairnTestKit cairn = CairnTestKit.inQuarkus();
 
     Namespace<Probe> probes;
     String name;
@@ -44,7 +39,7 @@ class ObjectLifecycleTest {
 
     @BeforeEach
     void setUp() {
-        probes = engine.of(Probe.class);
+        probes = cairn.namespace(Probe.class);
         name = "p-" + UUID.randomUUID();
         probe = probes.getByName(name);
     }
@@ -57,10 +52,10 @@ class ObjectLifecycleTest {
     @Test
     void creatingAStubDoesNotActivateTheObject() {
         assertEquals(0, constructions());
-        assertTrue(Files.notExists(engine.catalog().databaseFile(probe.id())));
+        assertTrue(Files.notExists(cairn.node().catalog().databaseFile(probe.id())));
         probe.call(Probe::touch);
         assertEquals(1, constructions());
-        assertTrue(Files.exists(engine.catalog().databaseFile(probe.id())), "each object has its own SQLite file");
+        assertTrue(Files.exists(cairn.node().catalog().databaseFile(probe.id())), "each object has its own SQLite file");
     }
 
     @Test
@@ -96,9 +91,7 @@ class ObjectLifecycleTest {
         probe.call(p -> { p.put("k", "v"); return null; });
         probe.call(Probe::touch);
         assertEquals(2, probe.call(Probe::touch));
-        clock.advance(Duration.ofSeconds(11));
-        List<CompletableFuture<Void>> evicted = engine.sweep(); // (the background sweep may have been first)
-        CompletableFuture.allOf(evicted.toArray(CompletableFuture[]::new)).join();
+        cairn.passIdleTimeout(); // (the background sweep may have been first)
         assertEquals(1, probe.call(Probe::touch), "memory was dropped");
         assertEquals(2, constructions(), "the constructor ran again");
         assertEquals("v", probe.call(p -> p.get("k")), "storage is intact");
@@ -110,8 +103,7 @@ class ObjectLifecycleTest {
         var release = new CountDownLatch(1);
         var held = probe.send(p -> p.hold(started, release));
         started.await();
-        clock.advance(Duration.ofSeconds(11));
-        engine.sweep();
+        cairn.passIdleTimeout();
         release.countDown();
         assertEquals("released", held.toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertEquals(1, constructions());
@@ -146,8 +138,8 @@ class ObjectLifecycleTest {
         probe.send(p -> p.hold(started, release));
         started.await();
         var late = probe.send(p -> { p.put("late", "ran"); return null; }).toCompletableFuture();
-        clock.advance(Duration.ofSeconds(11));
-        engine.sweep();
+        cairn.clock().advance(cairn.node().settings().queueDeadline().plusSeconds(1));
+        cairn.sweep();
         var e = assertThrows(CompletionException.class, late::join);
         var overloaded = assertInstanceOf(OverloadedException.class, e.getCause());
         assertTrue(overloaded.getMessage().startsWith("Requests queued for too long"), overloaded.getMessage());

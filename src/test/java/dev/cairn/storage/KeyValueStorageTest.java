@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.Scratch;
 import dev.cairn.api.ListOptions;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.Storage;
 import dev.cairn.api.StorageException;
 import dev.cairn.api.Stub;
 import java.math.BigDecimal;
-import java.nio.file.Path;
+import dev.cairn.testing.CairnTestKit;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,10 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The key-value API inside an object, on a real SQLite file. */
 class KeyValueStorageTest {
@@ -32,26 +32,19 @@ class KeyValueStorageTest {
     static final List<String> KEYS_IN_UTF8_ORDER = List.of("", "A", "Z", "a", "b", "ba", "bb", "bz", "b\u00e9", "c",
             "\u00e9t\u00e9", "\u4e2d", "\ue000", "\ud83d\ude00", "\ud83d\ude00x");
 
-    @TempDir
-    Path dir;
-    Engine engine;
+    @RegisterExtension
+    final CairnTestKit cairn = CairnTestKit.builder().namespace("scratch", Scratch.class).freshPerTest().build();
     Stub<Scratch> object;
 
     record Player(String name, int level, List<String> items, Instant joined) {}
 
     @BeforeEach
     void start() {
-        engine = EngineHarness.engine(EngineHarness.settings(dir));
-        object = engine.of(Scratch.class).getByName("kv");
-    }
-
-    @AfterEach
-    void stop() {
-        engine.shutdown();
+        object = cairn.get(Scratch.class, "kv");
     }
 
     private <R> R kv(Function<Storage, R> body) {
-        return object.call(s -> body.apply(s.ctx.storage()));
+        return cairn.runIn(object, (s, ctx) -> body.apply(ctx.storage()));
     }
 
     @Test
@@ -169,8 +162,8 @@ class KeyValueStorageTest {
         List<String> prefixes = Arrays.asList(null, "", "b", "\ud83d", "\ud83d\ude00", "q");
         List<String> failures = new ArrayList<>();
         int[] combinations = {0};
-        object.call(sc -> {
-            Storage s = sc.ctx.storage();
+        cairn.runIn(object, (sc, ctx) -> {
+            Storage s = ctx.storage();
             for (String[] lower : lowerBounds) {
                 for (String end : ends) {
                     for (String prefix : prefixes) {
@@ -238,9 +231,8 @@ class KeyValueStorageTest {
         assertNull(kv(s -> s.get("k")));
         assertEquals((Object) 0L, kv(s -> s.sql().exec("SELECT count(*) AS n FROM t").one().getLong("n")));
         kv(s -> { s.put("k", "v"); s.sql().exec("INSERT INTO t VALUES ('x')"); return null; });
-        engine.shutdown();
-        engine = EngineHarness.engine(EngineHarness.settings(dir));
-        object = engine.of(Scratch.class).getByName("kv");
+        cairn.restart();
+        object = cairn.get(Scratch.class, "kv");
         assertEquals("v", kv(s -> s.get("k")));
         assertEquals((Object) 1L, kv(s -> s.sql().exec("SELECT count(*) AS n FROM t").one().getLong("n")));
     }

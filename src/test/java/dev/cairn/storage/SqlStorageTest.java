@@ -4,40 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.Scratch;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.SqlStorage;
 import dev.cairn.api.Stub;
-import java.nio.file.Path;
+import dev.cairn.testing.CairnTestKit;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The SQL API inside an object, on a real SQLite file. */
 class SqlStorageTest {
-    @TempDir
-    Path dir;
-    Engine engine;
+    @RegisterExtension
+    final CairnTestKit cairn = CairnTestKit.builder().namespace("scratch", Scratch.class).freshPerTest().build();
     Stub<Scratch> object;
 
     @BeforeEach
     void start() {
-        engine = EngineHarness.engine(EngineHarness.settings(dir));
-        object = engine.of(Scratch.class).getByName("sql");
-    }
-
-    @AfterEach
-    void stop() {
-        engine.shutdown();
+        object = cairn.get(Scratch.class, "sql");
     }
 
     private <R> R sql(Function<SqlStorage, R> body) {
-        return object.call(s -> body.apply(s.ctx.storage().sql()));
+        return cairn.runIn(object, (s, ctx) -> body.apply(ctx.storage().sql()));
     }
 
     @Test
@@ -142,7 +135,7 @@ class SqlStorageTest {
 
     @Test
     void storageIsRefusedOutsideTheObjectsOwnThread() throws Exception {
-        var leaked = object.call(s -> s.ctx.storage().sql());
+        var leaked = cairn.runIn(object, (s, ctx) -> ctx.storage().sql());
         var e = assertThrows(dev.cairn.api.StorageException.class, () -> leaked.exec("SELECT 1"));
         assertTrue(e.getMessage().contains("used outside its own thread"), e.getMessage());
     }

@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.Scratch;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.Storage;
 import dev.cairn.api.Stub;
-import java.nio.file.Path;
+import dev.cairn.testing.CairnTestKit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,35 +17,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every storage limit fails the write with an error naming the limit, its key and its value. */
 class StorageLimitsTest {
     /** Small enough to fill quickly; large enough for the constructor's table. */
     static final long OBJECT_LIMIT = 256 * 1024;
 
-    @TempDir
-    Path dir;
-    Engine engine;
+    @RegisterExtension
+    final CairnTestKit cairn = CairnTestKit.builder().namespace("scratch", Scratch.class).freshPerTest()
+            .property("cairn.storage.max-bytes-per-object", String.valueOf(OBJECT_LIMIT)).build();
     Stub<Scratch> object;
 
     @BeforeEach
     void start() {
-        var settings = EngineHarness.settings(dir);
-        engine = EngineHarness.engine(settings.with(settings.limits().withMaxBytesPerObject(OBJECT_LIMIT)));
-        object = engine.of(Scratch.class).getByName("limits");
-    }
-
-    @AfterEach
-    void stop() {
-        engine.shutdown();
+        object = cairn.get(Scratch.class, "limits");
     }
 
     private <R> R storage(Function<Storage, R> body) {
-        return object.call(s -> body.apply(s.ctx.storage()));
+        return cairn.runIn(object, (s, ctx) -> body.apply(ctx.storage()));
     }
 
     private String failure(Function<Storage, Object> body) {

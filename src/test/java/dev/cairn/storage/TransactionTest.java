@@ -4,39 +4,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.cairn.Scratch;
 import dev.cairn.api.ListOptions;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.Storage;
 import dev.cairn.api.Stub;
-import java.nio.file.Path;
+import dev.cairn.testing.CairnTestKit;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code storage.transaction}: all-or-nothing inside a call, and what nesting means. */
 class TransactionTest {
-    @TempDir
-    Path dir;
-    Engine engine;
+    @RegisterExtension
+    final CairnTestKit cairn = CairnTestKit.builder().namespace("scratch", Scratch.class).freshPerTest().build();
     Stub<Scratch> object;
 
     @BeforeEach
     void start() {
-        engine = EngineHarness.engine(EngineHarness.settings(dir));
-        object = engine.of(Scratch.class).getByName("txn");
+        object = cairn.get(Scratch.class, "txn");
         kv(s -> { s.sql().exec("CREATE TABLE t (v TEXT)"); return null; });
     }
 
-    @AfterEach
-    void stop() {
-        engine.shutdown();
-    }
-
     private <R> R kv(Function<Storage, R> body) {
-        return object.call(s -> body.apply(s.ctx.storage()));
+        return cairn.runIn(object, (s, ctx) -> body.apply(ctx.storage()));
     }
 
     private List<String> keys() {
