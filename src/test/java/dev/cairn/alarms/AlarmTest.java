@@ -6,17 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.Alarmed;
+import dev.cairn.Scratch;
 import dev.cairn.api.AlarmInfo;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.PendingAlarm;
 import dev.cairn.api.Stub;
-import java.nio.file.Path;
+import dev.cairn.testing.CairnTestKit;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,69 +25,60 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Alarms: one per object, persisted with the call that sets it, fired as an event, retried with
  * exponential backoff, dropped after the last retry. The clock is moved by hand and alarms are fired
- * with {@code fireDue()}, so the whole backoff schedule runs without waiting.
+ * with {@code fireDueAlarms()}, so the whole backoff schedule runs without waiting.
  */
 class AlarmTest {
     /** nextDouble() is exactly 0.5: every retry delay gets half the maximum jitter, 12.5 %. */
     static final RandomGenerator HALF = () -> Long.MIN_VALUE;
+    /** Where the clock of the alarm tests starts. */
+    static final Instant START = Instant.parse("2026-11-22T12:00:00Z");
 
-    /** Time that moves only when the test moves it. */
-    static final class StoppedClock implements InstantSource {
-        private final AtomicLong millis = new AtomicLong(Instant.parse("2026-11-22T12:00:00Z").toEpochMilli());
-
-        void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-    }
-
-    @TempDir
-    Path dir;
-    final StoppedClock clock = new StoppedClock();
-    Engine engine;
+    final AlarmCounts counts = new AlarmCounts();
+    /**
+     * Namespaces {@code scratch} and {@code alarmed}, a fresh data directory per test; alarms fire only
+     * when the test asks, and objects are evicted only when the test says (no housekeeping pass of its own).
+     */
+    @RegisterExtension
+    final CairnTestKit cairn = CairnTestKit.builder()
+            .namespace("scratch", Scratch.class)
+            .namespace("alarmed", Alarmed.class)
+            .property("cairn.objects.housekeeping-interval", "1h")
+            .clockAt(START)
+            .random(HALF)
+            .meters(names -> counts)
+            .freshPerTest()
+            .build();
 
     @BeforeEach
-    void start() {
+    void forgetAttempts() {
         Alarmed.ATTEMPTS.clear();
         Alarmed.BEHAVIOUR.clear();
         Alarmed.CONSTRUCTIONS.clear();
-        engine = EngineHarness.engine(EngineHarness.settings(dir), clock, HALF);
-    }
-
-    @AfterEach
-    void stop() {
-        engine.shutdown();
     }
 
     private Stub<Alarmed> object(String name) {
-        return engine.of(Alarmed.class).getByName(name);
+        return cairn.get(Alarmed.class, name);
     }
 
     private Instant now() {
-        return clock.instant();
+        return cairn.clock().instant();
     }
 
-    private void fireDue() throws Exception {
-        engine.alarms().fireDue().get(10, TimeUnit.SECONDS);
+    private void fireDue() {
+        cairn.fireDueAlarms();
+    }
+
+    private AlarmScheduler alarms() {
+        return cairn.node().alarms();
     }
 
     private static Optional<Instant> alarmOf(Stub<Alarmed> o) {
@@ -99,7 +91,7 @@ class AlarmTest {
 
     /** A connection of the test's own to the node's alarm index, as a crash or an operator would leave it. */
     private Connection indexConnection() throws SQLException {
-        return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("alarm-index.sqlite"));
+        return DriverManager.getConnection("jdbc:sqlite:" + cairn.dataDir().resolve("alarm-index.sqlite"));
     }
 
     private void indexSql(String sql) throws SQLException {
@@ -119,16 +111,16 @@ class AlarmTest {
         o.call(a -> { a.ctx.storage().setAlarm(second); return null; });
         assertEquals(Optional.of(second.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)), alarmOf(o));
         assertEquals(List.of(second.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)),
-                engine.alarms().pending(Optional.empty(), 10).stream().map(PendingAlarm::scheduledTime).toList());
+                alarms().pending(Optional.empty(), 10).stream().map(PendingAlarm::scheduledTime).toList());
         o.call(a -> { a.ctx.storage().deleteAlarm(); return null; });
         assertEquals(Optional.empty(), alarmOf(o));
-        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+        assertEquals(List.of(), alarms().pending(Optional.empty(), 10));
     }
 
     @Test
     void anObjectWithoutAnAlarmHandlerCannotSetAnAlarm() {
-        var scratch = engine.of(Scratch.class).getByName("no-handler");
-        var e = assertThrows(ObjectException.class, () -> scratch.call(s -> { s.ctx.storage().setAlarm(Instant.now()); return null; }));
+        var scratch = cairn.get(Scratch.class, "no-handler");
+        var e = assertThrows(ObjectException.class, () -> scratch.call(s -> { s.ctx.storage().setAlarm(now()); return null; }));
         assertTrue(e.getMessage().contains("Scratch cannot set an alarm: it does not implement dev.cairn.api.AlarmHandler"),
                 e.getMessage());
     }
@@ -141,7 +133,7 @@ class AlarmTest {
             throw new IllegalStateException("changed my mind");
         }));
         assertEquals(Optional.empty(), alarmOf(o));
-        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+        assertEquals(List.of(), alarms().pending(Optional.empty(), 10));
     }
 
     @Test
@@ -151,14 +143,14 @@ class AlarmTest {
         o.call(a -> { a.ctx.storage().setAlarm(at); return null; });
         fireDue();
         assertEquals(List.of(), attempts("due"));
-        clock.advance(Duration.ofSeconds(10));
+        cairn.clock().advance(Duration.ofSeconds(10));
         fireDue();
         fireDue();
         assertEquals(List.of(new AlarmInfo(at, 0)), attempts("due"));
         assertFalse(attempts("due").getFirst().isRetry());
         assertEquals(1L, (long) o.call(Alarmed::runs));
         assertEquals(Optional.empty(), alarmOf(o), "a successful run deletes the alarm");
-        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+        assertEquals(List.of(), alarms().pending(Optional.empty(), 10));
     }
 
     @Test
@@ -177,7 +169,7 @@ class AlarmTest {
         o.call(a -> { a.ctx.storage().setAlarm(at); return null; });
         fireDue();
         assertEquals(Optional.of(at.plusSeconds(60)), alarmOf(o));
-        clock.advance(Duration.ofSeconds(61));
+        cairn.clock().advance(Duration.ofSeconds(61));
         fireDue();
         assertEquals(List.of(new AlarmInfo(at, 0), new AlarmInfo(at.plusSeconds(60), 0)), attempts("repeat"));
         assertEquals(Optional.of(at.plusSeconds(120)), alarmOf(o));
@@ -187,9 +179,9 @@ class AlarmTest {
     void firingActivatesAnEvictedObject() throws Exception {
         var o = object("sleeper");
         o.call(a -> { a.ctx.storage().setAlarm(now().plusSeconds(60)); return null; });
-        clock.advance(Duration.ofSeconds(60));
-        CompletableFuture.allOf(engine.sweep().toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
-        assertEquals(0, engine.catalog().activeCount());
+        cairn.passIdleTimeout();
+        assertEquals(0, cairn.node().activeCount());
+        cairn.clock().advanceTo(START.plusSeconds(60));
         fireDue();
         assertEquals(1, attempts("sleeper").size());
         assertEquals(2, Alarmed.CONSTRUCTIONS.get("sleeper").get(), "the alarm re-created the instance");
@@ -207,17 +199,17 @@ class AlarmTest {
         fireDue();
         List<Long> delays = new ArrayList<>();
         for (int retry = 1; retry <= 6; retry++) {
-            PendingAlarm p = engine.alarms().pending(Optional.of("alarmed"), 10).getFirst();
+            PendingAlarm p = alarms().pending(Optional.of("alarmed"), 10).getFirst();
             assertEquals(at, p.scheduledTime(), "the scheduled time stays the original one");
             assertEquals(retry, p.retryCount());
             assertEquals(Optional.of("downstream unavailable (attempt " + retry + ")"), p.lastError());
             assertEquals(Optional.of(at), alarmOf(o), "getAlarm still returns the original time during retries");
-            long delay = p.nextAttempt().toEpochMilli() - clock.millis();
+            long delay = p.nextAttempt().toEpochMilli() - cairn.clock().millis();
             delays.add(delay);
-            clock.advance(Duration.ofMillis(delay - 1));
+            cairn.clock().advance(Duration.ofMillis(delay - 1));
             fireDue();
             assertEquals(retry, attempts("flaky").size(), "no retry before its time");
-            clock.advance(Duration.ofMillis(1));
+            cairn.clock().advance(Duration.ofMillis(1));
             fireDue();
             assertEquals(retry + 1, attempts("flaky").size());
         }
@@ -230,10 +222,10 @@ class AlarmTest {
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), attempts("flaky").stream().map(AlarmInfo::retryCount).toList());
         assertTrue(attempts("flaky").subList(1, 7).stream().allMatch(AlarmInfo::isRetry));
         assertEquals(Optional.empty(), alarmOf(o), "dropped after the sixth retry");
-        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
-        assertEquals(1, engine.metrics().alarms("dropped"));
-        assertEquals(6, engine.metrics().alarms("retried"));
-        assertEquals(0, engine.metrics().alarms("succeeded"));
+        assertEquals(List.of(), alarms().pending(Optional.empty(), 10));
+        assertEquals(1, counts.outcomes("dropped"));
+        assertEquals(6, counts.outcomes("retried"));
+        assertEquals(0, counts.outcomes("succeeded"));
         assertEquals(0L, (long) o.call(Alarmed::runs), "every failed run was rolled back");
         assertNull(o.call(a -> a.ctx.storage().get("written-by-failed-run")));
     }
@@ -248,14 +240,14 @@ class AlarmTest {
         });
         o.call(a -> { a.ctx.storage().setAlarm(now()); return null; });
         fireDue();
-        clock.advance(Duration.ofSeconds(3));
+        cairn.clock().advance(Duration.ofSeconds(3));
         fireDue();
-        clock.advance(Duration.ofSeconds(5));
+        cairn.clock().advance(Duration.ofSeconds(5));
         fireDue();
         assertEquals(List.of(0, 1, 2), attempts("second-time").stream().map(AlarmInfo::retryCount).toList());
         assertEquals(1L, (long) o.call(Alarmed::runs));
         assertEquals(Optional.empty(), alarmOf(o));
-        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+        assertEquals(List.of(), alarms().pending(Optional.empty(), 10));
     }
 
     @Test
@@ -265,10 +257,10 @@ class AlarmTest {
         o.call(a -> { a.ctx.storage().setAlarm(now()); return null; });
         fireDue();
         o.call(a -> { a.ctx.storage().deleteAlarm(); return null; });
-        clock.advance(Duration.ofMinutes(10));
+        cairn.clock().advance(Duration.ofMinutes(10));
         fireDue();
         assertEquals(1, attempts("stop-it").size());
-        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+        assertEquals(List.of(), alarms().pending(Optional.empty(), 10));
     }
 
     @Test
@@ -285,8 +277,8 @@ class AlarmTest {
         Alarmed.BEHAVIOUR.remove("fresh");
         Instant next = now().plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         o.call(a -> { a.ctx.storage().setAlarm(next); return null; });
-        assertEquals(0, engine.alarms().pending(Optional.empty(), 10).getFirst().retryCount());
-        clock.advance(Duration.ofSeconds(1));
+        assertEquals(0, alarms().pending(Optional.empty(), 10).getFirst().retryCount());
+        cairn.clock().advance(Duration.ofSeconds(1));
         fireDue();
         assertEquals(new AlarmInfo(next, 0), attempts("fresh").getLast());
         assertEquals(Optional.empty(), alarmOf(o));
@@ -298,8 +290,8 @@ class AlarmTest {
         o.call(a -> { a.ctx.storage().setAlarm(now().plusSeconds(5)); return null; });
         o.call(a -> { a.ctx.storage().deleteAll(); return null; });
         assertEquals(Optional.empty(), alarmOf(o));
-        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
-        clock.advance(Duration.ofSeconds(5));
+        assertEquals(List.of(), alarms().pending(Optional.empty(), 10));
+        cairn.clock().advance(Duration.ofSeconds(5));
         fireDue();
         assertEquals(List.of(), attempts("wipe"));
     }
@@ -307,13 +299,13 @@ class AlarmTest {
     @Test
     void runNowFiresAPendingAlarmWhateverItsTime() {
         var o = object("now");
-        assertFalse(engine.alarms().runNow(o.id()), "no alarm: nothing ran");
+        assertFalse(cairn.runAlarm(o), "no alarm: nothing ran");
         Instant at = now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         o.call(a -> { a.ctx.storage().setAlarm(at); return null; });
-        assertTrue(engine.alarms().runNow(o.id()));
+        assertTrue(cairn.runAlarm(o));
         assertEquals(List.of(new AlarmInfo(at, 0)), attempts("now"));
         assertEquals(Optional.empty(), alarmOf(o));
-        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+        assertEquals(List.of(), alarms().pending(Optional.empty(), 10));
     }
 
     @Test
@@ -321,9 +313,9 @@ class AlarmTest {
         var o = object("now-failing");
         Alarmed.BEHAVIOUR.put("now-failing", (self, info) -> { throw new IllegalStateException("boom"); });
         o.call(a -> { a.ctx.storage().setAlarm(now().plusSeconds(30)); return null; });
-        var e = assertThrows(ObjectException.class, () -> engine.alarms().runNow(o.id()));
+        var e = assertThrows(ObjectException.class, () -> cairn.runAlarm(o));
         assertEquals("boom", e.getMessage());
-        PendingAlarm p = engine.alarms().pending(Optional.empty(), 10).getFirst();
+        PendingAlarm p = alarms().pending(Optional.empty(), 10).getFirst();
         assertEquals(1, p.retryCount());
         assertEquals(Optional.of("boom"), p.lastError());
     }
@@ -332,20 +324,19 @@ class AlarmTest {
     void pendingAlarmsAreListedSoonestFirstWithTheirNames() {
         object("later").call(a -> { a.ctx.storage().setAlarm(now().plusSeconds(20)); return null; });
         object("sooner").call(a -> { a.ctx.storage().setAlarm(now().plusSeconds(10)); return null; });
-        var pending = engine.alarms().pending(Optional.of("alarmed"), 10);
+        var pending = alarms().pending(Optional.of("alarmed"), 10);
         assertEquals(List.of(Optional.of("sooner"), Optional.of("later")), pending.stream().map(p -> p.id().name()).toList());
-        assertEquals(1, engine.alarms().pending(Optional.empty(), 1).size());
-        assertEquals(List.of(), engine.alarms().pending(Optional.of("scratch"), 10));
+        assertEquals(1, alarms().pending(Optional.empty(), 1).size());
+        assertEquals(List.of(), alarms().pending(Optional.of("scratch"), 10));
     }
 
     @Test
     void alarmsSurviveARestart() throws Exception {
         Instant at = now().plusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         object("durable").call(a -> { a.ctx.storage().setAlarm(at); return null; });
-        engine.shutdown();
-        engine = EngineHarness.engine(EngineHarness.settings(dir), clock, HALF);
-        assertEquals(at, engine.alarms().pending(Optional.empty(), 10).getFirst().scheduledTime());
-        clock.advance(Duration.ofSeconds(30));
+        cairn.restart();
+        assertEquals(at, alarms().pending(Optional.empty(), 10).getFirst().scheduledTime());
+        cairn.clock().advance(Duration.ofSeconds(30));
         fireDue();
         assertEquals(List.of(new AlarmInfo(at, 0)), attempts("durable"));
     }
@@ -356,14 +347,14 @@ class AlarmTest {
         object("committed").call(a -> { a.ctx.storage().setAlarm(at); return null; });
         object("never-committed").call(a -> { a.ctx.storage().setAlarm(at); return null; });
         object("never-committed").call(a -> { a.ctx.storage().deleteAlarm(); return null; });
-        engine.shutdown();
+        cairn.stop();
         // What a crash between the intent and the confirmation leaves: dirty rows saying something else.
         String ns = "alarmed";
         try (var c = indexConnection();
                 var st = c.prepareStatement("INSERT OR REPLACE INTO alarms (namespace, object_id, name, scheduled_ms, due_ms,"
                         + " attempts, dirty) VALUES (?, ?, ?, ?, ?, 0, 1)")) {
             for (var name : List.of("committed", "never-committed")) {
-                var id = engine.get(ns, Alarmed.class).idFromName(name);
+                var id = cairn.namespace(Alarmed.class).idFromName(name);
                 st.setString(1, ns);
                 st.setString(2, id.toString());
                 st.setString(3, name);
@@ -372,8 +363,8 @@ class AlarmTest {
                 st.executeUpdate();
             }
         }
-        engine = EngineHarness.engine(EngineHarness.settings(dir), clock, HALF);
-        var pending = engine.alarms().pending(Optional.empty(), 10);
+        cairn.restart();
+        var pending = alarms().pending(Optional.empty(), 10);
         assertEquals(1, pending.size(), pending.toString());
         assertEquals(Optional.of("committed"), pending.getFirst().id().name());
         assertEquals(at, pending.getFirst().scheduledTime(), "the object's own record wins");
@@ -397,12 +388,11 @@ class AlarmTest {
         for (var o : List.of(deleted, wiped, handled)) {
             assertEquals(Optional.empty(), alarmOf(o));
         }
-        assertEquals(3, engine.alarms().pending(Optional.empty(), 10).size(), "the crash left the three rows behind");
+        assertEquals(3, alarms().pending(Optional.empty(), 10).size(), "the crash left the three rows behind");
         indexSql("DROP TRIGGER crash_before_confirmation");
-        engine.shutdown();
-        engine = EngineHarness.engine(EngineHarness.settings(dir), clock, HALF);
-        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10), "start-up removed them: the objects' record wins");
-        clock.advance(Duration.ofDays(1));
+        cairn.restart();
+        assertEquals(List.of(), alarms().pending(Optional.empty(), 10), "start-up removed them: the objects' record wins");
+        cairn.clock().advance(Duration.ofDays(1));
         fireDue();
         assertEquals(1, attempts("handled").size());
     }
@@ -416,11 +406,11 @@ class AlarmTest {
         long at = now().plusSeconds(60).toEpochMilli();
         indexSql("INSERT INTO alarms (namespace, object_id, name, scheduled_ms, due_ms, attempts, dirty)"
                 + " VALUES ('alarmed', '" + o.id() + "', 'stale', " + at + ", " + at + ", 0, 0)");
-        assertEquals(1, engine.alarms().pending(Optional.empty(), 10).size());
-        clock.advance(Duration.ofSeconds(60));
+        assertEquals(1, alarms().pending(Optional.empty(), 10).size());
+        cairn.clock().advance(Duration.ofSeconds(60));
         fireDue();
         assertEquals(List.of(), attempts("stale"), "the object holds no alarm: nothing ran");
-        assertEquals(List.of(), engine.alarms().pending(Optional.empty(), 10));
+        assertEquals(List.of(), alarms().pending(Optional.empty(), 10));
     }
 
     @Test
@@ -436,36 +426,15 @@ class AlarmTest {
             order.add("handler finished");
         });
         o.call(a -> { a.ctx.storage().setAlarm(now()); return null; });
-        var firing = engine.alarms().fireDue();
+        var firing = alarms().fireDue();
         assertTrue(started.await(10, TimeUnit.SECONDS));
         var call = o.send(a -> order.add("call")).toCompletableFuture();
-        assertEquals(1, engine.catalog().queuedCalls(), "the call waits in the object's mailbox");
+        assertEquals(1, cairn.node().queuedEvents(), "the call waits in the object's mailbox");
         assertFalse(call.isDone());
         release.countDown();
         call.get(10, TimeUnit.SECONDS);
         firing.get(10, TimeUnit.SECONDS);
         assertEquals(List.of("handler started", "handler finished", "call"), order);
-    }
-
-    @Test
-    void withTheTimerAnAlarmFiresOnItsOwnInRealTime() throws Exception {
-        engine.shutdown();
-        engine = EngineHarness.engine(EngineHarness.settings(dir).with(AlarmSettings.DEFAULTS), InstantSource.system(), HALF);
-        var fired = new CompletableFuture<Long>();
-        Alarmed.BEHAVIOUR.put("real-time", (self, info) -> fired.complete(System.currentTimeMillis() - info.scheduledTime().toEpochMilli()));
-        object("real-time").call(a -> { a.ctx.storage().setAlarm(Instant.now().plusMillis(300)); return null; });
-        long lag = fired.get(10, TimeUnit.SECONDS);
-        assertTrue(lag >= 0 && lag < 1_000, "fired " + lag + " ms after its time");
-    }
-
-    @Test
-    void readinessNeedsTheAlarmIndexToAnswer() {
-        var check = new AlarmIndexHealthCheck(engine);
-        assertEquals(org.eclipse.microprofile.health.HealthCheckResponse.Status.UP, check.call().getStatus());
-        engine.alarmIndex().close();
-        var down = check.call();
-        assertEquals(org.eclipse.microprofile.health.HealthCheckResponse.Status.DOWN, down.getStatus());
-        assertEquals("the alarm index is closed", down.getData().orElseThrow().get("error"));
     }
 
     @Test
@@ -484,7 +453,7 @@ class AlarmTest {
             return 0L;
         });
         assertTrue(holding.await(10, TimeUnit.SECONDS));
-        clock.advance(Duration.ofMinutes(1)); // due now: fireDue sends it, behind the read
+        cairn.clock().advance(Duration.ofMinutes(1)); // due now: fireDue sends it, behind the read
         var read = o.send(a -> a.ctx.storage().sql().exec("SELECT count(*) AS n FROM runs").one().getLong("n"));
         var fired = sendDueAlarmsUntilQueued(2);
         hold.countDown();
@@ -506,13 +475,37 @@ class AlarmTest {
      */
     private CompletableFuture<Void> sendDueAlarmsUntilQueued(int n) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        CompletableFuture<Void> fired = engine.alarms().fireDue();
-        while (engine.catalog().queuedCalls() < n) {
+        CompletableFuture<Void> fired = alarms().fireDue();
+        while (cairn.node().queuedEvents() < n) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("events queued: " + engine.catalog().queuedCalls() + ", expected " + n);
+                throw new AssertionError("events queued: " + cairn.node().queuedEvents() + ", expected " + n);
             }
-            fired = engine.alarms().fireDue();
+            fired = alarms().fireDue();
         }
         return fired;
+    }
+
+    /** The same node with its alarm timer running, as in the service: nothing is fired by hand. */
+    @Nested
+    class WithTheTimer {
+        @RegisterExtension
+        final CairnTestKit timed = CairnTestKit.builder()
+                .namespace("alarmed", Alarmed.class)
+                .property("cairn.alarms.timer", "true")
+                .clockAt(START)
+                .random(HALF)
+                .freshPerTest()
+                .build();
+
+        @Test
+        void anAlarmFiresOnItsOwnOnceTheClockReachesItsTime() throws Exception {
+            var fired = new CompletableFuture<Long>();
+            Alarmed.BEHAVIOUR.put("timed", (self, info) -> fired.complete(timed.clock().millis() - info.scheduledTime().toEpochMilli()));
+            Instant at = timed.clock().instant().plusMillis(300);
+            timed.get(Alarmed.class, "timed").call(a -> { a.ctx.storage().setAlarm(at); return null; });
+            timed.clock().advanceTo(at);
+            long lag = fired.get(10, TimeUnit.SECONDS);
+            assertTrue(lag >= 0 && lag < 1_000, "fired " + lag + " ms after its time");
+        }
     }
 }
