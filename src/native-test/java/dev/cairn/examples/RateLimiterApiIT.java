@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link RateLimiterApiTest} against the packaged service (jar, or native binary with -Dnative).
- * The tests that move the injected clock cannot run there; the window is checked on the real clock
- * instead.
+ * The tests that move the node's clock cannot run there (the packaged service runs on the real
+ * clock); the window is checked on the real clock instead.
  */
 @QuarkusIntegrationTest
 class RateLimiterApiIT extends RateLimiterApiTest {

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cairn.ManualClock;
-import dev.cairn.api.Namespaces;
-import dev.cairn.engine.TestAccess;
-import io.quarkus.arc.Arc;
+import dev.cairn.testing.CairnTestKit;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.DisabledOnIntegrationTest;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,7 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,13 +35,12 @@ class ChatRoomTest {
     @TestHTTPResource("/")
     URI root;
 
-    /** Looked up, not injected: the class also runs as {@code ChatRoomIT}, where nothing is injected. */
-    private static ManualClock clock() {
-        return Arc.container().instance(ManualClock.class).get();
-    }
-
-    private static Namespaces namespaces() {
-        return Arc.container().instance(Namespaces.class).get();
+    /**
+     * The running service's node and its clock. Looked up when used: the class also runs as
+     * {@code ChatRoomIT}, where the service runs in its own process.
+     */
+    private static CairnTestKit cairn() {
+        return CairnTestKit.inQuarkus();
     }
 
     /** A chat participant: the JSON messages it received, in order. */
@@ -160,7 +155,7 @@ class ChatRoomTest {
     }
 
     @Test
-    @DisabledOnIntegrationTest("reads an attachment in-process and hibernates the room with the test clock")
+    @DisabledOnIntegrationTest("reads an attachment through the node and hibernates the room by moving the node's clock (in-process only)")
     void theLastHundredMessagesAreKeptAndSentOnJoin() throws Exception {
         String room = "room-" + UUID.randomUUID();
         try (Member ada = join(room, "ada")) {
@@ -172,9 +167,9 @@ class ChatRoomTest {
             for (int i = 1; i <= 105; i++) {
                 assertEquals("message " + i, ada.next().get("text").asText());
             }
-            long sent = namespaces().of(ChatRoom.class).getByName(room).call(r -> r.sentBy("ada"));
+            long sent = cairn().get(ChatRoom.class, room).call(r -> r.sentBy("ada"));
             assertEquals(105, sent, "ada's attachment counts what she sent");
-            TestAccess.evictIdle(clock());
+            cairn().passIdleTimeout();
             try (Member carol = join(room, "carol")) {
                 JsonNode history = carol.next();
                 assertEquals(100, history.get("messages").size());
@@ -186,19 +181,20 @@ class ChatRoomTest {
     }
 
     @Test
-    @DisabledOnIntegrationTest("hibernates the room with the test clock and looks inside the engine")
+    @DisabledOnIntegrationTest("hibernates the room by moving the node's clock and asks the node whether it is active (in-process only)")
     void pingIsAnsweredWithoutWakingTheRoom() throws Exception {
         String room = "room-" + UUID.randomUUID();
         try (Member ada = join(room, "ada")) {
             ada.next();
             ada.next();
-            TestAccess.evictIdle(clock());
+            var chat = cairn().get(ChatRoom.class, room);
+            cairn().passIdleTimeout();
             ada.say("ping");
             assertEquals("pong", ada.nextRaw());
-            assertFalse(TestAccess.isActive("chat", room));
+            assertFalse(cairn().isActive(chat));
             ada.say("still here");
             assertEquals("still here", ada.next().get("text").asText(), "the next real message wakes it");
-            assertTrue(TestAccess.isActive("chat", room));
+            assertTrue(cairn().isActive(chat));
         }
     }
 

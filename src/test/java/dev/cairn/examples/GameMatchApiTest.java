@@ -6,11 +6,10 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.cairn.ManualClock;
 import dev.cairn.api.Alarms;
 import dev.cairn.api.Namespaces;
 import dev.cairn.api.ObjectId;
-import dev.cairn.engine.TestAccess;
+import dev.cairn.testing.CairnTestKit;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -29,8 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class GameMatchApiTest {
-    @Inject
-    ManualClock clock;
+    /** The running service's node, and its clock, which stands still until a test moves it. */
+    private final CairnTestKit cairn = CairnTestKit.inQuarkus();
 
     @Inject
     Alarms alarms;
@@ -63,12 +62,12 @@ class GameMatchApiTest {
 
         join(id, "bob").then().statusCode(200);
         score(id, "bob", 5).then().statusCode(200);
-        clock.advance(Duration.between(clock.instant(), endsAt.minusSeconds(5)));
-        TestAccess.fireDueAlarms();
+        cairn.clock().advanceTo(endsAt.minusSeconds(5));
+        cairn.fireDueAlarms();
         score(id, "bob", 2).then().statusCode(200).body("endedAt", nullValue()).body("players[1].score", equalTo(7));
 
-        clock.advance(Duration.between(clock.instant(), endsAt));
-        TestAccess.fireDueAlarms();
+        cairn.clock().advanceTo(endsAt);
+        cairn.fireDueAlarms();
         String endedAt = given().get("/ids/game-match/{id}", id).then().statusCode(200).body("endsAt", equalTo(created.getString("endsAt")))
                 .extract().path("endedAt");
         assertFalse(Instant.parse(endedAt).isBefore(endsAt), "ended by its alarm, not before endsAt: " + endedAt);
@@ -89,8 +88,8 @@ class GameMatchApiTest {
         assertEquals(null, created.getString("endsAt"));
         ObjectId id = namespaces.of(GameMatch.class).idFromString(created.getString("id"));
         assertFalse(alarms.pending(Optional.of("game-match"), 100_000).stream().anyMatch(p -> p.id().equals(id)), "no alarm is set");
-        clock.advance(Duration.ofHours(1)); // the clock is shared by every test of the run: kept well under a day
-        TestAccess.fireDueAlarms();
+        cairn.clock().advance(Duration.ofHours(1)); // the clock is shared by every test of the run: kept well under a day
+        cairn.fireDueAlarms();
         score(created.getString("id"), "ada", 1).then().statusCode(200).body("endsAt", nullValue()).body("endedAt", nullValue());
     }
 

@@ -6,8 +6,8 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.ManualClock;
-import io.quarkus.arc.Arc;
+import dev.cairn.testing.CairnTestKit;
+import dev.cairn.testing.FakeClock;
 import io.quarkus.test.junit.DisabledOnIntegrationTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -19,9 +19,12 @@ import org.junit.jupiter.api.Test;
 /** The RateLimiter example: a sliding window on the node's clock, which the test moves. */
 @QuarkusTest
 class RateLimiterApiTest {
-    /** Looked up, not injected: the class also runs as {@code RateLimiterApiIT}, where nothing is injected. */
-    private static ManualClock clock() {
-        return Arc.container().instance(ManualClock.class).get();
+    /**
+     * The node's clock, which stands still until a test moves it. Looked up when used: the class also
+     * runs as {@code RateLimiterApiIT}, where the service runs in its own process on the real clock.
+     */
+    private static FakeClock clock() {
+        return CairnTestKit.inQuarkus().clock();
     }
 
     static JsonPath check(String name, int limit, long windowMs) {
@@ -30,7 +33,7 @@ class RateLimiterApiTest {
     }
 
     @Test
-    @DisabledOnIntegrationTest("moves the in-process test clock")
+    @DisabledOnIntegrationTest("moves the node's clock; the packaged service runs on the real one")
     void allowsUpToTheLimitPerWindowAndSaysWhenToRetry() {
         String name = "rl-" + UUID.randomUUID();
         for (int i = 2; i >= 0; i--) {
@@ -52,7 +55,7 @@ class RateLimiterApiTest {
     }
 
     @Test
-    @DisabledOnIntegrationTest("moves the in-process test clock")
+    @DisabledOnIntegrationTest("moves the node's clock; the packaged service runs on the real one")
     void theWindowSlidesRatherThanResettingInBuckets() {
         String name = "rl-" + UUID.randomUUID();
         check(name, 2, 10_000);

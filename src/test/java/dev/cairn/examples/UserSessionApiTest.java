@@ -5,13 +5,12 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.cairn.ManualClock;
 import dev.cairn.api.Alarms;
 import dev.cairn.api.Namespaces;
 import dev.cairn.api.ObjectId;
 import dev.cairn.api.PendingAlarm;
 import dev.cairn.api.Stub;
-import dev.cairn.engine.TestAccess;
+import dev.cairn.testing.CairnTestKit;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -30,8 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class UserSessionApiTest {
-    @Inject
-    ManualClock clock;
+    /** The running service's node, and its clock, which stands still until a test moves it. */
+    private final CairnTestKit cairn = CairnTestKit.inQuarkus();
 
     @Inject
     Alarms alarms;
@@ -72,18 +71,18 @@ class UserSessionApiTest {
         assertEquals(List.of("cart", "user"), liveKeys(name), "live values, in key order");
         assertEquals(Optional.of(userExpires), cleanupAt(name), "the cleanup alarm is set to the earliest expiry");
 
-        clock.advance(Duration.between(clock.instant(), userExpires));
+        cairn.clock().advanceTo(userExpires);
         given().get("/objects/session/{s}/values/user", name).then().statusCode(404).body("type", equalTo("not_found"))
                 .body("message", equalTo("no live value 'user' in session '" + name + "' (never set, deleted or expired)"));
         assertEquals(List.of("cart"), liveKeys(name));
 
-        TestAccess.fireDueAlarms();
+        cairn.fireDueAlarms();
         assertEquals(1, session(name).call(UserSession::storedCount), "the cleanup removed the expired row");
         assertEquals(Optional.of(cartExpires), cleanupAt(name), "and set the alarm to the next expiry");
 
-        clock.advance(Duration.between(clock.instant(), cartExpires));
+        cairn.clock().advanceTo(cartExpires);
         given().get("/objects/session/{s}/values/cart", name).then().statusCode(404);
-        TestAccess.fireDueAlarms();
+        cairn.fireDueAlarms();
         assertEquals(0, session(name).call(UserSession::storedCount));
         assertEquals(Optional.empty(), cleanupAt(name), "nothing left to clean: no alarm");
     }
@@ -94,12 +93,12 @@ class UserSessionApiTest {
         put(name, "token", "\"abc\"", 60_000);
         // One event: the clock passes the expiry inside it, so no alarm can run in between.
         var seen = session(name).call(s -> {
-            clock.advance(Duration.ofMillis(60_000));
+            cairn.clock().advance(Duration.ofMillis(60_000));
             return Map.entry(s.get("token").isPresent() || !s.list().isEmpty(), s.storedCount());
         });
         assertFalse(seen.getKey(), "expired: neither read nor listed");
         assertEquals(1, seen.getValue(), "while its row is still stored");
-        TestAccess.fireDueAlarms();
+        cairn.fireDueAlarms();
         assertEquals(0, session(name).call(UserSession::storedCount));
     }
 
@@ -111,8 +110,8 @@ class UserSessionApiTest {
         Instant expires = Instant.parse(given().get("/objects/session/{s}/values/k", name).then().statusCode(200)
                 .body("value.v", equalTo(2)).extract().path("expiresAt"));
         assertEquals(Optional.of(expires), cleanupAt(name), "the alarm follows the new, later expiry");
-        clock.advance(Duration.ofSeconds(30));
-        TestAccess.fireDueAlarms();
+        cairn.clock().advance(Duration.ofSeconds(30));
+        cairn.fireDueAlarms();
         given().get("/objects/session/{s}/values/k", name).then().statusCode(200).body("value.v", equalTo(2));
         assertEquals(1, session(name).call(UserSession::storedCount));
     }

@@ -3,16 +3,14 @@ package dev.cairn.sockets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.ManualClock;
 import dev.cairn.SocketProbe;
-import dev.cairn.engine.TestAccess;
+import dev.cairn.api.ObjectId;
+import dev.cairn.testing.CairnTestKit;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +26,8 @@ class WebSocketTest {
     @TestHTTPResource("/")
     URI root;
 
-    @Inject
-    ManualClock clock;
+    /** The running service's node, and its clock, which stands still until a test moves it. */
+    private final CairnTestKit cairn = CairnTestKit.inQuarkus();
 
     private URI ws(String name, String query) {
         return URI.create("ws://" + root.getHost() + ":" + root.getPort() + "/objects/" + NS + "/" + name + "/ws"
@@ -40,8 +38,27 @@ class WebSocketTest {
         return "room-" + UUID.randomUUID();
     }
 
-    private static String id(String name) {
-        return TestAccess.idFromName(NS, name);
+    private ObjectId objectId(String name) {
+        return cairn.get(SocketProbe.class, name).id();
+    }
+
+    private String id(String name) {
+        return objectId(name).toString();
+    }
+
+    private boolean isActive(String name) {
+        return cairn.node().isActive(objectId(name));
+    }
+
+    /**
+     * The bytes sent to the object's one socket tagged {@code tag} and not yet taken by the network,
+     * read on demand; the supplier keeps following that socket after it closes.
+     */
+    private LongSupplier unsentBytes(String name, String tag) {
+        SocketSet sockets = cairn.node().sockets().existing(objectId(name));
+        List<SocketEntry> tagged = sockets == null ? List.of() : sockets.withTag(tag);
+        assertEquals(1, tagged.size(), "open sockets tagged " + tag + " of " + name);
+        return tagged.getFirst()::pendingOutBytes;
     }
 
     @Test
@@ -139,9 +156,9 @@ class WebSocketTest {
             assertEquals(1, SocketProbe.CONSTRUCTIONS.get(id(room)).get());
             SocketProbe before = SocketProbe.INSTANCES.get(id(room)).get();
 
-            assertTrue(TestAccess.evictIdle(clock) >= 1);
-            assertFalse(TestAccess.isActive(NS, room), "hibernated: no live instance");
-            assertEquals(2, TestAccess.openSockets(NS, room), "its sockets stay open and listed");
+            assertTrue(cairn.passIdleTimeout() >= 1);
+            assertFalse(isActive(room), "hibernated: no live instance");
+            assertEquals(2, cairn.node().sockets().openSockets(objectId(room)), "its sockets stay open and listed");
             var weak = SocketProbe.INSTANCES.get(id(room));
             before = null;
             for (int i = 0; i < 20 && weak.get() != null; i++) {
@@ -151,7 +168,7 @@ class WebSocketTest {
 
             assertEquals("visitor Visitor[name=ada, messages=3]", a.ask("visit"), "the attachment survived hibernation");
             assertEquals(2, SocketProbe.CONSTRUCTIONS.get(id(room)).get(), "the message re-created the instance");
-            assertTrue(TestAccess.isActive(NS, room));
+            assertTrue(isActive(room));
             assertEquals("count 2", b.ask("count"), "the socket list returns every open socket");
             assertEquals("tags [x]", a.ask("tags"), "with its tags");
             assertEquals("visitor Visitor[name=bob, messages=0]", b.ask("whoami"));
@@ -172,8 +189,8 @@ class WebSocketTest {
                 for (int i = from; i <= sent; i++) {
                     assertEquals("ack " + i, c.next(), "replies in the order sent");
                 }
-                assertTrue(TestAccess.evictIdle(clock) >= 1);
-                assertFalse(TestAccess.isActive(NS, room));
+                assertTrue(cairn.passIdleTimeout() >= 1);
+                assertFalse(isActive(room));
             }
             String expected = "log " + String.join(",", java.util.stream.IntStream.rangeClosed(1, 120).mapToObj(Integer::toString).toList());
             assertEquals(expected, c.ask("log"), "every message was handled once, in order");
@@ -188,12 +205,12 @@ class WebSocketTest {
             c.next();
             int sent = 0;
             for (int round = 0; round < 8; round++) {
-                TestAccess.passIdleTimeout(clock);
-                TestAccess.sweep(); // evicts the idle object: its database is still closing as the burst arrives
+                cairn.clock().advance(cairn.node().settings().idleTimeout().plusSeconds(1));
+                cairn.sweep(); // evicts the idle object without waiting: its database is still closing as the burst arrives
                 int from = sent + 1;
                 for (int i = 0; i < 15; i++) { // within the mailbox (capacity 16 in tests)
                     c.send("append " + (++sent));
-                    TestAccess.sweep(); // a pass racing each message, as the housekeeper's may
+                    cairn.sweep(); // a pass racing each message, as the housekeeper's may
                 }
                 for (int i = from; i <= sent; i++) {
                     assertEquals("ack " + i, c.next(), "replies in the order sent");
@@ -213,18 +230,18 @@ class WebSocketTest {
             a.next();
             b.next();
             assertEquals("autoresponse set", a.ask("autoresponse ping pong"));
-            TestAccess.evictIdle(clock);
-            long before = clock.millis();
+            cairn.passIdleTimeout();
+            long before = cairn.clock().millis();
 
             assertEquals("pong", a.ask("ping"));
             assertEquals("pong", b.ask("ping"), "for every socket of the object");
-            assertFalse(TestAccess.isActive(NS, room), "answered while the object stays hibernated");
+            assertFalse(isActive(room), "answered while the object stays hibernated");
             assertEquals(1, SocketProbe.CONSTRUCTIONS.get(id(room)).get());
 
             assertEquals("unknown command: ping ", a.ask("ping "), "only the exact request is answered automatically");
             String at = a.ask("autoresponse-at");
             long millis = Long.parseLong(at.substring("autoresponse-at ".length()));
-            assertTrue(millis >= before && millis <= clock.millis(), "the time of the last auto-response is readable: " + at);
+            assertTrue(millis >= before && millis <= cairn.clock().millis(), "the time of the last auto-response is readable: " + at);
             assertEquals(2, SocketProbe.CONSTRUCTIONS.get(id(room)).get());
         }
         try (WsClient fresh = WsClient.connect(ws(room, "name=c"))) {
@@ -471,7 +488,7 @@ class WebSocketTest {
         try (WsClient slow = WsClient.connect(ws(room, "name=slow&tags=slow"), true); WsClient fast = WsClient.connect(ws(room, "name=fast"))) {
             fast.next();
             assertEquals("count 2", fast.ask("count"));
-            LongSupplier unsent = TestAccess.unsentBytes(NS, room, "slow");
+            LongSupplier unsent = unsentBytes(room, "slow");
             for (int i = 0; i < 128; i++) { // 32 MiB toward each, one broadcast event at a time
                 assertEquals(chunk, fast.ask("flood-all " + chunk).length(), "the client that reads gets every broadcast");
                 long waiting = unsent.getAsLong();
