@@ -1,6 +1,6 @@
 package dev.cairn.alarms;
 
-import dev.cairn.runtime.NamespaceMeters;
+import dev.cairn.runtime.NodeMeters.NamespaceMeters;
 import dev.cairn.runtime.NodeMeters;
 import dev.cairn.sockets.SocketMeters;
 import java.util.Map;
