@@ -8,6 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Makes one database's commits durable through its {@link CommitSink.Appender}. Owned by the
@@ -58,10 +60,22 @@ final class WalShipper {
             syncNewFile();
         } else {
             for (long at = start; at < end; at += CHUNK) {
-                appender.append(wal(), at, (int) Math.min(CHUNK, end - at));
+                awaitDurable(appender.append(wal(), at, (int) Math.min(CHUNK, end - at)));
             }
         }
         durableWal = header;
+    }
+
+    /** Waits (a virtual thread unmounts) until the sink says the bytes are durable. */
+    private static void awaitDurable(CompletionStage<Void> durable) throws IOException {
+        try {
+            durable.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("the commit could not be made durable: " + e.getCause(), e.getCause());
+        }
     }
 
     /** A new file's first commit: fsyncs its WAL, the file and the directory entries that name it. */

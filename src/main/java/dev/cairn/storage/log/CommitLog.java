@@ -20,6 +20,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,6 +63,9 @@ public final class CommitLog implements CommitSink {
     private static final Logger LOG = Logger.getLogger(CommitLog.class);
     /** Spare segments kept for reuse: overwriting a written file costs an fsync less metadata than appending. */
     private static final int SPARES = 2;
+    /** What every append returns: the record is durable when append returns. */
+    private static final CompletableFuture<Void> DURABLE = CompletableFuture.completedFuture(null);
+
     private final Path dir;
     private final Path dataDir;
     private final CommitLogSettings settings;
@@ -138,7 +142,10 @@ public final class CommitLog implements CommitSink {
     public Optional<Appender> appenderFor(Path database) {
         byte[] name = dataDir.relativize(database.toAbsolutePath()).toString().getBytes(StandardCharsets.UTF_8);
         RecordBuffer buffer = new RecordBuffer();
-        return Optional.of((wal, offset, length) -> append(name, wal, offset, length, buffer));
+        return Optional.of((wal, offset, length) -> {
+            append(name, wal, offset, length, buffer);
+            return DURABLE;
+        });
     }
 
     /**
