@@ -12,9 +12,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The alarms due soon, held in memory in time order for the timer thread, at most one per object.
- * Thread-safe: the timer thread, the scanning thread and the threads completing alarm events all go
- * through one lock.
+ * Thread-safe (the timer thread, the scanning thread and the threads completing alarm events all go
+ * through one lock): the alarms due soon, held in memory in time order, at most one per object.
  */
 final class DueQueue {
     /** Longest the timer sleeps without looking at the clock again (a test's clock may jump). */

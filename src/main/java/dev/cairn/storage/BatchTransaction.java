@@ -6,8 +6,8 @@ import java.util.List;
 import org.sqlite.SQLiteConnection;
 
 /**
- * The transaction around one batch of events, and each event's savepoint inside it. Owned by the
- * object's thread.
+ * Owned by the object's thread: the transaction around one batch of events, and each event's
+ * savepoint inside it.
  *
  * <p>Events of one batch share a transaction: the first storage access begins it, each event runs
  * inside its own savepoint when the batch has several (so a failing event rolls back alone), and

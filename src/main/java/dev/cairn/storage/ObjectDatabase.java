@@ -20,7 +20,7 @@ import org.sqlite.core.Codes;
 import org.sqlite.core.CoreStatement;
 
 /**
- * One object's SQLite file: the entry point of this package. Owned by the object's thread.
+ * Owned by the object's thread: one object's SQLite file, the entry point of this package.
  *
  * <p>Its parts: the {@link BatchTransaction} around each batch of events; the object's own SQL
  * ({@link UserSql}); Cairn's tables ({@link KeyValueTable}, {@link AlarmTable}, {@link SocketTable},

@@ -16,9 +16,9 @@ import java.util.Map;
 import org.sqlite.SQLiteConnection;
 
 /**
- * The object's own SQL ({@code ctx.storage().sql().exec}): texts checked by {@link SqlScript},
- * prepared once and kept in a small cache, parameters bound and checked against the limits, results
- * read into cursors. Owned by the object's thread, like its {@link ObjectDatabase}.
+ * Owned by the object's thread, like its {@link ObjectDatabase}: the object's own SQL
+ * ({@code ctx.storage().sql().exec}), texts checked by {@link SqlScript}, prepared once and kept in a
+ * small cache, parameters bound and checked against the limits, results read into cursors.
  */
 final class UserSql implements AutoCloseable {
     /** Prepared statements kept per database; the hot paths of an object use a handful. */

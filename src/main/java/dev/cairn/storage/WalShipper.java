@@ -12,8 +12,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Makes one database's commits durable through its {@link CommitSink.Appender}. Owned by the
- * object's thread, like the database.
+ * Owned by the object's thread, like its database: makes the database's commits durable through
+ * its {@link CommitSink.Appender}.
  *
  * <p>Which bytes a commit appended: the WAL-index header in the {@code -shm} file (SQLite's documented
  * WAL-index format) gives the frames now committed and the WAL's salts; new salts mean SQLite
