@@ -2,15 +2,15 @@ package dev.cairn;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusIntegrationTest;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * Health and metrics of the packaged service (jar, or native binary with -Dnative): the endpoints
- * a deployment probes and scrapes answer there too, with Cairn's own checks and meters.
+ * a deployment probes and scrapes answer there too, with Cairn's own checks and meters. A call counted
+ * in the metrics: {@code dev.cairn.examples.CounterMetricsIT}.
  */
 @QuarkusIntegrationTest
 class HealthMetricsIT {
@@ -24,15 +24,10 @@ class HealthMetricsIT {
     }
 
     @Test
-    void aCallIsCountedAndCommittedInTheScrapedMetrics() {
-        String name = "hm-" + UUID.randomUUID();
-        MetricsScrape before = MetricsScrape.now();
-        given().post("/objects/counter/{n}/increment", name).then().statusCode(200).body("value", equalTo(1));
-        MetricsScrape after = MetricsScrape.now();
-
-        assertEquals(1, after.calls("counter", "ok") - before.calls("counter", "ok"));
-        String[] counter = {"namespace", "counter"};
-        assertEquals(1, after.value("cairn_commit_seconds_count", counter) - before.value("cairn_commit_seconds_count", counter));
-        assertEquals(0, after.value("cairn_sockets_open", counter), "the socket gauge is there; counters take no sockets");
+    void theNodesMetricsAreScraped() {
+        MetricsScrape scrape = MetricsScrape.now(); // Prometheus text
+        for (String gauge : new String[] {"cairn_objects_active", "cairn_mailbox_queued", "cairn_mailbox_queued_max"}) {
+            assertTrue(scrape.value(gauge) >= 0, gauge);
+        }
     }
 }

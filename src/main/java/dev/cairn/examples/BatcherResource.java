@@ -2,10 +2,10 @@ package dev.cairn.examples;
 
 import dev.cairn.api.Namespace;
 import dev.cairn.api.Namespaces;
-import dev.cairn.rest.api.BatcherApi;
-import dev.cairn.rest.model.Batch;
-import dev.cairn.rest.model.BatchItemRequest;
-import dev.cairn.rest.model.BatchPending;
+import dev.cairn.examples.api.BatcherApi;
+import dev.cairn.examples.model.Batch;
+import dev.cairn.examples.model.BatchItemRequest;
+import dev.cairn.examples.model.BatchPending;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletionStage;

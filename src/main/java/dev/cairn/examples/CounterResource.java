@@ -3,9 +3,9 @@ package dev.cairn.examples;
 import dev.cairn.api.Namespace;
 import dev.cairn.api.Namespaces;
 import dev.cairn.api.Stub;
-import dev.cairn.rest.api.CounterApi;
-import dev.cairn.rest.model.CounterValue;
-import dev.cairn.rest.model.IncrementRequest;
+import dev.cairn.examples.api.CounterApi;
+import dev.cairn.examples.model.CounterValue;
+import dev.cairn.examples.model.IncrementRequest;
 import java.util.concurrent.CompletionStage;
 
 /** The {@code Counter} endpoints of the contract, by name and by id. */

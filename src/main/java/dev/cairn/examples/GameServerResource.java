@@ -2,11 +2,11 @@ package dev.cairn.examples;
 
 import dev.cairn.api.Namespace;
 import dev.cairn.api.Namespaces;
-import dev.cairn.rest.api.GameServerApi;
-import dev.cairn.rest.model.MatchList;
-import dev.cairn.rest.model.MatchState;
-import dev.cairn.rest.model.NewMatchRequest;
-import dev.cairn.rest.model.PlayerScore;
+import dev.cairn.examples.api.GameServerApi;
+import dev.cairn.examples.model.MatchList;
+import dev.cairn.examples.model.MatchState;
+import dev.cairn.examples.model.NewMatchRequest;
+import dev.cairn.examples.model.PlayerScore;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

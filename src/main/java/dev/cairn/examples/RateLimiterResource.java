@@ -2,9 +2,9 @@ package dev.cairn.examples;
 
 import dev.cairn.api.Namespace;
 import dev.cairn.api.Namespaces;
-import dev.cairn.rest.api.RateLimiterApi;
-import dev.cairn.rest.model.RateLimitRequest;
-import dev.cairn.rest.model.RateLimitResult;
+import dev.cairn.examples.api.RateLimiterApi;
+import dev.cairn.examples.model.RateLimitRequest;
+import dev.cairn.examples.model.RateLimitResult;
 import java.util.concurrent.CompletionStage;
 
 /** The {@code RateLimiter} endpoint of the contract. */

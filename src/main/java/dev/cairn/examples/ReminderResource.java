@@ -2,9 +2,9 @@ package dev.cairn.examples;
 
 import dev.cairn.api.Namespace;
 import dev.cairn.api.Namespaces;
-import dev.cairn.rest.api.ReminderApi;
-import dev.cairn.rest.model.ReminderDelivery;
-import dev.cairn.rest.model.ReminderRequest;
+import dev.cairn.examples.api.ReminderApi;
+import dev.cairn.examples.model.ReminderDelivery;
+import dev.cairn.examples.model.ReminderRequest;
 import jakarta.ws.rs.NotFoundException;
 import java.net.URI;
 import java.time.Instant;
@@ -27,7 +27,7 @@ final class ReminderResource implements ReminderApi {
     }
 
     @Override
-    public CompletionStage<dev.cairn.rest.model.Reminder> setReminder(String name, ReminderRequest request) {
+    public CompletionStage<dev.cairn.examples.model.Reminder> setReminder(String name, ReminderRequest request) {
         if (request == null) {
             throw new IllegalArgumentException("body must be {\"url\": \"http(s)://...\", \"message\": \"...\", \"at\": date-time or \"inMs\": n}");
         }
@@ -54,7 +54,7 @@ final class ReminderResource implements ReminderApi {
     }
 
     @Override
-    public CompletionStage<dev.cairn.rest.model.Reminder> getReminder(String name) {
+    public CompletionStage<dev.cairn.examples.model.Reminder> getReminder(String name) {
         return reminders.getByName(name).send(Reminder::state).thenApply(state -> {
             if (state.pending().isEmpty() && state.deliveries().isEmpty()) {
                 throw new NotFoundException("no reminder was set under '" + name + "'");
@@ -87,8 +87,8 @@ final class ReminderResource implements ReminderApi {
         return url;
     }
 
-    private static dev.cairn.rest.model.Reminder toModel(Reminder.State s) {
-        var model = new dev.cairn.rest.model.Reminder().deliveries(s.deliveries().stream()
+    private static dev.cairn.examples.model.Reminder toModel(Reminder.State s) {
+        var model = new dev.cairn.examples.model.Reminder().deliveries(s.deliveries().stream()
                 .map(d -> new ReminderDelivery().scheduledTime(d.scheduledTime().atOffset(ZoneOffset.UTC))
                         .deliveredAt(d.deliveredAt().atOffset(ZoneOffset.UTC)).retryCount(d.retryCount()))
                 .toList());

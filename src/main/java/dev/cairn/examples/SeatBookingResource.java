@@ -2,10 +2,10 @@ package dev.cairn.examples;
 
 import dev.cairn.api.Namespace;
 import dev.cairn.api.Namespaces;
+import dev.cairn.examples.api.SeatBookingApi;
+import dev.cairn.examples.model.Booking;
+import dev.cairn.examples.model.BookingRequest;
 import dev.cairn.rest.ConflictException;
-import dev.cairn.rest.api.SeatBookingApi;
-import dev.cairn.rest.model.Booking;
-import dev.cairn.rest.model.BookingRequest;
 import jakarta.ws.rs.NotFoundException;
 import java.time.ZoneOffset;
 import java.util.List;

@@ -6,10 +6,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.cairn.Alarmed;
 import dev.cairn.api.Namespaces;
+import dev.cairn.testing.CairnTestKit;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import io.restassured.http.ContentType;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
 /** {@code GET /admin/alarms}: pending alarms from the node's index, soonest first. */
 @QuarkusTest
 class AdminApiTest {
+    final CairnTestKit cairn = CairnTestKit.inQuarkus();
+
     @Inject
     Namespaces namespaces;
     @Inject
@@ -30,15 +33,17 @@ class AdminApiTest {
         String tag = UUID.randomUUID().toString();
         Instant base = clock.instant().plus(3650, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
         for (int i : new int[] {2, 0, 1}) {
-            given().contentType(ContentType.JSON)
-                    .body("{\"url\": \"http://127.0.0.1:9/\", \"message\": \"m\", \"at\": \"" + base.plusSeconds(i) + "\"}")
-                    .put("/objects/reminder/{n}", tag + "-" + i).then().statusCode(200);
+            Instant at = base.plusSeconds(i);
+            cairn.get(Alarmed.class, tag + "-" + i).call(a -> {
+                a.ctx.storage().setAlarm(at);
+                return null;
+            });
         }
-        List<String> names = given().queryParam("namespace", "reminder").queryParam("limit", 10000)
+        List<String> names = given().queryParam("namespace", "alarmed").queryParam("limit", 10000)
                 .get("/admin/alarms").then().statusCode(200).extract().jsonPath().getList("name", String.class);
         assertEquals(List.of(tag + "-0", tag + "-1", tag + "-2"), names.stream().filter(n -> n != null && n.startsWith(tag)).toList());
-        given().queryParam("namespace", "reminder").queryParam("limit", 10000).get("/admin/alarms").then()
-                .body("find { it.name == '" + tag + "-1' }.namespace", equalTo("reminder"))
+        given().queryParam("namespace", "alarmed").queryParam("limit", 10000).get("/admin/alarms").then()
+                .body("find { it.name == '" + tag + "-1' }.namespace", equalTo("alarmed"))
                 .body("find { it.name == '" + tag + "-1' }.scheduledTime", equalTo(base.plusSeconds(1).toString()))
                 .body("find { it.name == '" + tag + "-1' }.nextAttempt", equalTo(base.plusSeconds(1).toString()))
                 .body("find { it.name == '" + tag + "-1' }.retryCount", equalTo(0))
@@ -47,7 +52,7 @@ class AdminApiTest {
     }
 
     private String idOf(String name) {
-        return namespaces.get("reminder").idFromName(name).toString();
+        return namespaces.get("alarmed").idFromName(name).toString();
     }
 
     @Test

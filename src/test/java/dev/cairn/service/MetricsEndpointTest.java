@@ -6,18 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.Alarmed;
 import dev.cairn.MetricsScrape;
 import dev.cairn.Probe;
-import dev.cairn.Webhook;
 import dev.cairn.api.ObjectException;
-import dev.cairn.examples.Reminder;
+import dev.cairn.api.Stub;
 import dev.cairn.sockets.WsClient;
 import dev.cairn.testing.CairnTestKit;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -37,25 +37,25 @@ class MetricsEndpointTest {
     @Test
     void callsErrorsAndCommitsOfANamespaceAreCounted() {
         String name = "m-" + UUID.randomUUID();
+        var alarmed = cairn.get(Alarmed.class, name);
         MetricsScrape before = MetricsScrape.now();
-        for (int i = 1; i <= 5; i++) {
-            given().post("/objects/counter/{n}/increment", name).then().statusCode(200);
+        for (int i = 1; i <= 6; i++) {
+            alarmed.call(Alarmed::runs);
         }
-        given().get("/objects/counter/{n}", name).then().statusCode(200);
         given().get("/objects/probe/{n}/fetch/throw", name).then().statusCode(500); // object code threw
         MetricsScrape after = MetricsScrape.now();
 
-        assertEquals(6, after.calls("counter", "ok") - before.calls("counter", "ok"));
-        assertEquals(0, after.calls("counter", "object_error") - before.calls("counter", "object_error"));
+        assertEquals(6, after.calls("alarmed", "ok") - before.calls("alarmed", "ok"));
+        assertEquals(0, after.calls("alarmed", "object_error") - before.calls("alarmed", "object_error"));
         assertEquals(1, after.calls("probe", "object_error") - before.calls("probe", "object_error"));
         assertEquals(0, after.calls("probe", "ok") - before.calls("probe", "ok"), "the probe's only call failed");
         // Each call ran alone, so each had its own commit (the failed one committed its rolled-back batch too).
-        String[] counter = {"namespace", "counter"};
+        String[] calls = {"namespace", "alarmed"};
         String[] probe = {"namespace", "probe"};
-        assertEquals(6, after.value("cairn_commit_seconds_count", counter) - before.value("cairn_commit_seconds_count", counter));
+        assertEquals(6, after.value("cairn_commit_seconds_count", calls) - before.value("cairn_commit_seconds_count", calls));
         assertEquals(1, after.value("cairn_commit_seconds_count", probe) - before.value("cairn_commit_seconds_count", probe));
-        assertTrue(after.value("cairn_commit_seconds_sum", counter) > before.value("cairn_commit_seconds_sum", counter));
-        assertTrue(after.value("cairn_objects_active") >= 2, "the counter and the probe are active");
+        assertTrue(after.value("cairn_commit_seconds_sum", calls) > before.value("cairn_commit_seconds_sum", calls));
+        assertTrue(after.value("cairn_objects_active") >= 2, "both objects are active");
     }
 
     @Test
@@ -99,22 +99,25 @@ class MetricsEndpointTest {
         String failing = "m-" + UUID.randomUUID();
         cairn.fireDueAlarms(); // whatever other tests left due has run: only this test's alarms count
         MetricsScrape before = MetricsScrape.now();
-        try (var hook = new Webhook()) {
-            // Due at once: the node's timer fires it, so its lag is measured; the webhook takes it.
-            setReminder(onTime, hook, 0);
-            hook.next(Duration.ofSeconds(10)).answer(204);
+        try {
+            // Due at once: the node's timer fires it, so its lag is measured.
+            setAlarm(onTime, Duration.ZERO);
             cairn.fireDueAlarms(); // returns once that run's outcome is recorded
+            assertEquals(1, Alarmed.ATTEMPTS.get(onTime).size());
 
-            // Due in a day, run now by hand (no lag for a forced run) while the webhook fails: the first run and
+            // Due in a day, run now by hand (no lag for a forced run) while the handler throws: the first run and
             // the six retries (cairn.alarms.max-retries) fail, the last failure drops the alarm.
-            setReminder(failing, hook, Duration.ofDays(1).toMillis());
-            var reminder = cairn.get(Reminder.class, failing);
+            Alarmed.BEHAVIOUR.put(failing, (self, info) -> {
+                throw new IllegalStateException("failing on purpose");
+            });
+            var alarmed = setAlarm(failing, Duration.ofDays(1));
             for (int attempt = 1; attempt <= 7; attempt++) {
-                var run = CompletableFuture.runAsync(() -> cairn.runAlarm(reminder));
-                hook.next(Duration.ofSeconds(10)).answer(500);
-                var failed = assertThrows(Exception.class, () -> run.get(10, TimeUnit.SECONDS));
-                assertTrue(failed.getCause() instanceof ObjectException, "attempt " + attempt + ": " + failed);
+                var failed = assertThrows(Exception.class, () -> cairn.runAlarm(alarmed));
+                assertTrue(failed instanceof ObjectException || failed.getCause() instanceof ObjectException,
+                        "attempt " + attempt + ": " + failed);
             }
+        } finally {
+            Alarmed.BEHAVIOUR.remove(failing);
         }
         MetricsScrape after = MetricsScrape.now();
 
@@ -130,35 +133,39 @@ class MetricsEndpointTest {
                 - before.value("cairn_alarms_lag_seconds_bucket", "le", "+Inf"), "the histogram has the run too");
     }
 
-    private static void setReminder(String name, Webhook hook, long inMs) {
-        given().contentType(ContentType.JSON).body("{\"url\": \"" + hook.url() + "\", \"message\": \"m\", \"inMs\": " + inMs + "}")
-                .put("/objects/reminder/{n}", name).then().statusCode(200);
+    /** Sets the alarm of object {@code name} of namespace {@code alarmed} {@code in} from now. */
+    private Stub<Alarmed> setAlarm(String name, Duration in) {
+        var alarmed = cairn.get(Alarmed.class, name);
+        Instant at = cairn.clock().instant().plus(in);
+        alarmed.call(a -> {
+            a.ctx.storage().setAlarm(at);
+            return null;
+        });
+        return alarmed;
     }
 
     @Test
     void openSocketsAreGaugedPerNamespace() {
         String room = "m-" + UUID.randomUUID();
-        String[] chat = {"namespace", "chat"};
+        String[] sockets = {"namespace", "socket-probe"};
         MetricsScrape before = MetricsScrape.now();
-        try (WsClient ada = WsClient.connect(chatRoom(room, "ada"))) {
-            ada.next(); // the history: the room's onOpen ran, so ada's socket is listed
-            ada.next(); // her own join
-            try (WsClient bob = WsClient.connect(chatRoom(room, "bob"))) {
+        try (WsClient ada = WsClient.connect(socketTo(room, "ada"))) {
+            ada.next(); // the welcome: the object's onOpen ran, so ada's socket is listed
+            try (WsClient bob = WsClient.connect(socketTo(room, "bob"))) {
                 bob.next();
-                ada.next(); // bob's join
                 MetricsScrape both = MetricsScrape.now();
                 bob.close(1000, "bye");
-                assertTrue(ada.next().contains("\"type\":\"leave\""), "bob's leave: the room's onClose ran, after his socket was unlisted");
+                assertEquals("left bob 1000", ada.next(), "bob's leave: the object's onClose ran, after his socket was unlisted");
                 MetricsScrape one = MetricsScrape.now();
 
-                assertEquals(2, both.value("cairn_sockets_open", chat) - before.value("cairn_sockets_open", chat));
-                assertEquals(1, one.value("cairn_sockets_open", chat) - before.value("cairn_sockets_open", chat));
-                assertEquals(0, one.value("cairn_sockets_open", "namespace", "counter"), "a namespace without sockets");
+                assertEquals(2, both.value("cairn_sockets_open", sockets) - before.value("cairn_sockets_open", sockets));
+                assertEquals(1, one.value("cairn_sockets_open", sockets) - before.value("cairn_sockets_open", sockets));
+                assertEquals(0, one.value("cairn_sockets_open", "namespace", "probe"), "a namespace without sockets");
             }
         }
     }
 
-    private URI chatRoom(String room, String user) {
-        return URI.create("ws://" + root.getHost() + ":" + root.getPort() + "/objects/chat/" + room + "/ws?user=" + user);
+    private URI socketTo(String name, String user) {
+        return URI.create("ws://" + root.getHost() + ":" + root.getPort() + "/objects/socket-probe/" + name + "/ws?name=" + user);
     }
 }

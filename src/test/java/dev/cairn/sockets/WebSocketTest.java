@@ -382,10 +382,10 @@ class WebSocketTest {
         assertEquals(404, unknown.getResponse().statusCode());
         assertTrue(unknown.getResponse().body().toString().contains("unknown namespace 'nope'"), unknown.getResponse().body().toString());
 
-        var noHandler = WsClient.refused(URI.create(base + "/objects/counter/x/ws"));
+        var noHandler = WsClient.refused(URI.create(base + "/objects/probe/x/ws"));
         assertEquals(404, noHandler.getResponse().statusCode());
         assertTrue(noHandler.getResponse().body().toString().contains(
-                "objects of namespace 'counter' (Counter) accept no WebSockets: the class does not implement WebSocketHandler"));
+                "objects of namespace 'probe' (Probe) accept no WebSockets: the class does not implement WebSocketHandler"));
 
         var badId = WsClient.refused(URI.create(base + "/ids/" + NS + "/not-an-id/ws"));
         assertEquals(400, badId.getResponse().statusCode());

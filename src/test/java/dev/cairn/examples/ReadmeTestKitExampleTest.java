@@ -1,4 +1,4 @@
-package dev.cairn;
+package dev.cairn.examples;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,7 +1,8 @@
-package dev.cairn.browser;
+package dev.cairn.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.cairn.browser.Chromium;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
