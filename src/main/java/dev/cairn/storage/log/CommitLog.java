@@ -116,7 +116,7 @@ public final class CommitLog implements CommitSink {
         try (Stream<Path> files = Files.list(dir)) {
             files.filter(LogFiles::isSpare).sorted().forEach(spares::add);
         }
-        openSegment(firstSegment);
+        openSegment(firstSegment, false);
         long every = Math.max(1, settings.flushInterval().toMillis() / 2);
         flusher.scheduleWithFixedDelay(this::closeIfOld, every, every, TimeUnit.MILLISECONDS);
     }
@@ -246,8 +246,22 @@ public final class CommitLog implements CommitSink {
         }
     }
 
-    /** On the flusher thread: a segment that got old while no one wrote is closed, so the next start replays little. */
+    /**
+     * On the flusher thread, every half flush interval: once the log is in use its next segment will
+     * want a spare (see {@link #openSegment}); and a segment that got old while no one wrote is
+     * closed, so the next start replays little.
+     */
     private void closeIfOld() {
+        boolean inUse;
+        lock.lock();
+        try {
+            inUse = !closed && appendedBytes > 0;
+        } finally {
+            lock.unlock();
+        }
+        if (inUse && spares.isEmpty()) {
+            prepareSpare();
+        }
         lock.lock();
         try {
             if (writing || closed || segmentWritten == 0
@@ -270,7 +284,14 @@ public final class CommitLog implements CommitSink {
         }
     }
 
-    private void openSegment(long number) throws IOException {
+    /**
+     * Starts segment {@code number}, in a spare when one is ready. {@code prepareSpare}: when none is
+     * left, the flusher prepares the next one now, as a segment closed by the running log will soon
+     * want another; the log's first segment does not, so that a start does not write a segment's worth
+     * of zeros and fsync it beside the first calls (the spare follows once records arrive, see
+     * {@link #closeIfOld}).
+     */
+    private void openSegment(long number, boolean prepareSpare) throws IOException {
         segmentNumber = number;
         segmentPath = LogFiles.segment(dir, number);
         Path spare = spares.poll();
@@ -280,7 +301,7 @@ public final class CommitLog implements CommitSink {
         } else {
             segment = FileChannel.open(segmentPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
-        if (spares.isEmpty() && !flusher.isShutdown()) {
+        if (prepareSpare && spares.isEmpty() && !flusher.isShutdown()) {
             flusher.execute(this::prepareSpare);
         }
         LogFiles.forceDirectory(dir); // the new name must survive a crash with the records acknowledged from it
@@ -293,7 +314,7 @@ public final class CommitLog implements CommitSink {
         FileChannel closing = segment;
         Path closingPath = segmentPath;
         Set<FileChannel> wals = segmentWals;
-        openSegment(segmentNumber + 1);
+        openSegment(segmentNumber + 1, true);
         flusher.execute(() -> flush(closing, closingPath, wals));
     }
 
