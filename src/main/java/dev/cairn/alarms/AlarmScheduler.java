@@ -35,6 +35,10 @@ import org.jboss.logging.Logger;
  * never runs beside a call); the outcome decides what happens to the alarm: done, retried with
  * backoff, or dropped after the last retry.
  *
+ * <p>About 400 lines, one concern: the life of an attempt (taken, counted, dispatched, settled,
+ * retried or dropped), whose steps share the in-flight marks; the index, the due queue and the
+ * object-side work live in their own classes.
+ *
  * <p>Threads: the timer thread, the scanning thread and the threads completing events share the
  * in-memory {@link DueQueue} (thread-safe); {@link #inFlight} is concurrent. The index has its own thread;
  * alarm events are sent from the dispatch thread.

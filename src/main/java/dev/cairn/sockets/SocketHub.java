@@ -153,11 +153,6 @@ public final class SocketHub {
         }
     }
 
-    /** Objects with a socket set. */
-    int setCount() {
-        return sets.size();
-    }
-
     /** Runs {@code task} after {@code delay} on the socket timer (a daemon thread, made on first use). */
     ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
         ScheduledExecutorService t = timer;

@@ -21,13 +21,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.jboss.logging.Logger;
 
@@ -61,12 +59,11 @@ import org.jboss.logging.Logger;
  */
 public final class CommitLog implements CommitSink {
     private static final Logger LOG = Logger.getLogger(CommitLog.class);
-    /** Spare segments kept for reuse: overwriting a written file costs an fsync less metadata than appending. */
-    private static final int SPARES = 2;
     /** What every append returns: the record is durable when append returns. */
     private static final CompletableFuture<Void> DURABLE = CompletableFuture.completedFuture(null);
 
     private final Path dir;
+    private final Spares spares;
     private final Path dataDir;
     private final CommitLogSettings settings;
     /** Runs closed segments' flushes in order, and closes a segment that got old while no one wrote. */
@@ -80,8 +77,6 @@ public final class CommitLog implements CommitSink {
     private boolean writing;
     /** Guarded by {@link #lock}. */
     private boolean closed;
-    /** Zero-filled or flushed segment files ready for reuse (not replayed: their names do not end a segment's). */
-    private final ConcurrentLinkedQueue<Path> spares = new ConcurrentLinkedQueue<>();
     /** A flush failed: later segments are kept too (see the class comment), for the next start to replay. */
     private volatile boolean flushFailed;
 
@@ -113,9 +108,7 @@ public final class CommitLog implements CommitSink {
         this.dataDir = dataDir.toAbsolutePath();
         this.dir = this.dataDir.resolve("commit-log");
         this.settings = settings;
-        try (Stream<Path> files = Files.list(dir)) {
-            files.filter(LogFiles::isSpare).sorted().forEach(spares::add);
-        }
+        this.spares = new Spares(dir, settings.segmentBytes());
         openSegment(firstSegment, false);
         long every = Math.max(1, settings.flushInterval().toMillis() / 2);
         flusher.scheduleWithFixedDelay(this::closeIfOld, every, every, TimeUnit.MILLISECONDS);
@@ -260,7 +253,7 @@ public final class CommitLog implements CommitSink {
             lock.unlock();
         }
         if (inUse && spares.isEmpty()) {
-            prepareSpare();
+            spares.prepare();
         }
         lock.lock();
         try {
@@ -294,7 +287,7 @@ public final class CommitLog implements CommitSink {
     private void openSegment(long number, boolean prepareSpare) throws IOException {
         segmentNumber = number;
         segmentPath = LogFiles.segment(dir, number);
-        Path spare = spares.poll();
+        Path spare = spares.take();
         if (spare != null) {
             Files.move(spare, segmentPath, StandardCopyOption.ATOMIC_MOVE);
             segment = FileChannel.open(segmentPath, StandardOpenOption.WRITE);
@@ -302,7 +295,7 @@ public final class CommitLog implements CommitSink {
             segment = FileChannel.open(segmentPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
         if (prepareSpare && spares.isEmpty() && !flusher.isShutdown()) {
-            flusher.execute(this::prepareSpare);
+            flusher.execute(spares::prepare);
         }
         LogFiles.forceDirectory(dir); // the new name must survive a crash with the records acknowledged from it
         segmentWritten = 0;
@@ -318,7 +311,7 @@ public final class CommitLog implements CommitSink {
         flusher.execute(() -> flush(closing, closingPath, wals));
     }
 
-    /** Makes the WALs a closed segment covers durable, then deletes it. On the flusher thread. */
+    /** Makes the WALs a closed segment covers durable, then recycles it. On the flusher thread. */
     private void flush(FileChannel closing, Path path, Set<FileChannel> wals) {
         try {
             closing.close();
@@ -332,43 +325,11 @@ public final class CommitLog implements CommitSink {
                     // Its database closed: ObjectDatabase.close forced it first.
                 }
             }
-            if (spares.size() < SPARES) {
-                Path spare = dir.resolve(LogFiles.SPARE_PREFIX + path.getFileName());
-                Files.move(path, spare, StandardCopyOption.ATOMIC_MOVE);
-                LogFiles.forceDirectory(dir);
-                spares.add(spare);
-            } else {
-                Files.delete(path);
-                LogFiles.forceDirectory(dir);
-            }
+            spares.recycle(path);
         } catch (IOException | RuntimeException e) {
             flushFailed = true;
             LOG.errorf(e, "commit log: could not make the WALs of %s durable; keeping it and every later segment"
                     + " for the next start to replay", path);
-        }
-    }
-
-    /** On the flusher thread: a zero-filled segment file of the full size, so the next segment overwrites rather than appends. */
-    private void prepareSpare() {
-        if (!spares.isEmpty()) {
-            return;
-        }
-        Path temporary = dir.resolve(LogFiles.SPARE_PREFIX + "new.tmp");
-        try (FileChannel f = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
-            for (long at = 0; at < settings.segmentBytes(); at += zeros.capacity()) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), settings.segmentBytes() - at));
-                while (zeros.hasRemaining()) {
-                    f.write(zeros);
-                }
-            }
-            f.force(true);
-            Path spare = dir.resolve(LogFiles.SPARE_PREFIX + "zeros-" + System.nanoTime() + LogFiles.SUFFIX);
-            Files.move(temporary, spare, StandardCopyOption.ATOMIC_MOVE);
-            spares.add(spare);
-        } catch (IOException e) {
-            LOG.warn("commit log: could not prepare a spare segment; new segments grow as they are written", e);
         }
     }
 
