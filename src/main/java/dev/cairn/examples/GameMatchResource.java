@@ -2,12 +2,12 @@ package dev.cairn.examples;
 
 import dev.cairn.api.Namespace;
 import dev.cairn.api.Namespaces;
+import dev.cairn.api.Refusal;
 import dev.cairn.api.Stub;
 import dev.cairn.examples.api.GameMatchApi;
 import dev.cairn.examples.model.JoinRequest;
 import dev.cairn.examples.model.MatchState;
 import dev.cairn.examples.model.ScoreRequest;
-import dev.cairn.rest.ConflictException;
 import jakarta.ws.rs.NotFoundException;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -30,7 +30,7 @@ final class GameMatchResource implements GameMatchApi {
         String player = GameServerResource.checkPlayer(request == null ? null : request.getPlayer());
         return match(id).send(m -> m.join(player)).thenApply(outcome -> switch (outcome) {
             case GameMatch.Done d -> GameServerResource.toModel(d.state());
-            case GameMatch.Ended e -> throw new ConflictException("match " + id + " ended at " + e.endedAt() + "; it takes no more players");
+            case GameMatch.Ended e -> throw Refusal.conflict("match " + id + " ended at " + e.endedAt() + "; it takes no more players");
             case GameMatch.NoSuchMatch x -> throw noSuchMatch(id);
         });
     }
@@ -44,8 +44,8 @@ final class GameMatchResource implements GameMatchApi {
         long points = request.getPoints();
         return match(id).send(m -> m.addScore(player, points)).thenApply(outcome -> switch (outcome) {
             case GameMatch.Done d -> GameServerResource.toModel(d.state());
-            case GameMatch.Ended e -> throw new ConflictException("match " + id + " ended at " + e.endedAt() + "; its scores are final");
-            case GameMatch.NotJoined n -> throw new ConflictException("player '" + n.player() + "' has not joined match " + id);
+            case GameMatch.Ended e -> throw Refusal.conflict("match " + id + " ended at " + e.endedAt() + "; its scores are final");
+            case GameMatch.NotJoined n -> throw Refusal.conflict("player '" + n.player() + "' has not joined match " + id);
             case GameMatch.NoSuchMatch x -> throw noSuchMatch(id);
         });
     }

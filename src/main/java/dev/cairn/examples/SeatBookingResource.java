@@ -2,10 +2,10 @@ package dev.cairn.examples;
 
 import dev.cairn.api.Namespace;
 import dev.cairn.api.Namespaces;
+import dev.cairn.api.Refusal;
 import dev.cairn.examples.api.SeatBookingApi;
 import dev.cairn.examples.model.Booking;
 import dev.cairn.examples.model.BookingRequest;
-import dev.cairn.rest.ConflictException;
 import jakarta.ws.rs.NotFoundException;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -28,7 +28,7 @@ final class SeatBookingResource implements SeatBookingApi {
         String user = checkUser(request == null ? null : request.getUser());
         return events.getByName(event).send(e -> e.book(seat, user)).thenApply(outcome -> switch (outcome) {
             case SeatBooking.Outcome.Booked b -> toModel(b.booking());
-            case SeatBooking.Outcome.Taken t -> throw new ConflictException("seat " + seat + " of " + event + " is already booked");
+            case SeatBooking.Outcome.Taken t -> throw Refusal.conflict("seat " + seat + " of " + event + " is already booked");
             default -> throw new IllegalStateException("unexpected outcome " + outcome);
         });
     }
@@ -40,7 +40,7 @@ final class SeatBookingResource implements SeatBookingApi {
         return events.getByName(event).send(e -> e.release(seat, holder)).thenApply(outcome -> switch (outcome) {
             case SeatBooking.Outcome.Released r -> null;
             case SeatBooking.Outcome.NotBooked n -> throw new NotFoundException("seat " + seat + " of " + event + " is not booked");
-            case SeatBooking.Outcome.Taken t -> throw new ConflictException("seat " + seat + " of " + event
+            case SeatBooking.Outcome.Taken t -> throw Refusal.conflict("seat " + seat + " of " + event
                     + " is booked by someone else; only its holder may release it");
             default -> throw new IllegalStateException("unexpected outcome " + outcome);
         });

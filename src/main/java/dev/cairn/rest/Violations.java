@@ -1,0 +1,229 @@
+package dev.cairn.rest;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.cairn.rest.model.Violation;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.temporal.Temporal;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What was wrong with a request, field by field: each Bean Validation violation or Jackson binding
+ * failure as a {@link Violation} naming the field (a JSON path in the body, or a parameter's name),
+ * the contract's rule it broke and the value received. Stateless.
+ */
+final class Violations {
+    /** Values longer than this are cut in answers: the client sent them, it needs only to recognise them. */
+    private static final int MAX_VALUE_CHARS = 120;
+
+    private Violations() {}
+
+    /** One violation of a constraint the generated interfaces and models carry (from the contract). */
+    static Violation of(ConstraintViolation<?> v) {
+        String field = field(v.getPropertyPath());
+        String rule = rule(v);
+        Object value = shown(v.getInvalidValue());
+        String message = field + ": " + v.getMessage() + (v.getInvalidValue() == null ? "" : ", got " + describe(value));
+        return new Violation(field, rule, message).value(value);
+    }
+
+    /** Whether the violation is of a value the endpoint returned (a server bug, not the request's fault). */
+    static boolean ofReturnValue(ConstraintViolation<?> v) {
+        for (Path.Node node : v.getPropertyPath()) {
+            if (node.getKind() == ElementKind.RETURN_VALUE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A request body that JSON binding refused: a value of the wrong type, a property the schema does
+     * not have, a required property missing.
+     */
+    static Violation of(MismatchedInputException e) {
+        String field = field(e.getPath());
+        if (e instanceof UnrecognizedPropertyException u) {
+            String owner = u.getReferringClass() != null ? u.getReferringClass().getSimpleName() : "the body";
+            String allowed = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream().map(String::valueOf)
+                    .sorted().collect(Collectors.joining(", ", " (allowed: ", ")"));
+            return new Violation(field, "additionalProperties", field + ": not a property of " + owner + allowed);
+        }
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Missing required creator property")) {
+            return new Violation(field, "required", field + ": required, missing");
+        }
+        Object value = e instanceof InvalidFormatException f ? shown(f.getValue()) : received(e);
+        return mismatch(field, e.getTargetType(), value, e.getProcessor() instanceof JsonParser p ? p.currentToken() : null);
+    }
+
+    /** A value a generated enum (or another creator) refused, such as {@code "jurisdiction": "mars"}. */
+    static Violation of(ValueInstantiationException e) {
+        String field = field(e.getPath());
+        Object value = received(e);
+        return mismatch(field, e.getType() != null ? e.getType().getRawClass() : null, value,
+                e.getProcessor() instanceof JsonParser p ? p.currentToken() : null);
+    }
+
+    private static Violation mismatch(String field, Class<?> target, Object value, JsonToken token) {
+        String got = token == null ? describe(value) : switch (token) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_NULL -> "null";
+            default -> describe(value);
+        };
+        if (target != null && target.isEnum()) {
+            String values = Arrays.stream(target.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "));
+            return new Violation(field, "enum", field + ": expected one of " + values + ", got " + got).value(value);
+        }
+        boolean format = target != null && (Temporal.class.isAssignableFrom(target) || target == java.net.URI.class
+                || target == java.util.UUID.class);
+        return new Violation(field, format ? "format" : "type", field + ": expected " + expected(target) + ", got " + got)
+                .value(value);
+    }
+
+    /** The value the parser stood on when binding failed, when it is a scalar. */
+    private static Object received(JsonMappingException e) {
+        if (!(e.getProcessor() instanceof JsonParser p) || p.currentToken() == null) {
+            return null;
+        }
+        try {
+            return switch (p.currentToken()) {
+                case VALUE_STRING -> shown(p.getText());
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
+                case VALUE_TRUE -> true;
+                case VALUE_FALSE -> false;
+                default -> null;
+            };
+        } catch (IOException unreadable) {
+            return null;
+        }
+    }
+
+    private static String expected(Class<?> target) {
+        if (target == null) {
+            return "another type";
+        }
+        if (target == Long.class || target == long.class || target == Integer.class || target == int.class
+                || target == Short.class || target == short.class || target == BigInteger.class) {
+            return "an integer";
+        }
+        if (Number.class.isAssignableFrom(target) || target == double.class || target == float.class || target == BigDecimal.class) {
+            return "a number";
+        }
+        if (CharSequence.class.isAssignableFrom(target)) {
+            return "a string";
+        }
+        if (target == Boolean.class || target == boolean.class) {
+            return "true or false";
+        }
+        if (Collection.class.isAssignableFrom(target) || target.isArray()) {
+            return "an array";
+        }
+        if (Temporal.class.isAssignableFrom(target)) {
+            return "a date-time such as 2030-01-31T09:00:00Z";
+        }
+        if (target == java.net.URI.class) {
+            return "a URI";
+        }
+        return "an object";
+    }
+
+    /** The contract's name for the rule a constraint annotation stands for. */
+    private static String rule(ConstraintViolation<?> v) {
+        var annotation = v.getConstraintDescriptor().getAnnotation();
+        return switch (annotation.annotationType().getSimpleName()) {
+            case "NotNull" -> "required";
+            case "Min", "DecimalMin" -> "minimum";
+            case "Max", "DecimalMax" -> "maximum";
+            case "Pattern" -> "pattern";
+            case "Email" -> "format";
+            case "Size" -> sizeRule(v.getInvalidValue(), (Integer) v.getConstraintDescriptor().getAttributes().get("min"));
+            default -> {
+                String name = annotation.annotationType().getSimpleName();
+                yield Character.toLowerCase(name.charAt(0)) + name.substring(1);
+            }
+        };
+    }
+
+    private static String sizeRule(Object value, Integer min) {
+        int size = switch (value) {
+            case CharSequence s -> s.length();
+            case Collection<?> c -> c.size();
+            case Map<?, ?> m -> m.size();
+            case null, default -> 0;
+        };
+        boolean tooShort = min != null && size < min;
+        return value instanceof CharSequence ? (tooShort ? "minLength" : "maxLength") : (tooShort ? "minItems" : "maxItems");
+    }
+
+    /**
+     * The field a violation is about: the JSON path below the body parameter ({@code items[2].name}),
+     * or the parameter's name when the parameter itself is wrong.
+     */
+    private static String field(Path path) {
+        StringBuilder field = new StringBuilder();
+        String parameter = null;
+        for (Path.Node node : path) {
+            switch (node.getKind()) {
+                case PARAMETER -> parameter = node.getName();
+                case PROPERTY, CONTAINER_ELEMENT, BEAN -> {
+                    if (node.isInIterable()) {
+                        field.append('[').append(node.getIndex() != null ? node.getIndex() : node.getKey()).append(']');
+                    }
+                    if (node.getKind() == ElementKind.PROPERTY) {
+                        field.append(field.isEmpty() ? "" : ".").append(node.getName());
+                    }
+                }
+                default -> {
+                    // The method and the return value name no field of the request.
+                }
+            }
+        }
+        if (field.isEmpty()) {
+            return parameter != null ? parameter : path.toString();
+        }
+        return field.toString();
+    }
+
+    private static String field(List<JsonMappingException.Reference> path) {
+        StringBuilder field = new StringBuilder();
+        for (var ref : path) {
+            if (ref.getFieldName() != null) {
+                field.append(field.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                field.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return field.isEmpty() ? "(body)" : field.toString();
+    }
+
+    /** The value as the answer shows it: long strings cut. */
+    private static Object shown(Object value) {
+        if (value instanceof CharSequence s && s.length() > MAX_VALUE_CHARS) {
+            return s.subSequence(0, MAX_VALUE_CHARS) + "…";
+        }
+        return value instanceof CharSequence s ? s.toString() : value;
+    }
+
+    private static String describe(Object value) {
+        return switch (value) {
+            case null -> "null";
+            case CharSequence s -> "\"" + s + "\"";
+            default -> String.valueOf(value);
+        };
+    }
+}
