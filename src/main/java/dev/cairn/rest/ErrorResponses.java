@@ -14,6 +14,7 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
@@ -37,14 +38,18 @@ final class ErrorResponses {
     private static final Logger LOG = Logger.getLogger(ErrorResponses.class);
     /** Seconds a client should wait after an overload; a queue drains in well under that. */
     private static final String RETRY_AFTER_SECONDS = "1";
+    /** What Quarkus REST says when it matches no resource, method or media type: replaced by what the client can act on. */
+    private static final java.util.Set<String> FRAMEWORK_TEXTS = java.util.Set.of(
+            "Unable to find matching target resource method",
+            "The content-type header value did not match the value in @Consumes");
 
     /** A call failed (thrown by a resource, or completing its stage exceptionally). */
     @ServerExceptionMapper({CairnException.class, IllegalArgumentException.class, UnsupportedOperationException.class,
             CompletionException.class})
-    Response failed(RuntimeException e, UriInfo uri) {
+    Response failed(RuntimeException e, UriInfo uri, Request request, HttpHeaders headers) {
         if (e instanceof CompletionException c && c.getCause() != null && !(c.getCause() instanceof CairnException
                 || c.getCause() instanceof IllegalArgumentException || c.getCause() instanceof UnsupportedOperationException)) {
-            return other(c.getCause(), uri);
+            return other(c.getCause(), uri, request, headers);
         }
         return answer(Problems.ofFailure(e, path(uri)));
     }
@@ -65,11 +70,11 @@ final class ErrorResponses {
 
     /** Malformed JSON (where, and what is wrong), or JSON of the wrong shape for the operation (which field, what rule). */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
-    Response badJson(JsonProcessingException e, UriInfo uri) {
+    Response badJson(JsonProcessingException e, UriInfo uri, Request request, HttpHeaders headers) {
         return switch (e) {
             case MismatchedInputException m -> validation(List.of(Violations.of(m)), uri);
             case ValueInstantiationException v -> validation(List.of(Violations.of(v)), uri);
-            case InvalidDefinitionException d -> other(d, uri);
+            case InvalidDefinitionException d -> other(d, uri, request, headers);
             case StreamReadException r -> answer(Problems.of(ProblemType.MALFORMED_JSON, 400, "malformed JSON"
                     + (r.getLocation() != null && r.getLocation().getLineNr() > 0
                             ? " at line " + r.getLocation().getLineNr() + ", column " + r.getLocation().getColumnNr() : "")
@@ -80,20 +85,24 @@ final class ErrorResponses {
 
     /** What the HTTP layer answered by itself: no such resource, method or media type, a parameter that does not convert. */
     @ServerExceptionMapper
-    Response web(WebApplicationException e, UriInfo uri) {
+    Response web(WebApplicationException e, UriInfo uri, Request request, HttpHeaders headers) {
         int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return badJson(json, uri, request, headers); // the JSON reader wraps what Jackson could not parse
+        }
         if (status == 404 && e.getCause() != null) {
             // JAX-RS answers a query or path parameter that does not convert (limit=abc) with 404.
             return answer(Problems.of(ProblemType.BAD_REQUEST, 400, "a query or path parameter has the wrong type ("
                     + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage() + ")", path(uri)));
         }
         String message = e.getMessage();
-        if (message == null || message.startsWith("HTTP ")) { // the framework's default text says nothing useful
+        if (message == null || message.startsWith("HTTP ") || FRAMEWORK_TEXTS.contains(message)) { // they say nothing useful
             message = switch (status) {
                 case 404 -> "no such namespace, operation or resource: " + path(uri);
-                case 405 -> "this path does not accept that HTTP method";
+                case 405 -> "this path does not accept " + request.getMethod() + (e.getResponse().getHeaderString(HttpHeaders.ALLOW) != null
+                        ? "; it accepts " + e.getResponse().getHeaderString(HttpHeaders.ALLOW) : "");
                 case 406 -> "this operation answers application/json (and application/problem+json); accept one of them";
-                case 415 -> "unsupported content type; send application/json";
+                case 415 -> "unsupported content type '" + headers.getMediaType() + "'; send application/json";
                 default -> message;
             };
         }
@@ -107,13 +116,13 @@ final class ErrorResponses {
     }
 
     @ServerExceptionMapper
-    Response unexpected(Throwable e, UriInfo uri) {
-        return other(e, uri);
+    Response unexpected(Throwable e, UriInfo uri, Request request, HttpHeaders headers) {
+        return other(e, uri, request, headers);
     }
 
-    private Response other(Throwable e, UriInfo uri) {
+    private Response other(Throwable e, UriInfo uri, Request request, HttpHeaders headers) {
         if (e instanceof WebApplicationException w) {
-            return web(w, uri);
+            return web(w, uri, request, headers);
         }
         LOG.error("unexpected failure", e);
         return answer(Problems.ofFailure(e, path(uri)));

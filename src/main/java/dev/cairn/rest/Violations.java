@@ -1,7 +1,5 @@
 package dev.cairn.rest;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -11,7 +9,6 @@ import dev.cairn.rest.model.Violation;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.temporal.Temporal;
@@ -19,6 +16,8 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -29,6 +28,8 @@ import java.util.stream.Collectors;
 final class Violations {
     /** Values longer than this are cut in answers: the client sent them, it needs only to recognise them. */
     private static final int MAX_VALUE_CHARS = 120;
+    private static final Pattern SCALAR = Pattern.compile("(String|Integer|Floating-point|Boolean) value \\((\"(.*)\"|[^)]*)\\)");
+    private static final Pattern TOKEN = Pattern.compile("token `JsonToken\\.(\\w+)`");
 
     private Violations() {}
 
@@ -63,53 +64,75 @@ final class Violations {
                     .sorted().collect(Collectors.joining(", ", " (allowed: ", ")"));
             return new Violation(field, "additionalProperties", field + ": not a property of " + owner + allowed);
         }
-        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Missing required creator property")) {
+        String text = e.getOriginalMessage() != null ? e.getOriginalMessage() : "";
+        if (text.startsWith("Missing required creator property")) {
             return new Violation(field, "required", field + ": required, missing");
         }
-        Object value = e instanceof InvalidFormatException f ? shown(f.getValue()) : received(e);
-        return mismatch(field, e.getTargetType(), value, e.getProcessor() instanceof JsonParser p ? p.currentToken() : null);
+        return mismatch(field, e.getTargetType(), e instanceof InvalidFormatException f ? new Received(shown(f.getValue()), null)
+                : received(text));
     }
 
     /** A value a generated enum (or another creator) refused, such as {@code "jurisdiction": "mars"}. */
     static Violation of(ValueInstantiationException e) {
-        String field = field(e.getPath());
-        Object value = received(e);
-        return mismatch(field, e.getType() != null ? e.getType().getRawClass() : null, value,
-                e.getProcessor() instanceof JsonParser p ? p.currentToken() : null);
+        return mismatch(field(e.getPath()), e.getType() != null ? e.getType().getRawClass() : null,
+                received(e.getOriginalMessage() != null ? e.getOriginalMessage() : ""));
     }
 
-    private static Violation mismatch(String field, Class<?> target, Object value, JsonToken token) {
-        String got = token == null ? describe(value) : switch (token) {
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
-            case VALUE_NULL -> "null";
-            default -> describe(value);
-        };
+    /** What a request held where binding failed: a scalar's value, or the kind of a structure ("an object"). */
+    private record Received(Object value, String kind) {
+        String describe() {
+            return kind != null ? kind : Violations.describe(value);
+        }
+    }
+
+    private static Violation mismatch(String field, Class<?> target, Received got) {
         if (target != null && target.isEnum()) {
             String values = Arrays.stream(target.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "));
-            return new Violation(field, "enum", field + ": expected one of " + values + ", got " + got).value(value);
+            return new Violation(field, "enum", field + ": expected one of " + values + ", got " + got.describe()).value(got.value());
         }
         boolean format = target != null && (Temporal.class.isAssignableFrom(target) || target == java.net.URI.class
                 || target == java.util.UUID.class);
-        return new Violation(field, format ? "format" : "type", field + ": expected " + expected(target) + ", got " + got)
-                .value(value);
+        return new Violation(field, format ? "format" : "type", field + ": expected " + expected(target) + ", got "
+                + got.describe()).value(got.value());
     }
 
-    /** The value the parser stood on when binding failed, when it is a scalar. */
-    private static Object received(JsonMappingException e) {
-        if (!(e.getProcessor() instanceof JsonParser p) || p.currentToken() == null) {
-            return null;
-        }
-        try {
-            return switch (p.currentToken()) {
-                case VALUE_STRING -> shown(p.getText());
-                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
-                case VALUE_TRUE -> true;
-                case VALUE_FALSE -> false;
-                default -> null;
+    /**
+     * The value received, read from Jackson's message: by the time the failure is mapped its parser is
+     * closed, and only the message still says what it stood on ({@code String value ("7")},
+     * {@code token `JsonToken.VALUE_TRUE`}).
+     */
+    private static Received received(String message) {
+        Matcher scalar = SCALAR.matcher(message);
+        if (scalar.find()) {
+            if (scalar.group(3) != null) {
+                return new Received(shown(scalar.group(3)), null);
+            }
+            String raw = scalar.group(2);
+            return switch (scalar.group(1)) {
+                case "Boolean" -> new Received(raw.equals("true") || raw.contains("VALUE_TRUE"), null);
+                case "Integer", "Floating-point" -> new Received(number(raw), null);
+                default -> new Received(raw, null);
             };
-        } catch (IOException unreadable) {
-            return null;
+        }
+        Matcher token = TOKEN.matcher(message);
+        if (token.find()) {
+            return switch (token.group(1)) {
+                case "VALUE_TRUE" -> new Received(true, null);
+                case "VALUE_FALSE" -> new Received(false, null);
+                case "VALUE_NULL" -> new Received(null, "null");
+                case "START_OBJECT" -> new Received(null, "an object");
+                case "START_ARRAY" -> new Received(null, "an array");
+                default -> new Received(null, "another type");
+            };
+        }
+        return new Received(null, "another type");
+    }
+
+    private static Object number(String raw) {
+        try {
+            return raw.contains(".") || raw.contains("e") || raw.contains("E") ? new BigDecimal(raw) : Long.valueOf(raw);
+        } catch (NumberFormatException e) {
+            return raw;
         }
     }
 
