@@ -29,6 +29,7 @@ final class Violations {
     /** Values longer than this are cut in answers: the client sent them, it needs only to recognise them. */
     private static final int MAX_VALUE_CHARS = 120;
     private static final Pattern SCALAR = Pattern.compile("(String|Integer|Floating-point|Boolean) value \\((\"(.*)\"|[^)]*)\\)");
+    private static final Pattern UNEXPECTED = Pattern.compile("Unexpected value '(.*)'");
     private static final Pattern TOKEN = Pattern.compile("token `JsonToken\\.(\\w+)`");
 
     private Violations() {}
@@ -38,8 +39,32 @@ final class Violations {
         String field = field(v.getPropertyPath());
         String rule = rule(v);
         Object value = shown(v.getInvalidValue());
-        String message = field + ": " + v.getMessage() + (v.getInvalidValue() == null ? "" : ", got " + describe(value));
-        return new Violation(field, rule, message).value(value);
+        return new Violation(field, rule, field + ": " + allowed(rule, v) + got(rule, v.getInvalidValue())).value(value);
+    }
+
+    /** What the rule allows, in the contract's terms (the validator's own text for rules Cairn does not name). */
+    private static String allowed(String rule, ConstraintViolation<?> v) {
+        Map<String, Object> a = v.getConstraintDescriptor().getAttributes();
+        return switch (rule) {
+            case "required" -> "required, may not be null";
+            case "minimum" -> "must be at least " + a.get("value");
+            case "maximum" -> "must be at most " + a.get("value");
+            case "minLength", "maxLength" -> "must be " + a.get("min") + " to " + a.get("max") + " characters";
+            case "minItems", "maxItems" -> "must have " + a.get("min") + " to " + a.get("max") + " items";
+            case "pattern" -> "must match " + a.get("regexp");
+            default -> v.getMessage();
+        };
+    }
+
+    /** The value received, as the message shows it: a length for a length rule. */
+    private static String got(String rule, Object value) {
+        return switch (rule) {
+            case "required" -> "";
+            case "minLength", "maxLength" -> value instanceof CharSequence s ? ", got " + s.length() : "";
+            case "minItems", "maxItems" -> value instanceof Collection<?> c ? ", got " + c.size()
+                    : value instanceof Map<?, ?> m ? ", got " + m.size() : "";
+            default -> ", got " + describe(shown(value));
+        };
     }
 
     /** Whether the violation is of a value the endpoint returned (a server bug, not the request's fault). */
@@ -113,6 +138,10 @@ final class Violations {
                 case "Integer", "Floating-point" -> new Received(number(raw), null);
                 default -> new Received(raw, null);
             };
+        }
+        Matcher unexpected = UNEXPECTED.matcher(message); // a generated enum's own refusal
+        if (unexpected.find()) {
+            return new Received(shown(unexpected.group(1)), null);
         }
         Matcher token = TOKEN.matcher(message);
         if (token.find()) {

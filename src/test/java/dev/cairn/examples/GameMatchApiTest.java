@@ -72,10 +72,10 @@ class GameMatchApiTest {
                 .extract().path("endedAt");
         assertFalse(Instant.parse(endedAt).isBefore(endsAt), "ended by its alarm, not before endsAt: " + endedAt);
 
-        join(id, "cy").then().statusCode(409).body("type", equalTo("conflict"))
-                .body("message", equalTo("match " + id + " ended at " + Instant.parse(endedAt) + "; it takes no more players"));
+        join(id, "cy").then().statusCode(409).body("type", equalTo("https://cairn.dev/problems/conflict"))
+                .body("detail", equalTo("match " + id + " ended at " + Instant.parse(endedAt) + "; it takes no more players"));
         score(id, "bob", 1).then().statusCode(409)
-                .body("message", equalTo("match " + id + " ended at " + Instant.parse(endedAt) + "; its scores are final"));
+                .body("detail", equalTo("match " + id + " ended at " + Instant.parse(endedAt) + "; its scores are final"));
         var listed = given().get("/objects/game-server/{s}/matches", server).then().statusCode(200).extract().jsonPath();
         assertEquals(List.of(endedAt), listed.getList("matches.endedAt"), "the server lists it as ended");
         assertEquals(List.of(0, 7), listed.getList("matches[0].players.score"), "the final scores are kept");
@@ -96,10 +96,10 @@ class GameMatchApiTest {
     @Test
     void aDurationOutsideItsBoundsIsRefused() {
         given().contentType(ContentType.JSON).body("{\"durationMs\": 0}").post("/objects/game-server/s/matches").then()
-                .statusCode(400).body("type", equalTo("bad_request")).body("message",
-                        equalTo("durationMs must be between 1 and 86400000 (one day), or left out for a match without end; got 0"));
+                .statusCode(400).body("type", equalTo("https://cairn.dev/problems/validation")).body("detail",
+                        equalTo("durationMs: must be at least 1, got 0"));
         given().contentType(ContentType.JSON).body("{\"durationMs\": 86400001}").post("/objects/game-server/s/matches").then()
-                .statusCode(400).body("message",
-                        equalTo("durationMs must be between 1 and 86400000 (one day), or left out for a match without end; got 86400001"));
+                .statusCode(400).body("detail",
+                        equalTo("durationMs: must be at most 86400000, got 86400001"));
     }
 }

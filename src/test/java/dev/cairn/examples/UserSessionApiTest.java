@@ -72,8 +72,8 @@ class UserSessionApiTest {
         assertEquals(Optional.of(userExpires), cleanupAt(name), "the cleanup alarm is set to the earliest expiry");
 
         cairn.clock().advanceTo(userExpires);
-        given().get("/objects/session/{s}/values/user", name).then().statusCode(404).body("type", equalTo("not_found"))
-                .body("message", equalTo("no live value 'user' in session '" + name + "' (never set, deleted or expired)"));
+        given().get("/objects/session/{s}/values/user", name).then().statusCode(404).body("type", equalTo("https://cairn.dev/problems/not-found"))
+                .body("detail", equalTo("no live value 'user' in session '" + name + "' (never set, deleted or expired)"));
         assertEquals(List.of("cart"), liveKeys(name));
 
         cairn.fireDueAlarms();
@@ -132,15 +132,15 @@ class UserSessionApiTest {
     void badRequestsSayWhatIsAllowed() {
         String values = "/objects/session/x/values/";
         given().contentType(ContentType.JSON).body("{\"value\": 1, \"ttlMs\": 0}").put(values + "k")
-                .then().statusCode(400).body("type", equalTo("bad_request"))
-                .body("message", equalTo("ttlMs must be between 1 and 2592000000 (30 days), got 0"));
+                .then().statusCode(400).body("type", equalTo("https://cairn.dev/problems/validation"))
+                .body("detail", equalTo("ttlMs: must be at least 1, got 0"));
         given().contentType(ContentType.JSON).body("{\"value\": 1, \"ttlMs\": 2592000001}").put(values + "k")
-                .then().statusCode(400).body("message", equalTo("ttlMs must be between 1 and 2592000000 (30 days), got 2592000001"));
+                .then().statusCode(400).body("detail", equalTo("ttlMs: must be at most 2592000000, got 2592000001"));
         given().contentType(ContentType.JSON).body("{\"value\": null, \"ttlMs\": 1000}").put(values + "k")
-                .then().statusCode(400).body("message", equalTo("body must be {\"value\": any JSON value but null, \"ttlMs\": milliseconds}"));
+                .then().statusCode(400).body("detail", equalTo("value: required, may not be null"));
         given().contentType(ContentType.JSON).body("{\"value\": \"" + "x".repeat(65_535) + "\", \"ttlMs\": 1000}").put(values + "k")
-                .then().statusCode(400).body("message", equalTo("value must be at most 65536 characters written as JSON, got 65537"));
+                .then().statusCode(400).body("detail", equalTo("value must be at most 65536 characters written as JSON, got 65537"));
         given().contentType(ContentType.JSON).body("{\"value\": 1, \"ttlMs\": 1000}").put(values + "k".repeat(257))
-                .then().statusCode(400).body("message", equalTo("key must be 1 to 256 characters, got 257"));
+                .then().statusCode(400).body("detail", equalTo("key: must be 1 to 256 characters, got 257"));
     }
 }

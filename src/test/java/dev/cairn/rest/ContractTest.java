@@ -104,7 +104,10 @@ class ContractTest {
         var e = assertThrows(ApiException.class, () -> new ObjectsApi(client()).newUniqueId("no-such-namespace", null));
         assertEquals(404, e.getCode());
         JsonNode error = YAML.readTree(e.getResponseBody());
-        assertEquals("not_found", error.get("type").asText());
-        assertTrue(error.get("message").asText().contains("unknown namespace 'no-such-namespace'"), error.toString());
+        assertEquals("https://cairn.dev/problems/not-found", error.get("type").asText());
+        assertEquals(404, error.get("status").asInt());
+        assertEquals("/objects/no-such-namespace", error.get("instance").asText());
+        assertTrue(error.get("detail").asText().contains("unknown namespace 'no-such-namespace'"), error.toString());
+        assertEquals("application/problem+json", e.getResponseHeaders().firstValue("content-type").orElseThrow());
     }
 }

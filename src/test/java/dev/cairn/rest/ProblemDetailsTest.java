@@ -84,7 +84,7 @@ class ProblemDetailsTest {
         problem(increment(name, "{\"by\": 1000001}"), 400, "validation", "/objects/counter/" + name + "/increment")
                 .body("errors[0].field", equalTo("by")).body("errors[0].rule", equalTo("maximum"))
                 .body("errors[0].value", equalTo(1000001))
-                .body("detail", equalTo("by: must be less than or equal to 1000000, got 1000001"));
+                .body("detail", equalTo("by: must be at most 1000000, got 1000001"));
         problem(increment(name, "{\"by\": -1000001}"), 400, "validation", "/objects/counter/" + name + "/increment")
                 .body("errors[0].rule", equalTo("minimum"));
         unchanged(name, 0);
