@@ -141,6 +141,15 @@ class ProblemDetailsTest {
     }
 
     @Test
+    void everyProblemTypeIsListedInTheDocumentation() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/rest.md"));
+        for (ProblemType type : ProblemType.values()) {
+            String slug = type.uri().toString().substring(PROBLEMS.length());
+            assertTrue(doc.contains("| `" + slug + "` |"), "docs/rest.md lists " + slug);
+        }
+    }
+
+    @Test
     void aBodyOverTheServersLimitIsA413WithItsOwnType() throws Exception {
         long limit = 10240 * 1024; // quarkus.http.limits.max-body-size, Quarkus' default
         var request = HttpRequest.newBuilder(root.resolve("/objects/counter/big/increment"))
