@@ -17,7 +17,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -39,7 +41,7 @@ final class ErrorResponses {
     /** Seconds a client should wait after an overload; a queue drains in well under that. */
     private static final String RETRY_AFTER_SECONDS = "1";
     /** What Quarkus REST says when it matches no resource, method or media type: replaced by what the client can act on. */
-    private static final java.util.Set<String> FRAMEWORK_TEXTS = java.util.Set.of(
+    private static final Set<String> FRAMEWORK_TEXTS = Set.of(
             "Unable to find matching target resource method",
             "The content-type header value did not match the value in @Consumes");
 
@@ -47,11 +49,7 @@ final class ErrorResponses {
     @ServerExceptionMapper({CairnException.class, IllegalArgumentException.class, UnsupportedOperationException.class,
             CompletionException.class})
     Response failed(RuntimeException e, UriInfo uri, Request request, HttpHeaders headers) {
-        if (e instanceof CompletionException c && c.getCause() != null && !(c.getCause() instanceof CairnException
-                || c.getCause() instanceof IllegalArgumentException || c.getCause() instanceof UnsupportedOperationException)) {
-            return other(c.getCause(), uri, request, headers);
-        }
-        return answer(Problems.ofFailure(e, path(uri)));
+        return other(e, uri, request, headers);
     }
 
     /** A request body or parameter that breaks a constraint of the contract: the object is never called. */
@@ -63,7 +61,7 @@ final class ErrorResponses {
                     + e.getMessage(), path(uri)));
         }
         List<Violation> violations = e.getConstraintViolations().stream()
-                .sorted(java.util.Comparator.comparing((ConstraintViolation<?> v) -> v.getPropertyPath().toString()))
+                .sorted(Comparator.comparing((ConstraintViolation<?> v) -> v.getPropertyPath().toString()))
                 .map(Violations::of).toList();
         return validation(violations, uri);
     }
@@ -120,12 +118,20 @@ final class ErrorResponses {
         return other(e, uri, request, headers);
     }
 
+    /** Anything else, also inside a {@link CompletionException}: a failed call as {@link Problems} maps it; Cairn's own failures logged. */
     private Response other(Throwable e, UriInfo uri, Request request, HttpHeaders headers) {
-        if (e instanceof WebApplicationException w) {
+        Throwable f = e;
+        while (f instanceof CompletionException && f.getCause() != null) {
+            f = f.getCause();
+        }
+        if (f instanceof WebApplicationException w) {
             return web(w, uri, request, headers);
         }
-        LOG.error("unexpected failure", e);
-        return answer(Problems.ofFailure(e, path(uri)));
+        Problem problem = Problems.ofFailure(f, path(uri));
+        if (ProblemType.INTERNAL.uri().equals(problem.getType())) {
+            LOG.error("unexpected failure", f);
+        }
+        return answer(problem);
     }
 
     private static Response validation(List<Violation> violations, UriInfo uri) {

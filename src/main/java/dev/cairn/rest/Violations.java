@@ -10,12 +10,14 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.math.BigInteger;
 import java.time.temporal.Temporal;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -115,8 +117,8 @@ final class Violations {
             String values = Arrays.stream(target.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "));
             return new Violation(field, "enum", field + ": expected one of " + values + ", got " + got.describe()).value(got.value());
         }
-        boolean format = target != null && (Temporal.class.isAssignableFrom(target) || target == java.net.URI.class
-                || target == java.util.UUID.class);
+        boolean format = target != null && (Temporal.class.isAssignableFrom(target) || target == URI.class
+                || target == UUID.class);
         return new Violation(field, format ? "format" : "type", field + ": expected " + expected(target) + ", got "
                 + got.describe()).value(got.value());
     }
@@ -188,7 +190,7 @@ final class Violations {
         if (Temporal.class.isAssignableFrom(target)) {
             return "a date-time such as 2030-01-31T09:00:00Z";
         }
-        if (target == java.net.URI.class) {
+        if (target == URI.class) {
             return "a URI";
         }
         return "an object";

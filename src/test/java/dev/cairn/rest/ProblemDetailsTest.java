@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +20,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -46,7 +50,7 @@ class ProblemDetailsTest {
     private static ValidatableResponse problem(ValidatableResponse r, int status, String type, String instance) {
         return r.statusCode(status).contentType("application/problem+json")
                 .body("type", equalTo(PROBLEMS + type)).body("status", equalTo(status)).body("instance", equalTo(instance))
-                .body("title", org.hamcrest.Matchers.notNullValue()).body("detail", org.hamcrest.Matchers.notNullValue());
+                .body("title", notNullValue()).body("detail", notNullValue());
     }
 
     private static void unchanged(String name, int value) {
@@ -105,7 +109,7 @@ class ProblemDetailsTest {
         problem(increment(name, "{\"by\": }"), 400, "malformed-json", "/objects/counter/" + name + "/increment")
                 .body("title", equalTo("Malformed JSON"))
                 .body("detail", startsWith("malformed JSON at line 1, column 8: Unexpected character ('}'"))
-                .body("errors", org.hamcrest.Matchers.nullValue());
+                .body("errors", nullValue());
         problem(increment(name, "{\"by\": 1,\n \"by2\""), 400, "malformed-json", "/objects/counter/" + name + "/increment")
                 .body("detail", startsWith("malformed JSON at line 2"));
         unchanged(name, 0);
@@ -142,7 +146,7 @@ class ProblemDetailsTest {
 
     @Test
     void everyProblemTypeIsListedInTheDocumentation() throws Exception {
-        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/rest.md"));
+        String doc = Files.readString(Path.of("docs/rest.md"));
         for (ProblemType type : ProblemType.values()) {
             String slug = type.uri().toString().substring(PROBLEMS.length());
             assertTrue(doc.contains("| `" + slug + "` |"), "docs/rest.md lists " + slug);
