@@ -41,6 +41,9 @@ final class ErrorResponses {
     /** Object code threw: 500, except a write refused by a storage limit, which is the request's fault (400). */
     @ServerExceptionMapper
     Response objectFailed(ObjectException e) {
+        if (e.getCause() instanceof dev.cairn.api.Refusal r) { // provisional until the runtime passes refusals through
+            return refused(r);
+        }
         if (e.getCause() instanceof StorageException s && s.limit().isPresent()) {
             return error(400, TypeEnum.BAD_REQUEST, e).build();
         }
@@ -75,6 +78,16 @@ final class ErrorResponses {
     @ServerExceptionMapper
     Response unsupported(UnsupportedOperationException e) {
         return error(404, TypeEnum.NOT_FOUND, e).build();
+    }
+
+    @ServerExceptionMapper
+    Response refused(dev.cairn.api.Refusal e) {
+        TypeEnum type = switch (e.status()) {
+            case NOT_FOUND -> TypeEnum.NOT_FOUND;
+            case CONFLICT -> TypeEnum.CONFLICT;
+            default -> TypeEnum.BAD_REQUEST;
+        };
+        return error(e.status().code(), type, e).build();
     }
 
     @ServerExceptionMapper
@@ -130,6 +143,7 @@ final class ErrorResponses {
             case IllegalArgumentException i -> badArgument(i);
             case UnsupportedOperationException u -> unsupported(u);
             case ConflictException c -> conflict(c);
+            case dev.cairn.api.Refusal r -> refused(r);
             case WebApplicationException w -> web(w);
             case null, default -> unexpected(cause == null ? e : cause);
         };
