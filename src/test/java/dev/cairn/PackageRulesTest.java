@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * The packages' dependency directions, read from the production sources' imports:
  * api ← namespaces, storage ← storage.log; storage ← alarms, sockets ← runtime ← service, rest; service
  * answers refused WebSocket upgrades with rest's problems (rest ← service); examples use api and the
- * interfaces and models generated from their own contract (examples.api, examples.model), nothing
- * else. Only service and rest touch Quarkus (and the HTTP stack); nothing imports them but
+ * interfaces, stubs and models generated from their own contract (examples.api, examples.model),
+ * nothing else. Only service and rest touch Quarkus (and the HTTP stack); nothing imports them but
  * themselves and the examples. Nothing imports the examples.
  */
 class PackageRulesTest {

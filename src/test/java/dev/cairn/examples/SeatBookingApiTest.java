@@ -50,12 +50,12 @@ class SeatBookingApiTest {
         String event = "ev-" + UUID.randomUUID();
         book(event, "B2", "alice").then().statusCode(200).body("seat", equalTo("B2"));
         book(event, "B2", "alice").then().statusCode(200).body("seat", equalTo("B2"));
-        book(event, "B2", "bob").then().statusCode(409).body("type", equalTo("https://cairn.dev/problems/conflict"))
-                .body("detail", equalTo("seat B2 of " + event + " is already booked")).body("detail", not(containsString("alice")));
+        book(event, "B2", "bob").then().statusCode(409).body("type", equalTo("conflict"))
+                .body("message", equalTo("seat B2 of " + event + " is already booked")).body("message", not(containsString("alice")));
         given().delete("/objects/booking/{e}/seats/B2?user=bob", event).then().statusCode(409);
         given().delete("/objects/booking/{e}/seats/B2?user=alice", event).then().statusCode(204);
         given().delete("/objects/booking/{e}/seats/B2?user=alice", event).then().statusCode(404)
-                .body("detail", equalTo("seat B2 of " + event + " is not booked"));
+                .body("message", equalTo("seat B2 of " + event + " is not booked"));
         book(event, "B2", "bob").then().statusCode(200);
     }
 
@@ -71,10 +71,11 @@ class SeatBookingApiTest {
     }
 
     @Test
-    void badSeatsAndUsersAre400() {
-        book("ev", "no spaces", "u").then().statusCode(400)
-                .body("detail", equalTo("seat: must match ^[A-Za-z0-9-]{1,16}$, got \"no spaces\""));
-        book("ev", "A1", "").then().statusCode(400).body("detail", equalTo("user: must be 1 to 64 characters, got 0"));
-        given().delete("/objects/booking/ev/seats/A1").then().statusCode(400);
+    void seatsAndUsersOutsideTheContractAre400AndBookNothing() {
+        String event = "ev-" + UUID.randomUUID();
+        book(event, "no spaces", "u").then().statusCode(400);
+        book(event, "A1", "").then().statusCode(400);
+        given().delete("/objects/booking/{e}/seats/A1", event).then().statusCode(400);
+        given().get("/objects/booking/{e}/seats", event).then().statusCode(200).body("size()", equalTo(0));
     }
 }
