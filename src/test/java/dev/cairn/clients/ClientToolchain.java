@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Finds the programs the client tests run besides the JVM: node, the TypeScript compiler, and a python
  * with the generated client's packages. {@code .ci/run} installs whatever is missing (its
- * ensure_node, ensure_typescript and ensure_python functions), so under CI ({@code CI=true}) a
+ * ensure_node, ensure_typescript and ensure_client_python functions), so under CI ({@code CI=true}) a
  * missing one fails the test; elsewhere the test is skipped, saying what to install. Stateless.
  */
 final class ClientToolchain {
@@ -33,7 +33,7 @@ final class ClientToolchain {
     static Path tsc() {
         Path tsc = TYPESCRIPT.resolve("node_modules/typescript/bin/tsc");
         return Files.isRegularFile(tsc) ? tsc : missing("no TypeScript compiler at " + tsc
-                + ": npm install --prefix " + TYPESCRIPT + " typescript@5 (as .ci/run does)");
+                + ": npm install --prefix " + TYPESCRIPT + " typescript (.ci/run's ensure_typescript installs the version CI uses)");
     }
 
     /**
