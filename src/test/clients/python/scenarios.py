@@ -21,9 +21,10 @@ def failure(call):
     raise AssertionError("expected an error answer, got a success")
 
 
-def bad_request(counters):
-    """Contract-specific: a request the service refuses with 400 (today a malformed object id)."""
-    counters.increment_by_id("not-an-id")
+def bad_request(counters, name):
+    """Contract-specific: a request the service refuses with 400: an amount outside the contract's
+    maximum (model_construct skips the client's own check, so the service is the one refusing)."""
+    counters.increment_by_name(name, IncrementRequest.model_construct(by=1000001))
 
 
 def main(base_url, run):
@@ -40,15 +41,15 @@ def main(base_url, run):
         by_id = {
             "id": id,
             "incremented": counters.increment_by_id(id, IncrementRequest(by=5)).value,
-            "read": counters.get_counter_by_id(id).value,
+            "read": counters.value_by_id(id).value,
         }
 
         event = f"py-{run}"
-        booking.book_seat(event, "A1", BookingRequest(user="ada"))
-        conflict = failure(lambda: booking.book_seat(event, "A1", BookingRequest(user="bob")))
+        booking.book_seat_by_name(event, "A1", BookingRequest(user="ada"))
+        conflict = failure(lambda: booking.book_seat_by_name(event, "A1", BookingRequest(user="bob")))
 
         print(json.dumps({"byName": by_name, "byId": by_id, "event": event, "conflict": conflict,
-                          "badRequest": failure(lambda: bad_request(counters))}))
+                          "badRequest": failure(lambda: bad_request(counters, name))}))
 
 
 if __name__ == "__main__":

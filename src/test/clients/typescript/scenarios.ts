@@ -3,7 +3,7 @@
 // object of results, which ClientsTest asserts; a failure ends the process with an error.
 import {
     Configuration, ResponseError, CounterApi, ObjectsApi, SeatBookingApi,
-    ModelErrorFromJSON, ModelErrorToJSON,
+    ProblemFromJSON, ProblemToJSON,
 } from './generated';
 
 // Node's globals, declared here so that compiling needs no @types/node.
@@ -22,15 +22,15 @@ async function failure(call: () => Promise<unknown>): Promise<{ status: number; 
         await call();
     } catch (e) {
         if (e instanceof ResponseError) {
-            return { status: e.response.status, body: ModelErrorToJSON(ModelErrorFromJSON(await e.response.json())) };
+            return { status: e.response.status, body: ProblemToJSON(ProblemFromJSON(await e.response.json())) };
         }
         throw e;
     }
     throw new Error('expected an error answer, got a success');
 }
 
-// Contract-specific: a request the service refuses with 400 (today a malformed object id).
-const badRequest = () => counters.incrementById({ id: 'not-an-id' });
+// Contract-specific: a request the service refuses with 400: an amount outside the contract's maximum.
+const badRequest = (name: string) => counters.incrementByName({ name, incrementRequest: { by: 1000001 } });
 
 async function main() {
     const name = `ts-${run}`;
@@ -43,14 +43,14 @@ async function main() {
     const byId = {
         id,
         incremented: (await counters.incrementById({ id, incrementRequest: { by: 5 } })).value,
-        read: (await counters.getCounterById({ id })).value,
+        read: (await counters.valueById({ id })).value,
     };
 
     const event = `ts-${run}`;
-    await booking.bookSeat({ event, seat: 'A1', bookingRequest: { user: 'ada' } });
-    const conflict = await failure(() => booking.bookSeat({ event, seat: 'A1', bookingRequest: { user: 'bob' } }));
+    await booking.bookSeatByName({ name: event, seat: 'A1', bookingRequest: { user: 'ada' } });
+    const conflict = await failure(() => booking.bookSeatByName({ name: event, seat: 'A1', bookingRequest: { user: 'bob' } }));
 
-    console.log(JSON.stringify({ byName, byId, event, conflict, badRequest: await failure(badRequest) }));
+    console.log(JSON.stringify({ byName, byId, event, conflict, badRequest: await failure(() => badRequest(name)) }));
 }
 
 main().catch((e) => {

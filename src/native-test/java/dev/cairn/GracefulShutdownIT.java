@@ -215,7 +215,7 @@ class GracefulShutdownIT {
                     return Outcome.ACKNOWLEDGED;
                 }
                 if (reply.statusCode() == 503 && reply.body().contains("\"retryable\":true")) {
-                    if (reply.body().contains("\"type\":\"shutting_down\"")) {
+                    if (reply.body().contains("\"type\":\"https://cairn.dev/problems/shutting-down\"")) {
                         refusedShuttingDown.incrementAndGet();
                     }
                     return Outcome.REFUSED;

@@ -61,8 +61,8 @@ class OverloadIT {
                 } else {
                     assertEquals(503, r.statusCode(), r.body());
                     JsonNode error = JSON.readTree(r.body());
-                    assertEquals("overloaded", error.path("type").asText(), r.body());
-                    assertTrue(error.path("message").asText().startsWith("Too many requests queued"), r.body());
+                    assertEquals("https://cairn.dev/problems/overloaded", error.path("type").asText(), r.body());
+                    assertTrue(error.path("detail").asText().startsWith("Too many requests queued"), r.body());
                     assertTrue(error.path("overloaded").asBoolean() && error.path("retryable").asBoolean(), r.body());
                     assertFalse(error.path("remote").asBoolean(), r.body());
                     assertEquals("1", r.headers().firstValue("retry-after").orElse(null));

@@ -14,6 +14,8 @@ public final class Scratch {
     public static final Set<String> FAIL_NEXT_INIT = ConcurrentHashMap.newKeySet();
     public final ObjectContext ctx;
     public final long initialisedRows;
+    /** Kept in memory only, for tests of what survives an event (lost when the instance is reset). */
+    public long inMemory;
 
     public Scratch(ObjectContext ctx) {
         this.ctx = ctx;

@@ -11,9 +11,10 @@ public interface Namespaces {
     <T> Namespace<T> of(Class<T> kind);
 
     /**
-     * The namespace called {@code name}, typed by the class it must be bound to.
+     * The namespace called {@code name}, typed by the class it must be bound to or an interface
+     * that class implements (such as the {@code <Kind>Api} generated from the contract).
      *
-     * @throws UnknownNamespaceException when there is no such namespace or it holds another class
+     * @throws UnknownNamespaceException when there is no such namespace or its class is not a {@code kind}
      */
     <T> Namespace<T> get(String name, Class<T> kind);
 

@@ -5,9 +5,14 @@ import dev.cairn.api.AlarmInfo;
 import dev.cairn.api.ObjectContext;
 import dev.cairn.api.SqlStorage;
 import dev.cairn.api.Storage;
+import dev.cairn.examples.api.BatcherApi;
+import dev.cairn.examples.model.Batch;
+import dev.cairn.examples.model.BatchItemRequest;
+import dev.cairn.examples.model.BatchPending;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,13 +25,7 @@ import java.util.Map;
  * to a batch in one transaction, so an item is in exactly one place at any time.
  */
 @RegisterForReflection(fields = false, methods = false)
-public final class Batcher implements AlarmHandler {
-    /** The pending batch after an item joined it. */
-    public record Pending(int buffered, Instant flushAt) {}
-
-    /** A batch the alarm wrote. */
-    public record Batch(long batch, Instant flushedAt, List<String> items) {}
-
+public final class Batcher implements BatcherApi, AlarmHandler {
     private final Storage storage;
     private final SqlStorage sql;
     private final InstantSource clock;
@@ -43,18 +42,19 @@ public final class Batcher implements AlarmHandler {
     }
 
     /**
-     * Buffers {@code item}. The first item of a batch sets the alarm {@code flushAfterMs} ahead; later
+     * Buffers the item. The first item of a batch sets the alarm {@code flushAfterMs} ahead; later
      * ones join the pending batch and {@code flushAfterMs} is ignored for them.
      */
-    public Pending add(String item, long flushAfterMs) {
-        sql.exec("INSERT INTO buffer (item) VALUES (?)", item);
+    @Override
+    public BatchPending addBatchItem(Long flushAfterMs, BatchItemRequest body) {
+        sql.exec("INSERT INTO buffer (item) VALUES (?)", body.getItem());
         // No alarm means an empty buffer (the alarm empties it), so this item starts a batch.
         Instant flushAt = storage.getAlarm().orElseGet(() -> {
             Instant at = Instant.ofEpochMilli(clock.millis() + flushAfterMs);
             storage.setAlarm(at);
             return at;
         });
-        return new Pending(buffered(), flushAt);
+        return new BatchPending().buffered(buffered()).flushAt(flushAt.atOffset(ZoneOffset.UTC));
     }
 
     /** Writes every buffered item, in arrival order, as the next batch. */
@@ -69,14 +69,15 @@ public final class Batcher implements AlarmHandler {
     }
 
     /** The batches written so far, oldest first. */
-    public List<Batch> batches() {
+    @Override
+    public List<Batch> listBatches() {
         Map<Long, Batch> batches = new LinkedHashMap<>();
         for (var row : sql.exec("""
                 SELECT b.batch, b.flushed_at, i.item FROM batches b JOIN batch_items i ON i.batch = b.batch
                 ORDER BY b.batch, i.pos""")) {
-            batches.computeIfAbsent(row.getLong("batch"),
-                    n -> new Batch(n, Instant.ofEpochMilli(row.getLong("flushed_at")), new ArrayList<>()))
-                    .items().add(row.getString("item"));
+            batches.computeIfAbsent(row.getLong("batch"), n -> new Batch().batch(n)
+                    .flushedAt(Instant.ofEpochMilli(row.getLong("flushed_at")).atOffset(ZoneOffset.UTC)).items(new ArrayList<>()))
+                    .getItems().add(row.getString("item"));
         }
         return List.copyOf(batches.values());
     }

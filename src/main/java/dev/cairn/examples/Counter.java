@@ -3,11 +3,14 @@ package dev.cairn.examples;
 import dev.cairn.api.ObjectContext;
 import dev.cairn.api.SqlStorage;
 import dev.cairn.api.Storage;
+import dev.cairn.examples.api.CounterApi;
+import dev.cairn.examples.model.CounterValue;
+import dev.cairn.examples.model.IncrementRequest;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A counter kept in the object's SQL database, and a second one in its key-value storage (namespace {@code counter}). */
 @RegisterForReflection(fields = false, methods = false)
-public final class Counter {
+public final class Counter implements CounterApi {
     private final SqlStorage sql;
     private final Storage storage;
 
@@ -17,34 +20,43 @@ public final class Counter {
         sql.exec("CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)");
     }
 
-    /** Adds {@code by} and returns the new value; the write is durable before the caller sees it. */
-    public long increment(long by) {
-        return sql.exec("""
+    /** Adds {@code by} (1 without a body) and returns the new value; the write is durable before the caller sees it. */
+    @Override
+    public CounterValue increment(IncrementRequest request) {
+        long by = request == null || request.getBy() == null ? 1 : request.getBy();
+        return value(sql.exec("""
                 INSERT INTO counter (id, value) VALUES (1, ?)
                 ON CONFLICT (id) DO UPDATE SET value = value + excluded.value
-                RETURNING value""", by).one().getLong("value");
+                RETURNING value""", by).one().getLong("value"));
     }
 
-    public long value() {
+    @Override
+    public CounterValue value() {
         var rows = sql.exec("SELECT value FROM counter WHERE id = 1").toList();
-        return rows.isEmpty() ? 0 : rows.getFirst().getLong("value");
+        return value(rows.isEmpty() ? 0 : rows.getFirst().getLong("value"));
     }
 
     /** The same counter kept in key-value storage: a get and a put (what the workerd peer's kvIncrement does). */
-    public long kvIncrement() {
-        Long current = storage.get("count", Long.class);
-        long next = (current == null ? 0 : current) + 1;
+    @Override
+    public CounterValue kvIncrement() {
+        long next = kvValue().getValue() + 1;
         storage.put("count", next);
-        return next;
+        return value(next);
     }
 
-    public long kvValue() {
+    @Override
+    public CounterValue kvValue() {
         Long current = storage.get("count", Long.class);
-        return current == null ? 0 : current;
+        return value(current == null ? 0 : current);
     }
 
     /** Touches nothing: measures the cost of a call itself. */
-    public long noop() {
-        return 0;
+    @Override
+    public CounterValue noop() {
+        return value(0);
+    }
+
+    private static CounterValue value(long v) {
+        return new CounterValue().value(v);
     }
 }

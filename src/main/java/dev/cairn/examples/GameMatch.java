@@ -3,48 +3,28 @@ package dev.cairn.examples;
 import dev.cairn.api.AlarmHandler;
 import dev.cairn.api.AlarmInfo;
 import dev.cairn.api.ObjectContext;
+import dev.cairn.api.Refusal;
 import dev.cairn.api.SqlStorage;
+import dev.cairn.examples.api.GameMatchApi;
+import dev.cairn.examples.model.JoinRequest;
+import dev.cairn.examples.model.MatchState;
+import dev.cairn.examples.model.OpenMatchRequest;
+import dev.cairn.examples.model.PlayerScore;
+import dev.cairn.examples.model.ScoreRequest;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * One match of a game (namespace {@code game-match}, unique ids): created by a {@link GameServer},
- * tracks its players and their scores. A match opened with a duration sets an alarm for its end;
- * the alarm ends it, and an ended match takes no more players or scores.
+ * One match of a game (namespace {@code game-match}, unique ids): opened by the {@link GameServer}
+ * that creates it, tracks its players and their scores. A match opened with a duration sets an alarm
+ * for its end; the alarm ends it, and an ended match takes no more players or scores.
  */
 @RegisterForReflection(fields = false, methods = false)
-public final class GameMatch implements AlarmHandler {
-    /** A player and their score. */
-    public record PlayerScore(String player, long score) {}
-
-    /**
-     * The match as callers see it.
-     *
-     * @param endsAt when it is set to end, null without a duration
-     * @param endedAt when its alarm ended it, null while it runs
-     */
-    public record State(String id, String server, Instant createdAt, Instant endsAt, Instant endedAt, List<PlayerScore> players) {}
-
-    /** What joining can come to. */
-    public sealed interface Joining permits Done, Ended, NoSuchMatch {}
-
-    /** What scoring can come to. */
-    public sealed interface Scoring permits Done, Ended, NoSuchMatch, NotJoined {}
-
-    /** Joined or scored: the match after it. */
-    public record Done(State state) implements Joining, Scoring {}
-
-    /** The match ended: it takes no more players or scores. */
-    public record Ended(Instant endedAt) implements Joining, Scoring {}
-
-    /** No match was opened under this id. */
-    public record NoSuchMatch() implements Joining, Scoring {}
-
-    /** Only players who joined can score. */
-    public record NotJoined(String player) implements Scoring {}
-
+public final class GameMatch implements GameMatchApi, AlarmHandler {
     private final ObjectContext ctx;
     private final SqlStorage sql;
 
@@ -61,18 +41,21 @@ public final class GameMatch implements AlarmHandler {
                     ends_at INTEGER NOT NULL, ended_at INTEGER)""");
     }
 
-    /** Called once by the server that creates the match; with a duration, the match's alarm is set for its end. */
-    public State open(String server, List<String> players, Long durationMs) {
+    /** Opens the match once; with a duration, its alarm is set for its end. */
+    @Override
+    public MatchState openMatch(OpenMatchRequest body) {
         if (state().isPresent()) {
-            throw new IllegalStateException("match " + ctx.id() + " is already open");
+            throw Refusal.conflict("match " + ctx.id() + " is already open");
         }
         long now = ctx.clock().millis();
-        sql.exec("INSERT INTO match (id, server, created_at) VALUES (1, ?, ?)", server, now);
-        if (durationMs != null) {
-            sql.exec("INSERT INTO match_end (id, ends_at) VALUES (1, ?)", now + durationMs);
-            ctx.storage().setAlarm(Instant.ofEpochMilli(now + durationMs));
+        sql.exec("INSERT INTO match (id, server, created_at) VALUES (1, ?, ?)", body.getServer(), now);
+        if (body.getDurationMs() != null) {
+            sql.exec("INSERT INTO match_end (id, ends_at) VALUES (1, ?)", now + body.getDurationMs());
+            ctx.storage().setAlarm(Instant.ofEpochMilli(now + body.getDurationMs()));
         }
-        players.forEach(this::addPlayer);
+        if (body.getPlayers() != null) { // JSON may say "players": null
+            body.getPlayers().forEach(this::addPlayer);
+        }
         return state().orElseThrow();
     }
 
@@ -82,34 +65,37 @@ public final class GameMatch implements AlarmHandler {
         sql.exec("UPDATE match_end SET ended_at = ? WHERE id = 1 AND ended_at IS NULL", ctx.clock().millis());
     }
 
+    @Override
+    public MatchState getMatch() {
+        return state().orElseThrow(this::noSuchMatch);
+    }
+
     /** Adds a player (joining twice is harmless). */
-    public Joining join(String player) {
-        Optional<State> state = state();
-        if (state.isEmpty()) {
-            return new NoSuchMatch();
-        }
-        if (state.get().endedAt() != null) {
-            return new Ended(state.get().endedAt());
-        }
-        addPlayer(player);
-        return new Done(state().orElseThrow());
+    @Override
+    public MatchState joinMatch(JoinRequest body) {
+        running("it takes no more players");
+        addPlayer(body.getPlayer());
+        return getMatch();
     }
 
-    public Scoring addScore(String player, long points) {
-        Optional<State> state = state();
-        if (state.isEmpty()) {
-            return new NoSuchMatch();
+    @Override
+    public MatchState addScore(ScoreRequest body) {
+        running("its scores are final");
+        if (sql.exec("UPDATE players SET score = score + ? WHERE player = ?", body.getPoints(), body.getPlayer()).rowsWritten() == 0) {
+            throw Refusal.conflict("player '" + body.getPlayer() + "' has not joined match " + ctx.id());
         }
-        if (state.get().endedAt() != null) {
-            return new Ended(state.get().endedAt());
-        }
-        if (sql.exec("UPDATE players SET score = score + ? WHERE player = ?", points, player).rowsWritten() == 0) {
-            return new NotJoined(player);
-        }
-        return new Done(state().orElseThrow());
+        return getMatch();
     }
 
-    public Optional<State> state() {
+    /** Refuses unless the match is open and has not ended; {@code ended} says what an ended match refuses. */
+    private void running(String ended) {
+        OffsetDateTime endedAt = getMatch().getEndedAt();
+        if (endedAt != null) {
+            throw Refusal.conflict("match " + ctx.id() + " ended at " + endedAt.toInstant() + "; " + ended);
+        }
+    }
+
+    private Optional<MatchState> state() {
         var match = sql.exec("""
                 SELECT server, created_at, ends_at, ended_at FROM match LEFT JOIN match_end USING (id)""").toList();
         if (match.isEmpty()) {
@@ -117,17 +103,22 @@ public final class GameMatch implements AlarmHandler {
         }
         var m = match.getFirst();
         List<PlayerScore> players = sql.exec("SELECT player, score FROM players ORDER BY joined").toList().stream()
-                .map(r -> new PlayerScore(r.getString("player"), r.getLong("score")))
+                .map(r -> new PlayerScore().player(r.getString("player")).score(r.getLong("score")))
                 .toList();
-        return Optional.of(new State(ctx.id().toString(), m.getString("server"), Instant.ofEpochMilli(m.getLong("created_at")),
-                instant(m.getLong("ends_at")), instant(m.getLong("ended_at")), players));
+        return Optional.of(new MatchState().id(ctx.id().toString()).server(m.getString("server"))
+                .createdAt(utc(m.getLong("created_at"))).endsAt(utc(m.getLong("ends_at"))).endedAt(utc(m.getLong("ended_at")))
+                .players(players));
     }
 
     private void addPlayer(String player) {
         sql.exec("INSERT INTO players (player, joined) VALUES (?, (SELECT count(*) FROM players)) ON CONFLICT DO NOTHING", player);
     }
 
-    private static Instant instant(Long millis) {
-        return millis == null ? null : Instant.ofEpochMilli(millis);
+    private Refusal noSuchMatch() {
+        return Refusal.notFound("no match was created with id " + ctx.id());
+    }
+
+    private static OffsetDateTime utc(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis).atOffset(ZoneOffset.UTC);
     }
 }

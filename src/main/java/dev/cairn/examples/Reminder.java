@@ -5,17 +5,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.api.AlarmHandler;
 import dev.cairn.api.AlarmInfo;
 import dev.cairn.api.ObjectContext;
+import dev.cairn.api.Refusal;
 import dev.cairn.api.SqlStorage;
 import dev.cairn.api.Storage;
+import dev.cairn.examples.api.ReminderApi;
+import dev.cairn.examples.model.ReminderDelivery;
+import dev.cairn.examples.model.ReminderRequest;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A reminder (namespace {@code reminder}) delivered by alarm to a webhook: at least once, retried
@@ -24,7 +29,7 @@ import java.util.Optional;
  * {@code name} and {@code scheduledTime}.
  */
 @RegisterForReflection(fields = false, methods = false)
-public final class Reminder implements AlarmHandler {
+public final class Reminder implements ReminderApi, AlarmHandler {
     /** The webhook must answer within this. */
     static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
     /**
@@ -39,15 +44,6 @@ public final class Reminder implements AlarmHandler {
         }
         return http;
     }
-
-    /** The reminder waiting for its time. */
-    public record Pending(String url, String message, Instant scheduledTime) {}
-
-    /** A delivery the webhook accepted. */
-    public record Delivery(Instant scheduledTime, Instant deliveredAt, int retryCount) {}
-
-    /** Everything the object knows. */
-    public record State(Optional<Pending> pending, List<Delivery> deliveries) {}
 
     private final ObjectContext ctx;
     private final Storage storage;
@@ -64,34 +60,61 @@ public final class Reminder implements AlarmHandler {
     }
 
     /** Sets the reminder, replacing a pending one. */
-    public Pending set(String url, String message, Instant at) {
+    @Override
+    public dev.cairn.examples.model.Reminder setReminder(ReminderRequest body) {
+        checkUrl(body.getUrl());
+        if ((body.getAt() == null) == (body.getInMs() == null)) {
+            throw Refusal.badRequest("give exactly one of at (a date-time) and inMs (milliseconds from now)");
+        }
+        Instant at = body.getAt() != null ? body.getAt().toInstant() : ctx.clock().instant().plusMillis(body.getInMs());
         sql.exec("INSERT INTO reminder (id, url, message) VALUES (1, ?, ?)"
-                + " ON CONFLICT (id) DO UPDATE SET url = excluded.url, message = excluded.message", url, message);
+                + " ON CONFLICT (id) DO UPDATE SET url = excluded.url, message = excluded.message", body.getUrl(), body.getMessage());
         storage.setAlarm(at);
-        return pending().orElseThrow();
+        return pending().deliveries(List.of());
     }
 
-    public void cancel() {
+    @Override
+    public void cancelReminder() {
         sql.exec("DELETE FROM reminder");
         storage.deleteAlarm();
     }
 
-    public State state() {
-        List<Delivery> deliveries = sql.exec("SELECT scheduled, delivered_at, retry_count FROM deliveries ORDER BY seq").toList()
-                .stream()
-                .map(r -> new Delivery(Instant.ofEpochMilli(r.getLong("scheduled")), Instant.ofEpochMilli(r.getLong("delivered_at")),
-                        r.getLong("retry_count").intValue()))
+    /** The pending reminder and the deliveries made; 404 when neither exists. */
+    @Override
+    public dev.cairn.examples.model.Reminder getReminder() {
+        List<ReminderDelivery> deliveries = sql.exec("SELECT scheduled, delivered_at, retry_count FROM deliveries ORDER BY seq")
+                .toList().stream()
+                .map(r -> new ReminderDelivery().scheduledTime(Instant.ofEpochMilli(r.getLong("scheduled")).atOffset(ZoneOffset.UTC))
+                        .deliveredAt(Instant.ofEpochMilli(r.getLong("delivered_at")).atOffset(ZoneOffset.UTC))
+                        .retryCount(r.getLong("retry_count").intValue()))
                 .toList();
-        return new State(pending(), deliveries);
+        var reminder = pending().deliveries(deliveries);
+        if (reminder.getScheduledTime() == null && deliveries.isEmpty()) {
+            throw Refusal.notFound("no reminder was set under '" + ctx.id().name().orElse(ctx.id().toString()) + "'");
+        }
+        return reminder;
     }
 
-    private Optional<Pending> pending() {
+    /** The pending reminder, without deliveries; every field null when none is pending. */
+    private dev.cairn.examples.model.Reminder pending() {
+        var reminder = new dev.cairn.examples.model.Reminder();
         var rows = sql.exec("SELECT url, message FROM reminder").toList();
-        Optional<Instant> at = storage.getAlarm();
-        if (rows.isEmpty() || at.isEmpty()) {
-            return Optional.empty();
+        storage.getAlarm().filter(at -> !rows.isEmpty()).ifPresent(at -> reminder.url(rows.getFirst().getString("url"))
+                .message(rows.getFirst().getString("message")).scheduledTime(at.atOffset(ZoneOffset.UTC)));
+        return reminder;
+    }
+
+    /** The contract bounds the URL's length; that it is an absolute http(s) URL is checked here. */
+    private static void checkUrl(String url) {
+        String allowed = "url must be an absolute http or https URL, got '" + url + "'";
+        try {
+            URI uri = new URI(url);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw Refusal.badRequest(allowed);
+            }
+        } catch (URISyntaxException e) {
+            throw Refusal.badRequest(allowed + ": " + e.getMessage());
         }
-        return Optional.of(new Pending(rows.getFirst().getString("url"), rows.getFirst().getString("message"), at.get()));
     }
 
     /** Posts the reminder; anything but a 2xx throws, so Cairn retries it. */

@@ -1,10 +1,15 @@
 package dev.cairn.examples;
 
 import dev.cairn.api.ObjectContext;
+import dev.cairn.api.Refusal;
 import dev.cairn.api.SqlStorage;
+import dev.cairn.examples.api.SeatBookingApi;
+import dev.cairn.examples.model.Booking;
+import dev.cairn.examples.model.BookingRequest;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -13,58 +18,56 @@ import java.util.List;
  * exactly one winner.
  */
 @RegisterForReflection(fields = false, methods = false)
-public final class SeatBooking {
+public final class SeatBooking implements SeatBookingApi {
+    private final ObjectContext ctx;
     private final SqlStorage sql;
     private final InstantSource clock;
 
     public SeatBooking(ObjectContext ctx) {
+        this.ctx = ctx;
         this.sql = ctx.storage().sql();
         this.clock = ctx.clock();
         sql.exec("CREATE TABLE IF NOT EXISTS seats (seat TEXT PRIMARY KEY, holder TEXT NOT NULL, booked_at INTEGER NOT NULL)");
     }
 
-    public record Booking(String seat, Instant bookedAt) {}
-
-    /** The outcome of a booking or a release. */
-    public sealed interface Outcome {
-        record Booked(Booking booking) implements Outcome {}
-
-        record Released() implements Outcome {}
-
-        /** Booked by someone else (who is not said). */
-        record Taken() implements Outcome {}
-
-        record NotBooked() implements Outcome {}
-    }
-
-    public Outcome book(String seat, String user) {
+    /** Books the seat; booking again by its holder is answered like the first time, so it is safe to retry. */
+    @Override
+    public Booking bookSeat(String seat, BookingRequest body) {
         var existing = sql.exec("SELECT holder, booked_at FROM seats WHERE seat = ?", seat).toList();
         if (!existing.isEmpty()) {
-            var row = existing.getFirst();
-            // Booking again by the holder is answered like the first time: safe to retry.
-            return row.getString("holder").equals(user)
-                    ? new Outcome.Booked(new Booking(seat, Instant.ofEpochMilli(row.getLong("booked_at"))))
-                    : new Outcome.Taken();
+            if (!existing.getFirst().getString("holder").equals(body.getUser())) {
+                throw Refusal.conflict("seat " + seat + " of " + event() + " is already booked"); // by whom is not said
+            }
+            return booking(seat, existing.getFirst().getLong("booked_at"));
         }
         long now = clock.millis();
-        sql.exec("INSERT INTO seats (seat, holder, booked_at) VALUES (?, ?, ?)", seat, user, now);
-        return new Outcome.Booked(new Booking(seat, Instant.ofEpochMilli(now)));
+        sql.exec("INSERT INTO seats (seat, holder, booked_at) VALUES (?, ?, ?)", seat, body.getUser(), now);
+        return booking(seat, now);
     }
 
-    public Outcome release(String seat, String user) {
+    @Override
+    public void releaseSeat(String seat, String user) {
         var existing = sql.exec("SELECT holder FROM seats WHERE seat = ?", seat).toList();
         if (existing.isEmpty()) {
-            return new Outcome.NotBooked();
+            throw Refusal.notFound("seat " + seat + " of " + event() + " is not booked");
         }
         if (!existing.getFirst().getString("holder").equals(user)) {
-            return new Outcome.Taken();
+            throw Refusal.conflict("seat " + seat + " of " + event() + " is booked by someone else; only its holder may release it");
         }
         sql.exec("DELETE FROM seats WHERE seat = ?", seat);
-        return new Outcome.Released();
     }
 
-    public List<Booking> bookings() {
+    @Override
+    public List<Booking> listBookings() {
         return sql.exec("SELECT seat, booked_at FROM seats ORDER BY seat").toList().stream()
-                .map(r -> new Booking(r.getString("seat"), Instant.ofEpochMilli(r.getLong("booked_at")))).toList();
+                .map(r -> booking(r.getString("seat"), r.getLong("booked_at"))).toList();
+    }
+
+    private String event() {
+        return ctx.id().name().orElse(ctx.id().toString());
+    }
+
+    private static Booking booking(String seat, long bookedAt) {
+        return new Booking().seat(seat).bookedAt(Instant.ofEpochMilli(bookedAt).atOffset(ZoneOffset.UTC));
     }
 }

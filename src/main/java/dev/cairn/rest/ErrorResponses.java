@@ -1,159 +1,157 @@
 package dev.cairn.rest;
 
-import dev.cairn.api.CairnException;
-import dev.cairn.api.InvalidIdException;
-import dev.cairn.api.ObjectException;
-import dev.cairn.api.OverloadedException;
-import dev.cairn.api.StorageException;
-import dev.cairn.api.UnknownNamespaceException;
-import dev.cairn.rest.model.ErrorBody;
-import dev.cairn.rest.model.ErrorBody.TypeEnum;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.cairn.api.CairnException;
+import dev.cairn.rest.model.Problem;
+import dev.cairn.rest.model.Violation;
+import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Turns every failure into the contract's one {@code Error} body with an honest status: 400 bad
- * input, 404 unknown namespace or operation, 500 object code threw, 503 overloaded.
+ * Turns every failure of a REST request into a {@link Problem} ({@code application/problem+json},
+ * RFC 9457) with an honest status; {@link Problems#ofFailure} decides for failed calls, this class
+ * for what the HTTP layer refuses (malformed JSON, a body or parameter that breaks the contract, a
+ * method or media type not served).
  *
- * <p>{@link ErrorBody} appears in no endpoint signature, only in the responses built here, so the
- * native build does not discover it: it is registered for Jackson's reflection explicitly (without
- * it the native binary answers every error with {@code {}}).
+ * <p>{@link Problem} appears in no endpoint signature, only in the responses built here, so the native
+ * build does not discover it: it is registered for Jackson's reflection explicitly (without it the
+ * native binary answers every error with {@code {}}).
  */
-@RegisterForReflection(targets = {ErrorBody.class, TypeEnum.class})
+@RegisterForReflection(targets = {Problem.class, Violation.class})
 final class ErrorResponses {
     private static final Logger LOG = Logger.getLogger(ErrorResponses.class);
     /** Seconds a client should wait after an overload; a queue drains in well under that. */
     private static final String RETRY_AFTER_SECONDS = "1";
+    /** What Quarkus REST says when it matches no resource, method or media type: replaced by what the client can act on. */
+    private static final Set<String> FRAMEWORK_TEXTS = Set.of(
+            "Unable to find matching target resource method",
+            "The content-type header value did not match the value in @Consumes");
 
-    @ServerExceptionMapper
-    Response overloaded(OverloadedException e) {
-        return error(503, e.shuttingDown() ? TypeEnum.SHUTTING_DOWN : TypeEnum.OVERLOADED, e)
-                .header("Retry-After", RETRY_AFTER_SECONDS).build();
+    /** A call failed (thrown by a resource, or completing its stage exceptionally). */
+    @ServerExceptionMapper({CairnException.class, IllegalArgumentException.class, UnsupportedOperationException.class,
+            CompletionException.class})
+    Response failed(RuntimeException e, UriInfo uri, Request request, HttpHeaders headers) {
+        return other(e, uri, request, headers);
     }
 
-    /** Object code threw: 500, except a write refused by a storage limit, which is the request's fault (400). */
-    @ServerExceptionMapper
-    Response objectFailed(ObjectException e) {
-        if (e.getCause() instanceof StorageException s && s.limit().isPresent()) {
-            return error(400, TypeEnum.BAD_REQUEST, e).build();
+    /** A request body or parameter that breaks a constraint of the contract: the object is never called. */
+    @ServerExceptionMapper({ConstraintViolationException.class, ResteasyReactiveViolationException.class})
+    Response invalid(ConstraintViolationException e, UriInfo uri) {
+        if (e.getConstraintViolations().stream().anyMatch(Violations::ofReturnValue)) {
+            LOG.error("an endpoint returned a value its contract does not allow", e);
+            return answer(Problems.of(ProblemType.INTERNAL, 500, "internal error: the answer does not match the contract: "
+                    + e.getMessage(), path(uri)));
         }
-        return error(500, TypeEnum.OBJECT_ERROR, e).build();
+        List<Violation> violations = e.getConstraintViolations().stream()
+                .sorted(Comparator.comparing((ConstraintViolation<?> v) -> v.getPropertyPath().toString()))
+                .map(Violations::of).toList();
+        return validation(violations, uri);
     }
 
-    /** Refused before reaching an object (bad list options), or a batch whose commit failed (retryable). */
-    @ServerExceptionMapper
-    Response storage(StorageException e) {
-        if (e.retryable()) {
-            return error(503, TypeEnum.INTERNAL, e).header("Retry-After", RETRY_AFTER_SECONDS).build();
-        }
-        return error(400, TypeEnum.BAD_REQUEST, e).build();
-    }
-
-    @ServerExceptionMapper
-    Response invalidId(InvalidIdException e) {
-        return error(400, TypeEnum.BAD_REQUEST, e).build();
-    }
-
-    @ServerExceptionMapper
-    Response unknownNamespace(UnknownNamespaceException e) {
-        return error(404, TypeEnum.NOT_FOUND, e).build();
-    }
-
-    @ServerExceptionMapper
-    Response badArgument(IllegalArgumentException e) {
-        return error(400, TypeEnum.BAD_REQUEST, e).build();
-    }
-
-    /** A namespace without a fetch handler: there is no such operation. */
-    @ServerExceptionMapper
-    Response unsupported(UnsupportedOperationException e) {
-        return error(404, TypeEnum.NOT_FOUND, e).build();
-    }
-
-    @ServerExceptionMapper
-    Response conflict(ConflictException e) {
-        return error(409, TypeEnum.CONFLICT, e).build();
-    }
-
-    /** Malformed JSON, or JSON of the wrong shape for the operation. */
+    /** Malformed JSON (where, and what is wrong), or JSON of the wrong shape for the operation (which field, what rule). */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
-    Response badJson(JsonProcessingException e) {
-        String where = e instanceof MismatchedInputException m && !m.getPath().isEmpty()
-                ? " at '" + m.getPathReference().replaceAll(".*\\[\"?([^\"\\]]*)\"?\\]$", "$1") + "'" : "";
-        return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(body(TypeEnum.BAD_REQUEST, "malformed request body" + where + ": " + e.getOriginalMessage(), false, false))
-                .build();
+    Response badJson(JsonProcessingException e, UriInfo uri, Request request, HttpHeaders headers) {
+        return switch (e) {
+            case MismatchedInputException m -> validation(List.of(Violations.of(m)), uri);
+            case ValueInstantiationException v -> validation(List.of(Violations.of(v)), uri);
+            case InvalidDefinitionException d -> other(d, uri, request, headers);
+            case StreamReadException r -> answer(Problems.of(ProblemType.MALFORMED_JSON, 400, "malformed JSON"
+                    + (r.getLocation() != null && r.getLocation().getLineNr() > 0
+                            ? " at line " + r.getLocation().getLineNr() + ", column " + r.getLocation().getColumnNr() : "")
+                    + ": " + r.getOriginalMessage(), path(uri)));
+            default -> answer(Problems.of(ProblemType.BAD_REQUEST, 400, "unreadable request body: " + e.getOriginalMessage(), path(uri)));
+        };
     }
 
+    /** What the HTTP layer answered by itself: no such resource, method or media type, a parameter that does not convert. */
     @ServerExceptionMapper
-    Response web(WebApplicationException e) {
+    Response web(WebApplicationException e, UriInfo uri, Request request, HttpHeaders headers) {
         int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return badJson(json, uri, request, headers); // the JSON reader wraps what Jackson could not parse
+        }
         if (status == 404 && e.getCause() != null) {
             // JAX-RS answers a query or path parameter that does not convert (limit=abc) with 404.
-            return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE).entity(body(TypeEnum.BAD_REQUEST,
-                    "a query or path parameter has the wrong type (" + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage() + ")", false, false)).build();
+            return answer(Problems.of(ProblemType.BAD_REQUEST, 400, "a query or path parameter has the wrong type ("
+                    + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage() + ")", path(uri)));
         }
-        TypeEnum type = switch (status) {
-            case 404, 405 -> TypeEnum.NOT_FOUND;
-            case 409 -> TypeEnum.CONFLICT;
-            default -> status < 500 ? TypeEnum.BAD_REQUEST : TypeEnum.INTERNAL;
-        };
         String message = e.getMessage();
-        if (message == null || message.startsWith("HTTP ")) { // the framework's default text says nothing useful
+        if (message == null || message.startsWith("HTTP ") || FRAMEWORK_TEXTS.contains(message)) { // they say nothing useful
             message = switch (status) {
-                case 404 -> "no such namespace, operation or resource";
-                case 405 -> "this path does not accept that HTTP method";
-                case 415 -> "unsupported content type; send application/json";
+                case 404 -> "no such namespace, operation or resource: " + path(uri);
+                case 405 -> "this path does not accept " + request.getMethod() + (e.getResponse().getHeaderString(HttpHeaders.ALLOW) != null
+                        ? "; it accepts " + e.getResponse().getHeaderString(HttpHeaders.ALLOW) : "");
+                case 406 -> "this operation answers application/json (and application/problem+json); accept one of them";
+                case 415 -> "unsupported content type '" + headers.getMediaType() + "'; send application/json";
                 default -> message;
             };
         }
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(body(type, message, status >= 500, false)).build();
+        Response.ResponseBuilder answer = builder(Problems.of(ProblemType.ofStatus(status), status, message, path(uri))
+                .retryable(status >= 500));
+        String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+        if (allow != null) {
+            answer.header(HttpHeaders.ALLOW, allow);
+        }
+        return answer.build();
     }
 
     @ServerExceptionMapper
-    Response unwrap(CompletionException e) {
-        Throwable cause = e.getCause();
-        return switch (cause) {
-            case OverloadedException o -> overloaded(o);
-            case ObjectException o -> objectFailed(o);
-            case StorageException s -> storage(s);
-            case InvalidIdException i -> invalidId(i);
-            case UnknownNamespaceException u -> unknownNamespace(u);
-            case IllegalArgumentException i -> badArgument(i);
-            case UnsupportedOperationException u -> unsupported(u);
-            case ConflictException c -> conflict(c);
-            case WebApplicationException w -> web(w);
-            case null, default -> unexpected(cause == null ? e : cause);
-        };
+    Response unexpected(Throwable e, UriInfo uri, Request request, HttpHeaders headers) {
+        return other(e, uri, request, headers);
     }
 
-    @ServerExceptionMapper
-    Response unexpected(Throwable e) {
-        LOG.error("unexpected failure", e);
-        boolean retryable = e instanceof CairnException c && c.retryable();
-        return Response.status(500).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(body(TypeEnum.INTERNAL, "internal error: " + e, retryable, false)).build();
+    /** Anything else, also inside a {@link CompletionException}: a failed call as {@link Problems} maps it; Cairn's own failures logged. */
+    private Response other(Throwable e, UriInfo uri, Request request, HttpHeaders headers) {
+        Throwable f = e;
+        while (f instanceof CompletionException && f.getCause() != null) {
+            f = f.getCause();
+        }
+        if (f instanceof WebApplicationException w) {
+            return web(w, uri, request, headers);
+        }
+        Problem problem = Problems.ofFailure(f, path(uri));
+        if (ProblemType.INTERNAL.uri().equals(problem.getType())) {
+            LOG.error("unexpected failure", f);
+        }
+        return answer(problem);
     }
 
-    private static Response.ResponseBuilder error(int status, TypeEnum type, CairnException e) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(body(type, e.getMessage(), e.retryable(), e.overloaded()).remote(e.remote()));
+    private static Response validation(List<Violation> violations, UriInfo uri) {
+        String detail = violations.stream().map(Violation::getMessage).collect(Collectors.joining("; "));
+        return answer(Problems.of(ProblemType.VALIDATION, 400, detail, path(uri)).errors(violations));
     }
 
-    private static Response.ResponseBuilder error(int status, TypeEnum type, RuntimeException e) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(body(type, e.getMessage(), false, false));
+    static Response answer(Problem problem) {
+        return builder(problem).build();
     }
 
-    static ErrorBody body(TypeEnum type, String message, boolean retryable, boolean overloaded) {
-        return new ErrorBody().type(type).message(message).retryable(retryable).overloaded(overloaded).remote(false);
+    private static Response.ResponseBuilder builder(Problem problem) {
+        Response.ResponseBuilder answer = Response.status(problem.getStatus()).type(Problems.MEDIA_TYPE).entity(problem);
+        if (problem.getRetryable() && (problem.getStatus() == 503 || problem.getStatus() == 429)) {
+            answer.header("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        return answer;
+    }
+
+    private static String path(UriInfo uri) {
+        return uri.getRequestUri().getRawPath();
     }
 }

@@ -158,9 +158,9 @@ public final class Node implements Namespaces, Mailboxes {
     @SuppressWarnings("unchecked")
     public <T> Namespace<T> get(String name, Class<T> kind) {
         Namespace<?> ns = get(name);
-        if (ns.kind() != kind) {
-            throw new UnknownNamespaceException("namespace '" + name + "' holds " + ns.kind().getName()
-                    + ", not " + kind.getName());
+        if (!kind.isAssignableFrom(ns.kind())) {
+            throw new UnknownNamespaceException("namespace '" + name + "' holds " + ns.kind().getName() + ", which "
+                    + (kind.isInterface() ? "does not implement " : "is not ") + kind.getName());
         }
         return (Namespace<T>) ns;
     }

@@ -6,10 +6,12 @@ import dev.cairn.storage.CommitSink;
 import dev.cairn.storage.DiskCalls;
 import dev.cairn.storage.ValueCodec;
 import java.time.InstantSource;
+import dev.cairn.api.CairnException;
 import dev.cairn.api.FetchHandler;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.ObjectId;
 import dev.cairn.api.OverloadedException;
+import dev.cairn.api.Refusal;
 import dev.cairn.api.StorageException;
 import dev.cairn.sockets.ActivationAccess;
 import dev.cairn.sockets.AfterCommit;
@@ -30,7 +32,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Life: created by the {@link Catalog} for the first event; runs the constructor before that
  * event; stops when the mailbox is closed (idle eviction, least-recently-used eviction or shutdown),
- * closing the database. An event that throws resets the instance; storage is untouched.
+ * closing the database. An event that throws resets the instance, except a {@link Refusal}; either
+ * way its writes are rolled back.
  */
 final class ObjectLoop implements ActivationAccess {
     private static final Logger LOG = Logger.getLogger(ObjectLoop.class);
@@ -238,8 +241,12 @@ final class ObjectLoop implements ActivationAccess {
                 batchLost = true;
             }
             outbox.eventFailed();
-            instance = null;
-            context = null;
+            // A refusal is an answer the object chose: its instance is consistent, so it is kept (unless
+            // the event asked for a reset). Anything else may have left the fields half-changed.
+            if (!(t instanceof Refusal) || resetRequested) {
+                instance = null;
+                context = null;
+            }
             resetRequested = false;
             throw new EventFailed(asCallerSees(t), batchLost);
         }
@@ -324,9 +331,16 @@ final class ObjectLoop implements ActivationAccess {
         }
     }
 
-    /** What object code threw, as its caller sees it (an error from a nested call passes through). */
-    private static ObjectException asCallerSees(Throwable t) {
-        return t instanceof ObjectException o ? o : new ObjectException(messageOf(t), t);
+    /**
+     * What object code threw, as its caller sees it: a refusal as it is, an error from a nested call
+     * passes through, anything else becomes an {@link ObjectException}.
+     */
+    private static CairnException asCallerSees(Throwable t) {
+        return switch (t) {
+            case Refusal r -> r;
+            case ObjectException o -> o;
+            default -> new ObjectException(messageOf(t), t);
+        };
     }
 
     static String messageOf(Throwable t) {

@@ -7,6 +7,7 @@ import dev.cairn.sockets.SocketMeters;
 
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.OverloadedException;
+import dev.cairn.api.Refusal;
 import dev.cairn.api.StorageException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -40,6 +41,8 @@ final class CairnMetrics implements NodeMeters {
         OK("ok"),
         /** Object code threw (its writes rolled back), including writes refused by a storage limit. */
         OBJECT_ERROR("object_error"),
+        /** Object code refused the call with a {@link Refusal} (an answer, not an error; its writes rolled back). */
+        REFUSED("refused"),
         /** Refused without running: mailbox full or queued past the deadline. */
         OVERLOADED("overloaded"),
         /** Refused without running: the node is stopping. */
@@ -60,6 +63,7 @@ final class CairnMetrics implements NodeMeters {
                 case null -> OK;
                 case OverloadedException o -> o.shuttingDown() ? SHUTTING_DOWN : OVERLOADED;
                 case ObjectException o -> OBJECT_ERROR;
+                case Refusal r -> REFUSED;
                 case StorageException s -> STORAGE_ERROR;
                 default -> OTHER;
             };

@@ -10,11 +10,12 @@ import dev.cairn.api.InvalidIdException;
 import dev.cairn.api.Namespace;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.ObjectId;
-import dev.cairn.api.OverloadedException;
-import dev.cairn.api.StorageException;
 import dev.cairn.api.UnknownNamespaceException;
 import dev.cairn.api.UpgradeRequest;
 import dev.cairn.api.WebSocketHandler;
+import dev.cairn.rest.ProblemType;
+import dev.cairn.rest.Problems;
+import dev.cairn.rest.model.Problem;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -32,8 +33,8 @@ import java.util.concurrent.CompletionException;
  * id, checks the class handles sockets and the object's socket limit, then runs
  * {@link WebSocketHandler#onUpgrade} as an event of the object (through its mailbox). Accepted: the
  * upgrade proceeds with the new {@link SocketEntry} in the connection's user data. Rejected (by the
- * object or because the request is wrong): the client gets the status and a JSON body
- * {@code {"type","message","retryable","overloaded","remote"}} like every REST error.
+ * object or because the request is wrong): the client gets the status and a problem
+ * ({@code application/problem+json}) like every REST error, built by {@link Problems}.
  *
  * <p>Why this check writes the rejection itself: websockets-next's {@code CheckResult} carries a
  * status and headers but no body, and the reason is the useful part. So the response is ended here
@@ -57,40 +58,40 @@ final class SocketUpgradeCheck implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext ctx) {
+        String path = ctx.httpRequest().path();
         ObjectId id;
         try {
             Namespace<?> ns = node.get(ctx.pathParam("namespace"));
             if (!WebSocketHandler.class.isAssignableFrom(ns.kind())) {
-                return reject(ctx, 404, "not_found", "objects of namespace '" + ns.name() + "' (" + ns.kind().getSimpleName()
-                        + ") accept no WebSockets: the class does not implement WebSocketHandler", false);
+                return reject(ctx, Problems.of(ProblemType.NOT_FOUND, 404, "objects of namespace '" + ns.name() + "' ("
+                        + ns.kind().getSimpleName() + ") accept no WebSockets: the class does not implement WebSocketHandler", path));
             }
             id = SocketEndpoints.BY_NAME.equals(ctx.endpointId()) ? ns.idFromName(ctx.pathParam("name"))
                     : ns.idFromString(ctx.pathParam("id"));
-        } catch (UnknownNamespaceException e) {
-            return reject(ctx, 404, "not_found", e.getMessage(), false);
-        } catch (InvalidIdException | IllegalArgumentException e) {
-            return reject(ctx, 400, "bad_request", e.getMessage(), false);
+        } catch (UnknownNamespaceException | InvalidIdException | IllegalArgumentException e) {
+            return reject(ctx, Problems.ofFailure(e, path));
         }
         if (node.isShuttingDown() || node.sockets().isStopping()) {
-            return reject(ctx, 503, "shutting_down", Node.shuttingDown().getMessage(), true);
+            return reject(ctx, Problems.ofFailure(Node.shuttingDown(), path));
         }
         if (node.placement().locate(id) instanceof Placement.Location.Elsewhere elsewhere) {
-            return reject(ctx, 503, "overloaded", "object " + id + " lives on node " + elsewhere.node()
-                    + ", which this node cannot reach", true);
+            return reject(ctx, Problems.of(ProblemType.OVERLOADED, 503, "object " + id + " lives on node " + elsewhere.node()
+                    + ", which this node cannot reach", path).retryable(true).overloaded(true));
         }
         int max = node.sockets().settings().maxSocketsPerObject();
         if (node.sockets().openSockets(id) >= max) {
-            return reject(ctx, 429, "overloaded", "object has " + max
-                    + " open sockets, the most allowed (cairn.websockets.max-sockets-per-object)", true);
+            return reject(ctx, Problems.of(ProblemType.TOO_MANY_SOCKETS, 429, "object has " + max
+                    + " open sockets, the most allowed (cairn.websockets.max-sockets-per-object)", path).retryable(true).overloaded(true));
         }
         UpgradeRequest request = request(ctx);
         Context vertx = Vertx.currentContext();
         return Uni.createFrom().emitter(emitter -> node.sockets().events().upgrade(id, request)
                 .whenComplete((upgrade, failure) -> vertx.runOnContext(v -> {
                     if (failure != null) {
-                        rejectFor(ctx, failure);
+                        writeRejection(ctx, problemFor(failure, path));
                     } else if (!upgrade.decision().accepted()) {
-                        writeRejection(ctx, upgrade.decision().status(), "rejected", upgrade.decision().reason(), false, true);
+                        writeRejection(ctx, Problems.of(ProblemType.UPGRADE_REFUSED, upgrade.decision().status(),
+                                upgrade.decision().reason(), path).remote(true));
                     } else {
                         var wrapper = UpgradedRequests.wrapperOf(ctx.httpRequest());
                         if (wrapper != null) {
@@ -113,49 +114,40 @@ final class SocketUpgradeCheck implements HttpUpgradeCheck {
         return new UpgradeRequest(http.path(), query == null ? "" : query, Map.copyOf(headers));
     }
 
-    /** The upgrade event failed: the same statuses as a failed call over REST. */
-    private void rejectFor(HttpUpgradeContext ctx, Throwable failure) {
+    /**
+     * The upgrade event failed: the same statuses as a failed call over REST (a {@link dev.cairn.api.Refusal}
+     * from {@code onUpgrade} refuses with its status), except that an upgrade decision the object built
+     * wrongly is the object's error.
+     */
+    private static Problem problemFor(Throwable failure, String path) {
         Throwable f = failure;
         while (f instanceof CompletionException && f.getCause() != null) {
             f = f.getCause();
         }
-        switch (f) {
-            case OverloadedException o -> writeRejection(ctx, 503, o.shuttingDown() ? "shutting_down" : "overloaded", o.getMessage(), true,
-                    false);
-            case ObjectException o when o.getCause() instanceof StorageException s && s.limit().isPresent() ->
-                    writeRejection(ctx, 400, "bad_request", o.getMessage(), false, true);
-            case ObjectException o when o.getCause() instanceof IllegalArgumentException ->
-                    writeRejection(ctx, 500, "object_error", "invalid upgrade decision: " + o.getMessage(), false, true);
-            case ObjectException o -> writeRejection(ctx, 500, "object_error", o.getMessage(), false, true);
-            case StorageException s when s.retryable() -> writeRejection(ctx, 503, "internal", s.getMessage(), true, false);
-            default -> writeRejection(ctx, 500, "internal", (f.getMessage() != null ? f.getMessage() : f.getClass().getSimpleName()), true, false);
+        if (f instanceof ObjectException o && o.getCause() instanceof IllegalArgumentException) {
+            return Problems.of(ProblemType.OBJECT_ERROR, 500, "invalid upgrade decision: " + o.getMessage(), path).remote(true);
         }
+        return Problems.ofFailure(f, path);
     }
 
-    private Uni<CheckResult> reject(HttpUpgradeContext ctx, int status, String type, String message, boolean retryable) {
-        writeRejection(ctx, status, type, message, retryable, false);
+    private Uni<CheckResult> reject(HttpUpgradeContext ctx, Problem problem) {
+        writeRejection(ctx, problem);
         return Uni.createFrom().nothing();
     }
 
-    private void writeRejection(HttpUpgradeContext ctx, int status, String type, String message, boolean retryable, boolean remote) {
+    private void writeRejection(HttpUpgradeContext ctx, Problem problem) {
         HttpServerResponse response = ctx.httpRequest().response();
         if (response.ended()) {
             return;
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", type);
-        body.put("message", message);
-        body.put("retryable", retryable);
-        body.put("overloaded", status == 503 || status == 429);
-        body.put("remote", remote);
         String text;
         try {
-            text = json.writeValueAsString(body);
+            text = json.writeValueAsString(problem);
         } catch (JsonProcessingException e) {
-            text = "{\"type\":\"internal\",\"message\":\"cannot write the error\"}";
+            throw new IllegalStateException("a problem body cannot be written as JSON", e);
         }
-        response.setStatusCode(status).putHeader("content-type", "application/json");
-        if (retryable) {
+        response.setStatusCode(problem.getStatus()).putHeader("content-type", Problems.MEDIA_TYPE);
+        if (problem.getRetryable()) {
             response.putHeader("retry-after", "1");
         }
         response.end(text);

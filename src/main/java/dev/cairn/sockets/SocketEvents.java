@@ -4,6 +4,7 @@ import dev.cairn.api.ObjectException;
 import dev.cairn.api.ObjectId;
 import dev.cairn.api.ObjectSockets;
 import dev.cairn.api.OverloadedException;
+import dev.cairn.api.Refusal;
 import dev.cairn.api.StorageException;
 import dev.cairn.api.UpgradeDecision;
 import dev.cairn.api.UpgradeRequest;
@@ -180,6 +181,9 @@ public final class SocketEvents {
         switch (f) {
             case OverloadedException o when o.shuttingDown() -> e.closeByCairn(1012, "Cairn is restarting; reconnect later");
             case OverloadedException o -> e.closeByCairn(1013, "message not delivered: " + o.getMessage());
+            // The object refused the message (or the socket's open): its writes were rolled back, its
+            // instance kept; the client learns why, with the code for a policy the peer broke.
+            case Refusal r -> e.closeByCairn(1008, r.getMessage());
             case ObjectException o when o.getCause() instanceof EventTimedOut t -> e.closeByCairn(1011, t.getMessage());
             case ObjectException o -> e.closeByCairn(1011, "object error: " + o.getMessage());
             case StorageException s -> e.closeByCairn(1011, "not saved: " + s.getMessage());

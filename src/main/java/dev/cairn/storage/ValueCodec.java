@@ -14,12 +14,17 @@ public final class ValueCodec {
     static final int BYTES = 1;
 
     private final ObjectMapper mapper;
-    /** Whole numbers in untyped positions (an Object, a raw List) read as Long, like SQL reads do. */
+    /**
+     * Whole numbers in untyped positions (an Object, a raw List) read as Long, like SQL reads do. A
+     * property the class no longer has is skipped, even where request bodies refuse unknown properties:
+     * a value stored by an earlier version of a class still reads.
+     */
     private final ObjectMapper reader;
 
     public ValueCodec(ObjectMapper mapper) {
         this.mapper = mapper;
-        this.reader = mapper.copy().enable(DeserializationFeature.USE_LONG_FOR_INTS);
+        this.reader = mapper.copy().enable(DeserializationFeature.USE_LONG_FOR_INTS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     public record Encoded(int kind, byte[] data) {}

@@ -96,19 +96,21 @@ class ClientsTest {
         assertEquals(5, byId.get("read").asLong(), "read back by id: " + byId);
 
         assertEquals(event, results.get("event").asText());
-        assertProblem(results.get("conflict"), 409, "conflict", "seat A1 of " + event + " is already booked");
-        assertProblem(results.get("badRequest"), 400, "bad_request",
-                "malformed object id: expected 64 lowercase hex characters, got 'not-an-id' (9 characters)");
+        assertProblem(results.get("conflict"), 409, "conflict", "seat A1 of " + event + " is already booked", true);
+        assertProblem(results.get("badRequest"), 400, "validation", "by: must be at most 1000000, got 1000001", false);
+        assertEquals("by", results.get("badRequest").get("body").get("errors").get(0).get("field").asText(),
+                "the violation names the field: " + results.get("badRequest"));
     }
 
-    // Contract-specific: the error body's fields, as the generated model printed them.
-    private static void assertProblem(JsonNode failure, int status, String type, String message) {
+    /** A problem (RFC 9457) as the generated model printed it; {@code remote}: the object refused, not the service. */
+    private static void assertProblem(JsonNode failure, int status, String type, String detail, boolean remote) {
         assertEquals(status, failure.get("status").asInt(), "status: " + failure);
         JsonNode body = failure.get("body");
-        assertEquals(type, body.get("type").asText(), "type: " + failure);
-        assertEquals(message, body.get("message").asText(), "message: " + failure);
+        assertEquals("https://cairn.dev/problems/" + type, body.get("type").asText(), "type: " + failure);
+        assertEquals(status, body.get("status").asInt(), "the body's status: " + failure);
+        assertEquals(detail, body.get("detail").asText(), "detail: " + failure);
         assertEquals(false, body.get("retryable").asBoolean(), "retryable: " + failure);
-        assertEquals(false, body.get("remote").asBoolean(), "remote: " + failure);
+        assertEquals(remote, body.get("remote").asBoolean(), "remote: " + failure);
     }
 
     private static List<Long> longs(JsonNode array) {

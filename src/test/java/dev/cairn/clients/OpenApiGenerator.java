@@ -36,12 +36,7 @@ final class OpenApiGenerator {
             // python 7.25.0 logs this once for any contract with an object schema that has a property
             // (a contract of one schema, {type: object, properties: {a: {type: string}}}, is enough):
             // the generator's own, not the contract's.
-            new Allowed("python", "o.o.codegen.utils.ModelUtils", "Failed to get the schema name: null"),
-            // CAUSED BY THE CONTRACT, tolerated only until the error schema "Error" is renamed "Problem":
-            // Error is a TypeScript built-in type, so the generator renames the model (once per use).
-            // Delete this entry with that change.
-            new Allowed("typescript-fetch", "o.o.c.l.AbstractTypeScriptClientCodegen",
-                    "Error (model name matches existing language type) cannot be used as a model name. Renamed to ModelError"));
+            new Allowed("python", "o.o.codegen.utils.ModelUtils", "Failed to get the schema name: null"));
 
     private final Path jar;
 

@@ -89,12 +89,25 @@ class CounterApiTest {
     }
 
     @Test
-    void malformedIdsAreRejectedWithWhatIsAllowed() {
-        given().get("/ids/counter/{id}", "xyz").then().statusCode(400)
-                .body("type", equalTo("bad_request"))
-                .body("message", containsString("64 lowercase hex"))
-                .body("retryable", equalTo(false)).body("overloaded", equalTo(false)).body("remote", equalTo(false));
+    void malformedIdsAreA400() {
+        given().get("/ids/counter/{id}", "xyz").then().statusCode(400);
         given().get("/ids/counter/{id}", "A".repeat(64)).then().statusCode(400);
+    }
+
+    @Test
+    void anAmountOutsideTheContractsRangeIsA400AndAddsNothing() {
+        String name = fresh();
+        given().contentType(ContentType.JSON).body("{\"by\": 1000000001}").post("/objects/counter/{n}/increment", name)
+                .then().statusCode(400);
+        given().get("/objects/counter/{n}", name).then().body("value", equalTo(0));
+    }
+
+    @Test
+    void theKeyValueCounterIsServedByNameAndById() {
+        String id = given().post("/objects/counter").then().statusCode(200).extract().path("id");
+        given().post("/ids/counter/{id}/kv-increment", id).then().statusCode(200).body("value", equalTo(1));
+        given().get("/ids/counter/{id}/kv", id).then().statusCode(200).body("value", equalTo(1));
+        given().get("/ids/counter/{id}", id).then().body("value", equalTo(0));
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.api.Stub;
+import dev.cairn.examples.api.CounterStub;
+import dev.cairn.examples.model.IncrementRequest;
 import dev.cairn.testing.CairnTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,19 +18,20 @@ class CounterTest {
 
     @Test
     void incrementsSurviveHibernation() {
-        Stub<Counter> counter = cairn.get(Counter.class, "hello");
-        assertEquals(1, (long) counter.call(c -> c.increment(1)));
-        assertEquals(6, (long) counter.call(c -> c.increment(5)));
+        Stub<Counter> stub = cairn.get(Counter.class, "hello");
+        CounterStub counter = CounterStub.of(stub);
+        assertEquals(1, counter.increment(new IncrementRequest()).getValue());
+        assertEquals(6, counter.increment(new IncrementRequest().by(5L)).getValue());
 
-        cairn.evict(counter); // instance dropped, database closed: the next call starts a new instance
-        assertFalse(cairn.isActive(counter));
-        assertEquals(6, (long) counter.call(Counter::value));
+        cairn.evict(stub); // instance dropped, database closed: the next call starts a new instance
+        assertFalse(cairn.isActive(stub));
+        assertEquals(6, counter.value().getValue());
     }
 
     @Test
     void aTestCanReachInsideTheObject() {
         Stub<Counter> counter = cairn.get(Counter.class, "inside");
-        counter.call(c -> c.increment(3));
+        CounterStub.of(counter).increment(new IncrementRequest().by(3L));
         long stored = cairn.runIn(counter, (c, ctx) ->
                 ctx.storage().sql().exec("SELECT value FROM counter").one().getLong("value"));
         assertEquals(3, stored);

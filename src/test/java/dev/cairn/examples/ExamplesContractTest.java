@@ -38,8 +38,8 @@ class ExamplesContractTest {
         String name = "client-" + UUID.randomUUID();
         assertEquals(5, counters.incrementByName(name, new IncrementRequest().by(5L)).getValue());
         assertEquals(6, counters.incrementByName(name, null).getValue());
-        assertEquals(6, counters.getCounterByName(name).getValue());
-        var e = assertThrows(ApiException.class, () -> counters.getCounterById("not-an-id"));
+        assertEquals(6, counters.valueByName(name).getValue());
+        var e = assertThrows(ApiException.class, () -> counters.valueById("not-an-id"));
         assertEquals(400, e.getCode());
     }
 
@@ -48,24 +48,24 @@ class ExamplesContractTest {
         GameServerApi servers = new GameServerApi(client());
         GameMatchApi matches = new GameMatchApi(client());
         String server = "server-" + UUID.randomUUID();
-        var first = servers.createMatch(server, new NewMatchRequest().players(List.of("ada", "bob")));
-        var second = servers.createMatch(server, null);
+        var first = servers.createMatchByName(server, new NewMatchRequest().players(List.of("ada", "bob")));
+        var second = servers.createMatchByName(server, null);
         assertEquals(server, first.getServer());
-        matches.joinMatch(second.getId(), new JoinRequest().player("cy"));
-        matches.addScore(first.getId(), new ScoreRequest().player("bob").points(3L));
-        var scored = matches.addScore(first.getId(), new ScoreRequest().player("bob").points(4L));
+        matches.joinMatchById(second.getId(), new JoinRequest().player("cy"));
+        matches.addScoreById(first.getId(), new ScoreRequest().player("bob").points(3L));
+        var scored = matches.addScoreById(first.getId(), new ScoreRequest().player("bob").points(4L));
         assertEquals(7, scored.getPlayers().get(1).getScore());
         assertEquals("ada", scored.getPlayers().get(0).getPlayer());
 
-        var listed = servers.listMatches(server).getMatches();
+        var listed = servers.listMatchesByName(server).getMatches();
         assertEquals(List.of(first.getId(), second.getId()), listed.stream().map(m -> m.getId()).toList(),
                 "each match is its own object, listed in creation order");
         assertEquals(List.of("cy"), listed.get(1).getPlayers().stream().map(p -> p.getPlayer()).toList());
 
         var notJoined = assertThrows(ApiException.class,
-                () -> matches.addScore(second.getId(), new ScoreRequest().player("zed").points(1L)));
+                () -> matches.addScoreById(second.getId(), new ScoreRequest().player("zed").points(1L)));
         assertEquals(409, notJoined.getCode());
         String neverOpened = given().post("/objects/game-match").then().extract().path("id");
-        assertEquals(404, assertThrows(ApiException.class, () -> matches.getMatch(neverOpened)).getCode());
+        assertEquals(404, assertThrows(ApiException.class, () -> matches.getMatchById(neverOpened)).getCode());
     }
 }

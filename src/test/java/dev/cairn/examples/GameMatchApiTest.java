@@ -94,12 +94,24 @@ class GameMatchApiTest {
     }
 
     @Test
-    void aDurationOutsideItsBoundsIsRefused() {
-        given().contentType(ContentType.JSON).body("{\"durationMs\": 0}").post("/objects/game-server/s/matches").then()
-                .statusCode(400).body("type", equalTo("bad_request")).body("message",
-                        equalTo("durationMs must be between 1 and 86400000 (one day), or left out for a match without end; got 0"));
-        given().contentType(ContentType.JSON).body("{\"durationMs\": 86400001}").post("/objects/game-server/s/matches").then()
-                .statusCode(400).body("message",
-                        equalTo("durationMs must be between 1 and 86400000 (one day), or left out for a match without end; got 86400001"));
+    void aDurationOutsideItsBoundsIsA400AndCreatesNoMatch() {
+        String server = "server-" + UUID.randomUUID();
+        for (String duration : new String[] {"0", "86400001"}) {
+            given().contentType(ContentType.JSON).body("{\"durationMs\": " + duration + "}")
+                    .post("/objects/game-server/{s}/matches", server).then().statusCode(400);
+        }
+        given().get("/objects/game-server/{s}/matches", server).then().statusCode(200).body("matches.size()", equalTo(0));
+    }
+
+    @Test
+    void aMatchOpensOnceAndAnUnopenedOneIsNotFound() {
+        var created = create("server-" + UUID.randomUUID(), "{\"players\": [\"ada\"]}");
+        given().contentType(ContentType.JSON).body("{\"server\": \"elsewhere\"}").put("/ids/game-match/{id}", created.getString("id"))
+                .then().statusCode(409).body("type", equalTo("conflict"));
+        given().get("/ids/game-match/{id}", created.getString("id")).then().statusCode(200).body("server", equalTo(created.getString("server")));
+
+        String unopened = given().post("/objects/game-match").then().statusCode(200).extract().path("id");
+        given().get("/ids/game-match/{id}", unopened).then().statusCode(404).body("type", equalTo("not_found"));
+        join(unopened, "ada").then().statusCode(404);
     }
 }

@@ -72,16 +72,15 @@ class KvStoreApiTest {
     }
 
     @Test
-    void badListOptionsAndBadBodiesAre400WithTheRule() {
+    void badListOptionsAndBadBodiesAre400AndStoreNothing() {
         String store = fresh();
         given().get("/objects/kv/{n}/keys?start=a&startAfter=b", store).then().statusCode(400)
-                .body("type", equalTo("bad_request")).body("message", equalTo("list: give start or startAfter, not both"));
-        given().get("/objects/kv/{n}/keys?limit=0", store).then().statusCode(400)
-                .body("message", equalTo("limit must be at least 1 (leave it out for every entry), got 0"));
-        given().contentType(ContentType.JSON).body("null").put("/objects/kv/{n}/keys/k", store).then().statusCode(400)
-                .body("message", startsWith("the body must be a JSON value other than null"));
+                .body("type", equalTo("bad_request")).body("message", equalTo("give start (inclusive) or startAfter (exclusive), not both"));
+        given().get("/objects/kv/{n}/keys?limit=0", store).then().statusCode(400);
+        given().contentType(ContentType.JSON).body("null").put("/objects/kv/{n}/keys/k", store).then().statusCode(400);
         given().contentType(ContentType.JSON).body("{oops").put("/objects/kv/{n}/keys/k", store).then().statusCode(400)
                 .body("type", equalTo("bad_request"));
+        given().get("/objects/kv/{n}/keys/k", store).then().statusCode(404);
     }
 
     @Test

@@ -28,13 +28,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The published contract is the committed one: the runtime's ({@code src/main/openapi/openapi.yaml})
- * merged with every other contract file next to it (the examples'); and a client generated from the
+ * The published contract is the runtime's ({@code src/main/openapi/openapi.yaml}) merged with every
+ * object contract as the build expanded it (the examples'); and a client generated from the
  * runtime's contract works.
  */
 @QuarkusTest
 class ContractTest {
     private static final Path CONTRACTS = Path.of("src/main/openapi");
+    /** Where ObjectContracts writes the object contracts it expanded (pom.xml). */
+    private static final Path EXPANDED = Path.of("target/cairn-contract/META-INF/openapi");
     private static final YAMLMapper YAML = new YAMLMapper();
 
     @TestHTTPResource("/")
@@ -44,6 +46,20 @@ class ContractTest {
         ApiClient c = new ApiClient();
         c.updateBaseUri(base.toString().replaceAll("/$", ""));
         return c;
+    }
+
+    @Test
+    void anObjectOperationWrittenOnceIsServedByNameAndById() throws Exception {
+        JsonNode served = YAML.readTree(given().get("/q/openapi?format=yaml").then().statusCode(200).extract().asString());
+        JsonNode paths = served.path("paths");
+        assertEquals("incrementByName", paths.path("/objects/counter/{name}/increment").path("post").path("operationId").asText());
+        assertEquals("incrementById", paths.path("/ids/counter/{id}/increment").path("post").path("operationId").asText());
+        assertFalse(paths.has("/counter/increment"), "the path as written is not served");
+        assertFalse(paths.has("/objects/game-match/{name}"), "game-match is addressed by id only");
+        assertTrue(paths.has("/ids/game-match/{id}"));
+        assertFalse(served.toString().contains("x-cairn-object"), "the build's marker is not published");
+        assertTrue(paths.path("/ids/counter/{id}/increment").path("post").path("responses").has("503"),
+                "every object operation declares the answers the runtime can give");
     }
 
     @Test
@@ -63,9 +79,9 @@ class ContractTest {
     }
 
     /**
-     * {@code openapi.yaml} with the paths, tags and components of the other contract files added. A
-     * path belongs to one file; a component two files define (the examples' copy of the error body)
-     * must be the same in both, so every file's references resolve in the merged contract too.
+     * {@code openapi.yaml} with the paths, tags and components of the expanded object contracts added.
+     * A path belongs to one file; a component two files define (the runtime's parameters, responses
+     * and problem body, copied into each object contract by the build) must be the same in both.
      */
     static JsonNode committed() throws IOException {
         ObjectNode merged = (ObjectNode) YAML.readTree(CONTRACTS.resolve("openapi.yaml").toFile());
@@ -88,7 +104,7 @@ class ContractTest {
     }
 
     private static List<Path> otherContracts() throws IOException {
-        try (Stream<Path> files = Files.list(CONTRACTS)) {
+        try (Stream<Path> files = Files.list(EXPANDED)) {
             return files.filter(f -> f.toString().endsWith(".yaml") && !f.endsWith("openapi.yaml")).sorted().toList();
         }
     }
@@ -104,7 +120,10 @@ class ContractTest {
         var e = assertThrows(ApiException.class, () -> new ObjectsApi(client()).newUniqueId("no-such-namespace", null));
         assertEquals(404, e.getCode());
         JsonNode error = YAML.readTree(e.getResponseBody());
-        assertEquals("not_found", error.get("type").asText());
-        assertTrue(error.get("message").asText().contains("unknown namespace 'no-such-namespace'"), error.toString());
+        assertEquals("https://cairn.dev/problems/not-found", error.get("type").asText());
+        assertEquals(404, error.get("status").asInt());
+        assertEquals("/objects/no-such-namespace", error.get("instance").asText());
+        assertTrue(error.get("detail").asText().contains("unknown namespace 'no-such-namespace'"), error.toString());
+        assertEquals("application/problem+json", e.getResponseHeaders().firstValue("content-type").orElseThrow());
     }
 }

@@ -80,8 +80,8 @@ class ObjectLifecycleTest {
     @Test
     void anExceptionFromObjectCodeIsA500WithItsMessageAndRollsBack() {
         given().get("/objects/probe/{n}/fetch/throw", name).then().statusCode(500)
-                .body("type", equalTo("object_error"))
-                .body("message", equalTo("refusing after writing fetched"))
+                .body("type", equalTo("https://cairn.dev/problems/object-error"))
+                .body("detail", equalTo("refusing after writing fetched"))
                 .body("remote", equalTo(true)).body("retryable", equalTo(false));
         assertNull(probe.call(p -> p.get("fetched")));
     }
@@ -121,9 +121,9 @@ class ObjectLifecycleTest {
         }
         given().get("/objects/probe/{n}/fetch/x", name).then().statusCode(503)
                 .header("Retry-After", "1")
-                .body("type", equalTo("overloaded"))
+                .body("type", equalTo("https://cairn.dev/problems/overloaded"))
                 .body("overloaded", equalTo(true)).body("retryable", equalTo(true))
-                .body("message", containsString("Too many requests queued"));
+                .body("detail", containsString("Too many requests queued"));
         release.countDown();
         held.toCompletableFuture().get(10, TimeUnit.SECONDS);
         for (int i = 0; i < 8; i++) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cairn.Scratch;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.OverloadedException;
+import dev.cairn.api.Refusal;
 import dev.cairn.api.Stub;
 import dev.cairn.testing.CairnTestKit;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,13 +61,15 @@ class MetricsTest {
             object.call(s -> s.ctx.storage().sql().exec("SELECT 1").one());
         }
         assertThrows(ObjectException.class, () -> object.call(s -> { throw new IllegalStateException("no"); }));
+        assertThrows(Refusal.class, () -> object.call(s -> { throw Refusal.conflict("taken"); }));
         assertEquals(3, calls(r, "ok"));
-        assertEquals(1, calls(r, "object_error"));
+        assertEquals(1, calls(r, "object_error"), "a refusal is an answer, not an object error");
+        assertEquals(1, calls(r, "refused"));
         assertEquals(0, calls(r, "overloaded"));
         // One commit per call here (none was queued behind another); the constructor's write commits with the first.
-        assertEquals(4, r.get("cairn.commit").tag("namespace", "scratch").timer().count());
+        assertEquals(5, r.get("cairn.commit").tag("namespace", "scratch").timer().count());
         assertTrue(r.get("cairn.commit").tag("namespace", "scratch").timer().totalTime(TimeUnit.NANOSECONDS) > 0);
-        assertEquals(4, r.get("cairn.commit.calls").tag("namespace", "scratch").summary().totalAmount());
+        assertEquals(5, r.get("cairn.commit.calls").tag("namespace", "scratch").summary().totalAmount());
         assertEquals(1, gauge(r, "cairn.objects.active"));
         cairn.stop();
         assertEquals(0, gauge(r, "cairn.objects.active"));

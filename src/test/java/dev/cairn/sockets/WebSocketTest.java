@@ -14,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
@@ -369,10 +370,13 @@ class WebSocketTest {
 
     @Test
     void theObjectRejectsAnUpgradeWithItsStatusAndReason() {
-        var refused = WsClient.refused(ws(room(), "name=eve&reject=403"));
+        String room = room();
+        var refused = WsClient.refused(ws(room, "name=eve&reject=403"));
         assertEquals(403, refused.getResponse().statusCode());
-        assertEquals("{\"type\":\"rejected\",\"message\":\"no entry for eve\",\"retryable\":false,\"overloaded\":false,\"remote\":true}",
-                refused.getResponse().body());
+        assertEquals(Optional.of("application/problem+json"), refused.getResponse().headers().firstValue("content-type"));
+        assertEquals("{\"type\":\"https://cairn.dev/problems/upgrade-refused\",\"title\":\"WebSocket upgrade refused\","
+                + "\"status\":403,\"detail\":\"no entry for eve\",\"instance\":\"/objects/" + NS + "/" + room + "/ws\","
+                + "\"retryable\":false,\"overloaded\":false,\"remote\":true}", refused.getResponse().body());
     }
 
     @Test

@@ -1,0 +1,70 @@
+package dev.cairn.rest;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.CallCycleException;
+import dev.cairn.api.InvalidIdException;
+import dev.cairn.api.ObjectException;
+import dev.cairn.api.OverloadedException;
+import dev.cairn.api.Refusal;
+import dev.cairn.api.StorageException;
+import dev.cairn.api.UnknownNamespaceException;
+import dev.cairn.rest.model.Problem;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Builds the contract's {@link Problem} bodies (RFC 9457), and holds the one mapping of a failed call
+ * to its status and type, shared by the REST endpoints and the WebSocket upgrade. Stateless.
+ */
+public final class Problems {
+    /** The media type of every problem body. */
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    private Problems() {}
+
+    /** A problem of {@code type}, answered with {@code status}, about the request to {@code instance} (its path). */
+    public static Problem of(ProblemType type, int status, String detail, String instance) {
+        return new Problem(type.uri(), type.title(), status, detail, instance, false, false, false);
+    }
+
+    /**
+     * What a call that failed with {@code failure} answers: a refusal with its status; overload and
+     * shutdown 503 (retryable); a write refused by a storage limit 400; any other exception of object
+     * code 500; a commit that failed 503 (retryable); bad ids and arguments 400; unknown namespaces and
+     * operations 404. Anything else is a 500 the caller should log.
+     */
+    public static Problem ofFailure(Throwable failure, String instance) {
+        Throwable f = failure;
+        while (f instanceof CompletionException && f.getCause() != null) {
+            f = f.getCause();
+        }
+        return switch (f) {
+            case CairnException c -> ofCairn(c, instance);
+            case IllegalArgumentException i -> of(ProblemType.BAD_REQUEST, 400, messageOf(i), instance);
+            // A namespace without a fetch handler: there is no such operation.
+            case UnsupportedOperationException u -> of(ProblemType.NOT_FOUND, 404, messageOf(u), instance);
+            default -> of(ProblemType.INTERNAL, 500, "internal error: " + f, instance);
+        };
+    }
+
+    private static Problem ofCairn(CairnException e, String instance) {
+        Problem p = switch (e) {
+            case Refusal r -> of(ProblemType.of(r.status()), r.status().code(), r.getMessage(), instance);
+            case OverloadedException o -> of(o.shuttingDown() ? ProblemType.SHUTTING_DOWN : ProblemType.OVERLOADED, 503,
+                    o.getMessage(), instance);
+            case ObjectException o when o.getCause() instanceof StorageException s && s.limit().isPresent() ->
+                    of(ProblemType.STORAGE_LIMIT, 400, o.getMessage(), instance);
+            case ObjectException o -> of(ProblemType.OBJECT_ERROR, 500, messageOf(o), instance);
+            // Refused before reaching an object (bad list options), or a batch whose commit failed.
+            case StorageException s -> s.retryable() ? of(ProblemType.COMMIT_FAILED, 503, s.getMessage(), instance)
+                    : of(ProblemType.BAD_REQUEST, 400, s.getMessage(), instance);
+            case InvalidIdException i -> of(ProblemType.BAD_REQUEST, 400, i.getMessage(), instance);
+            case UnknownNamespaceException u -> of(ProblemType.NOT_FOUND, 404, u.getMessage(), instance);
+            case CallCycleException c -> of(ProblemType.INTERNAL, 500, c.getMessage(), instance);
+        };
+        return p.retryable(e.retryable()).overloaded(e.overloaded()).remote(e.remote());
+    }
+
+    private static String messageOf(Throwable t) {
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+}
