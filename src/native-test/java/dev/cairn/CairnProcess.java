@@ -40,10 +40,18 @@ public final class CairnProcess implements AutoCloseable {
 
     /** Starts the service on {@code dataDir} with extra {@code -Dkey=value} settings. */
     public static CairnProcess start(Path dataDir, String... settings) throws IOException {
-        int port;
+        return start(dataDir, freePort(), settings);
+    }
+
+    /** A port free right now, for a process whose address others must know before it starts (a cluster's members). */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
+            return s.getLocalPort();
         }
+    }
+
+    /** Starts the service on {@code port} and {@code dataDir} with extra {@code -Dkey=value} settings. */
+    public static CairnProcess start(Path dataDir, int port, String... settings) throws IOException {
         String artifact = System.getProperty("cairn.it.artifact");
         if (artifact == null) {
             throw new IllegalStateException("system property cairn.it.artifact is not set (run through failsafe)");
@@ -100,6 +108,11 @@ public final class CairnProcess implements AutoCloseable {
 
     public HttpResponse<String> send(String method, String path, String body) throws Exception {
         return HTTP.send(request(method, path, body).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Like {@link #send(String, String, String)}, with extra headers as name, value pairs. */
+    public HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+        return HTTP.send(request(method, path, body).headers(headers).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Like {@link #send(String, String, String)}, failing with {@code HttpTimeoutException} after {@code timeout}. */

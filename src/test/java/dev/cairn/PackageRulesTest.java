@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages' dependency directions, read from the production sources' imports:
- * api ← namespaces, storage ← storage.log; storage ← alarms, sockets ← runtime ← service, rest; service
+ * api ← namespaces, storage ← storage.log; storage ← alarms, sockets ← runtime ← cluster ← service, rest; service
  * answers refused WebSocket upgrades with rest's problems (rest ← service); examples use api and the
  * interfaces, stubs and models generated from their own contract (examples.api, examples.model),
  * nothing else. Only service and rest touch Quarkus (and the HTTP stack); nothing imports them but
@@ -28,26 +28,28 @@ class PackageRulesTest {
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)\\.[\\w*]+;", Pattern.MULTILINE);
 
     /** Which Cairn packages each package may import (besides itself). */
-    private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "dev.cairn.api", Set.of(),
-            "dev.cairn.namespaces", Set.of("dev.cairn.api"),
-            "dev.cairn.storage", Set.of("dev.cairn.api"),
-            "dev.cairn.storage.log", Set.of("dev.cairn.api", "dev.cairn.storage"),
-            "dev.cairn.alarms", Set.of("dev.cairn.api", "dev.cairn.storage"),
-            "dev.cairn.sockets", Set.of("dev.cairn.api", "dev.cairn.storage"),
-            "dev.cairn.runtime", Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage", "dev.cairn.storage.log",
-                    "dev.cairn.alarms", "dev.cairn.sockets"),
-            "dev.cairn.service", Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage", "dev.cairn.storage.log",
-                    "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.runtime", "dev.cairn.rest", "dev.cairn.rest.model"),
-            "dev.cairn.rest", Set.of("dev.cairn.api", "dev.cairn.rest.api", "dev.cairn.rest.model"),
-            "dev.cairn.examples", Set.of("dev.cairn.api", "dev.cairn.examples.api", "dev.cairn.examples.model"));
+    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("dev.cairn.api", Set.of()),
+            Map.entry("dev.cairn.namespaces", Set.of("dev.cairn.api")),
+            Map.entry("dev.cairn.storage", Set.of("dev.cairn.api")),
+            Map.entry("dev.cairn.storage.log", Set.of("dev.cairn.api", "dev.cairn.storage")),
+            Map.entry("dev.cairn.alarms", Set.of("dev.cairn.api", "dev.cairn.storage")),
+            Map.entry("dev.cairn.sockets", Set.of("dev.cairn.api", "dev.cairn.storage")),
+            Map.entry("dev.cairn.runtime", Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage", "dev.cairn.storage.log",
+                    "dev.cairn.alarms", "dev.cairn.sockets")),
+            Map.entry("dev.cairn.cluster", Set.of("dev.cairn.api", "dev.cairn.runtime")),
+            Map.entry("dev.cairn.service", Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage", "dev.cairn.storage.log",
+                    "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.runtime", "dev.cairn.cluster", "dev.cairn.rest",
+                    "dev.cairn.rest.model")),
+            Map.entry("dev.cairn.rest", Set.of("dev.cairn.api", "dev.cairn.cluster", "dev.cairn.rest.api", "dev.cairn.rest.model")),
+            Map.entry("dev.cairn.examples", Set.of("dev.cairn.api", "dev.cairn.examples.api", "dev.cairn.examples.model")));
 
     /** What touches Quarkus, the HTTP stack, CDI or MicroProfile: only the service's edges may. */
     private static final List<String> FRAMEWORK = List.of("io.quarkus", "io.vertx", "io.netty", "io.smallrye", "jakarta.",
             "org.eclipse.microprofile", "io.agroal", "io.micrometer");
     private static final Set<String> FRAMEWORK_FREE = Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage",
             "dev.cairn.storage.log",
-            "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.runtime");
+            "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.runtime", "dev.cairn.cluster");
 
     @Test
     void everyPackageImportsOnlyThePackagesBelowIt() throws IOException {

@@ -30,7 +30,9 @@ public enum ProblemType {
     INTERNAL("internal", "Internal error"),
     OVERLOADED("overloaded", "Overloaded"),
     SHUTTING_DOWN("shutting-down", "Shutting down"),
-    COMMIT_FAILED("commit-failed", "Commit failed");
+    COMMIT_FAILED("commit-failed", "Commit failed"),
+    OWNER_UNREACHABLE("owner-unreachable", "Owner unreachable"),
+    MISDIRECTED("misdirected", "Misdirected request");
 
     private static final String BASE = "https://cairn.dev/problems/";
 

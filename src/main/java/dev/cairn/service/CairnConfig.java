@@ -34,6 +34,9 @@ public interface CairnConfig {
     /** Hibernatable WebSockets: bounds per object and per socket. */
     WebSocketsConfig websockets();
 
+    /** The cluster this node is part of; without {@code members}, a single node. */
+    ClusterConfig cluster();
+
     /** How long graceful shutdown lets queued calls finish before refusing the rest. */
     @WithDefault("20s")
     Duration shutdownDrainTimeout();
@@ -185,5 +188,34 @@ public interface CairnConfig {
         /** Longest a socket event may run (an object may change it for itself, up to 7 days). */
         @WithDefault("30s")
         Duration eventTimeout();
+    }
+
+    /** A cluster of nodes, each object on exactly one of them (docs/cluster.md). */
+    interface ClusterConfig {
+        /** This node's id: one of the members' ids (1 to 63 lowercase letters, digits or '-'). */
+        Optional<String> nodeId();
+
+        /** Every node, this one included: {@code id=http://host:port}, comma-separated. Unset: a single node. */
+        Optional<String> members();
+
+        /** Shards objects are spread over (1 to 4096); fixed for the life of the cluster. */
+        @WithDefault("64")
+        int shards();
+
+        /** A forwarded request whose owner sends nothing for this long fails with 503. */
+        @WithDefault("30s")
+        Duration forwardTimeout();
+
+        /** Longest wait for a connection to another member (forwarding and probes). */
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        /** How often every other member's liveness is probed (readiness, {@code GET /cluster}). */
+        @WithDefault("2s")
+        Duration probeInterval();
+
+        /** A probe not answered within this is a member down. */
+        @WithDefault("1s")
+        Duration probeTimeout();
     }
 }

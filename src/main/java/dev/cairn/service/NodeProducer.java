@@ -3,7 +3,7 @@ package dev.cairn.service;
 import dev.cairn.api.Alarms;
 import dev.cairn.namespaces.NamespaceDeclarations;
 import dev.cairn.runtime.Node;
-import dev.cairn.runtime.Placement;
+import dev.cairn.cluster.Cluster;
 import dev.cairn.runtime.Settings;
 
 
@@ -21,6 +21,7 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -39,25 +40,31 @@ final class NodeProducer {
 
     @Produces
     @Singleton
-    Node node(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json, MeterRegistry meters,
+    Node node(CairnConfig config, Cluster cluster, InstantSource clock, RandomGenerator random, ObjectMapper json, MeterRegistry meters,
             @DataSource("alarm-index") AgroalDataSource alarmIndex) {
         var declarations = ConfiguredSettings.declarations(config);
         Settings settings = ConfiguredSettings.from(config, withinFileLimit(config.objects().maxActive()));
-        try {
-            Files.createDirectories(settings.dataDir());
-        } catch (IOException e) {
-            throw new IllegalStateException("cairn.data-dir: cannot create " + settings.dataDir().toAbsolutePath() + ": " + e, e);
-        }
-        if (!Files.isWritable(settings.dataDir())) {
-            throw new IllegalStateException("cairn.data-dir: " + settings.dataDir().toAbsolutePath() + " is not writable");
-        }
+        usableDataDir(settings.dataDir());
         LOG.infof("Cairn: %d namespaces (%s), data in %s", declarations.size(),
                 declarations.stream().map(NamespaceDeclarations.Declaration::name).collect(Collectors.joining(", ")),
                 settings.dataDir().toAbsolutePath());
         var metrics = new CairnMetrics(meters, declarations.stream().map(NamespaceDeclarations.Declaration::name).toList());
-        Node node = new Node(settings, declarations, clock, random, json, alarmIndex, metrics, Placement.SINGLE_NODE);
+        Node node = new Node(settings, declarations, clock, random, json, alarmIndex, metrics, cluster.placement());
         metrics.bind(node);
         return node;
+    }
+
+    /** {@code dir}, created when missing. @throws IllegalStateException when it cannot be created or written */
+    static Path usableDataDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cairn.data-dir: cannot create " + dir.toAbsolutePath() + ": " + e, e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IllegalStateException("cairn.data-dir: " + dir.toAbsolutePath() + " is not writable");
+        }
+        return dir;
     }
 
     /**

@@ -1,0 +1,38 @@
+package dev.cairn.service;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The object a request path addresses: {@code /objects/{namespace}/{name}/…} (by name) or
+ * {@code /ids/{namespace}/{id}/…} (by id). {@code POST /objects/{namespace}} (mint an id) addresses none.
+ * Immutable.
+ */
+record ObjectAddress(String namespace, By by, String key) {
+    /** How the path names its object. */
+    enum By {
+        NAME,
+        ID
+    }
+
+    private static final Pattern PATH = Pattern.compile("^/(objects|ids)/([a-z][a-z0-9-]{0,62})/([^/]+)(?:/.*)?$");
+
+    /** The object {@code rawPath} (still percent-encoded) addresses, if any; a name that does not decode addresses none. */
+    static Optional<ObjectAddress> of(String rawPath) {
+        Matcher m = PATH.matcher(rawPath);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        By by = m.group(1).equals("objects") ? By.NAME : By.ID;
+        try {
+            // A path keeps '+' literal: only %XX sequences are decoded.
+            String key = URLDecoder.decode(m.group(3).replace("+", "%2B"), StandardCharsets.UTF_8);
+            return Optional.of(new ObjectAddress(m.group(2), by, key));
+        } catch (IllegalArgumentException malformed) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.cairn.service;
+
+import dev.cairn.api.ObjectId;
+import dev.cairn.cluster.Cluster;
+import dev.cairn.cluster.Member;
+import dev.cairn.rest.ProblemType;
+import dev.cairn.rest.Problems;
+import dev.cairn.service.CairnMetrics.ForwardError;
+import dev.cairn.service.CairnMetrics.ForwardMeters;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.net.ConnectException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Proxies a request to the node owning its object over a pooled, keep-alive Vert.x HTTP client:
+ * method, path and query, headers (hop-by-hop ones excepted) and the body, streamed; the owner's
+ * status, headers and body come back unchanged, plus {@code Cairn-Owner} and {@code Cairn-Shard}. An
+ * owner that cannot be reached, or falls silent for {@code cairn.cluster.forward-timeout}, is a
+ * retryable {@code 503 owner-unreachable} naming it. Thread-safe: everything runs on the event loop of
+ * the incoming request (the client's callbacks included).
+ */
+@Singleton
+final class OwnerProxy {
+    private static final Logger LOG = Logger.getLogger(OwnerProxy.class);
+    /** Headers that describe one connection, not the message (RFC 9110, 7.6.1), and so are not passed on. */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
+            "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host");
+    /** Connections kept per owner; requests beyond them wait for one (keep-alive, HTTP/1.1). */
+    private static final int CONNECTIONS_PER_OWNER = 64;
+
+    private final Cluster cluster;
+    private final ObjectMapper json;
+    private final HttpClient client;
+    private final ForwardMeters meters;
+    private final long forwardTimeoutMillis;
+
+    OwnerProxy(Cluster cluster, Vertx vertx, ObjectMapper json, MeterRegistry registry, CairnConfig config) {
+        this.cluster = cluster;
+        this.json = json;
+        CairnConfig.ClusterConfig c = config.cluster();
+        this.forwardTimeoutMillis = c.forwardTimeout().toMillis();
+        List<String> others = switch (cluster) {
+            case Cluster.Single single -> List.of();
+            case Cluster.Sharded sharded -> sharded.members().others().stream().map(Member::id).toList();
+        };
+        this.meters = new ForwardMeters(registry, others);
+        this.client = others.isEmpty() ? null : vertx.createHttpClient(new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setConnectTimeout((int) c.connectTimeout().toMillis())
+                        .setDecompressionSupported(false), // the body goes back as the owner encoded it
+                new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_OWNER));
+    }
+
+    /** Sends the request of {@code ctx} to {@code owner} and its answer back. */
+    void forward(RoutingContext ctx, Cluster.Owner owner) {
+        HttpServerRequest in = ctx.request();
+        in.pause(); // until the owner's connection takes the body
+        long start = System.nanoTime();
+        Member member = owner.member();
+        String self = cluster.nodeId();
+        RequestOptions options = new RequestOptions()
+                .setMethod(in.method())
+                .setAbsoluteURI(member.url() + in.uri())
+                .setIdleTimeout(forwardTimeoutMillis);
+        copyHeaders(in.headers(), options.getHeaders() == null ? options.setHeaders(MultiMap.caseInsensitiveMultiMap()).getHeaders()
+                : options.getHeaders());
+        options.getHeaders().set(ObjectForwarding.FORWARDED_BY, self);
+        client.request(options).onComplete(connected -> {
+            if (connected.failed()) {
+                in.resume();
+                unreachable(ctx, owner, connected.cause());
+                return;
+            }
+            HttpClientRequest out = connected.result();
+            boolean hasBody = in.headers().contains(HttpHeaders.CONTENT_LENGTH) || in.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+            if (hasBody && !in.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+                out.setChunked(true);
+            }
+            var answered = hasBody ? out.send(in) : out.send();
+            if (!hasBody) {
+                in.resume();
+            }
+            answered.onComplete(result -> {
+                if (result.failed()) {
+                    unreachable(ctx, owner, result.cause());
+                    return;
+                }
+                relay(ctx, owner, result.result(), start);
+            });
+        });
+    }
+
+    private void relay(RoutingContext ctx, Cluster.Owner owner, HttpClientResponse answer, long start) {
+        HttpServerResponse response = ctx.response();
+        response.setStatusCode(answer.statusCode()).setStatusMessage(answer.statusMessage());
+        copyHeaders(answer.headers(), response.headers());
+        response.putHeader(ObjectForwarding.OWNER, owner.member().id()).putHeader(ObjectForwarding.SHARD, Integer.toString(owner.shard()));
+        if (!answer.headers().contains(HttpHeaders.CONTENT_LENGTH) && ctx.request().method() != HttpMethod.HEAD
+                && answer.statusCode() != 204 && answer.statusCode() != 304) {
+            response.setChunked(true);
+        }
+        answer.pipeTo(response).onComplete(piped -> {
+            if (piped.succeeded()) {
+                meters.forwarded(owner.member().id(), System.nanoTime() - start);
+            } else {
+                meters.failed(owner.member().id(), ForwardError.BROKEN);
+                LOG.debugf("forwarding %s to %s broke while answering: %s", ctx.request().uri(), owner.member(), piped.cause());
+                if (!response.ended() && !response.closed()) {
+                    response.reset(); // the status is out already: the client sees the answer cut, not a wrong one
+                }
+            }
+        });
+    }
+
+    private void unreachable(RoutingContext ctx, Cluster.Owner owner, Throwable cause) {
+        ForwardError error = switch (cause) {
+            case ConnectException c -> ForwardError.CONNECT; // a connect timeout included
+            case TimeoutException t -> ForwardError.TIMEOUT;
+            default -> ForwardError.BROKEN;
+        };
+        meters.failed(owner.member().id(), error);
+        Member m = owner.member();
+        String why = switch (error) {
+            case CONNECT -> "cannot be reached (" + cause.getMessage() + ")";
+            case TIMEOUT -> "sent nothing for " + forwardTimeoutMillis + " ms (cairn.cluster.forward-timeout)";
+            case BROKEN, MISDIRECTED -> "closed the connection (" + cause + ")";
+        };
+        problem(ctx, ProblemType.OWNER_UNREACHABLE, "object shard " + owner.shard() + " is owned by node " + m.id() + " at " + m.url()
+                + ", which " + why + "; retry later");
+    }
+
+    /**
+     * A request forwarded by {@code forwardedBy} reached this node, which places its object on another
+     * node still: the members disagree about ownership, and forwarding again could loop.
+     */
+    void misdirected(RoutingContext ctx, String forwardedBy, Cluster.Owner owner, ObjectId id) {
+        meters.failed(owner.member().id(), ForwardError.MISDIRECTED);
+        problem(ctx, ProblemType.MISDIRECTED, "node " + forwardedBy + " forwarded this request for object " + id + " to node "
+                + cluster.nodeId() + ", which places it on node " + owner.member().id() + " (shard " + owner.shard()
+                + "); a request is forwarded once only. The nodes' cairn.cluster.* settings differ, or are changing: retry later");
+    }
+
+    private void problem(RoutingContext ctx, ProblemType type, String detail) {
+        HttpServerResponse response = ctx.response();
+        if (response.headWritten() || response.ended()) {
+            response.reset();
+            return;
+        }
+        String body;
+        try {
+            body = json.writeValueAsString(Problems.of(type, 503, detail, ctx.request().path()).retryable(true));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a problem body cannot be written as JSON", e);
+        }
+        response.setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE).putHeader(HttpHeaders.RETRY_AFTER, "1")
+                .end(body);
+    }
+
+    private static void copyHeaders(MultiMap from, MultiMap to) {
+        Set<String> named = connectionHeaders(from);
+        from.forEach((name, value) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(lower) && !named.contains(lower)) {
+                to.add(name, value);
+            }
+        });
+    }
+
+    /** Headers the {@code Connection} header names as hop-by-hop too. */
+    private static Set<String> connectionHeaders(MultiMap headers) {
+        String connection = headers.get(HttpHeaders.CONNECTION);
+        if (connection == null) {
+            return Set.of();
+        }
+        return Arrays.stream(connection.toLowerCase(Locale.ROOT).split(",")).map(String::strip).collect(Collectors.toSet());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (client != null) {
+            client.close();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.cairn.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cairn.cluster.MemberHealth.Health;
+import dev.cairn.testing.FakeClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class MemberHealthTest {
+    private final FakeClock clock = new FakeClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final MemberHealth health = new MemberHealth(ShardsTest.THREE, clock);
+
+    @Test
+    void othersAreUnknownUntilProbedAndThisNodeIsUp() {
+        assertEquals(List.of(Health.UP, Health.UNKNOWN, Health.UNKNOWN), health.all().stream().map(MemberHealth.Status::health).toList());
+        assertEquals(List.of("n2", "n3"), health.unreachable().stream().map(s -> s.member().id()).toList());
+    }
+
+    @Test
+    void aProbeSetsTheStateAndSinceWhenItHolds() {
+        health.up("n2");
+        health.down("n3", "connection refused");
+        clock.advance(Duration.ofSeconds(5));
+        health.up("n2");
+        health.down("n3", "timed out after 1s");
+        var n2 = health.all().get(1);
+        var n3 = health.all().get(2);
+        assertEquals(Health.UP, health.of("n2"));
+        assertEquals(Optional.of(Instant.parse("2030-01-01T00:00:00Z")), n2.since());
+        assertEquals(Optional.of(Instant.parse("2030-01-01T00:00:00Z")), n3.since());
+        assertEquals(Optional.of("timed out after 1s"), n3.error());
+        assertEquals(List.of("n3"), health.unreachable().stream().map(s -> s.member().id()).toList());
+        clock.advance(Duration.ofSeconds(1));
+        health.up("n3");
+        assertEquals(List.of(), health.unreachable());
+        assertEquals(Optional.of(Instant.parse("2030-01-01T00:00:06Z")), health.all().get(2).since());
+    }
+}
