@@ -60,6 +60,16 @@ find_java() {
     echo "$JAVA_HOME/bin/java"
 }
 
+print_array() { # $1 = name, then its values: a line that assigns them when sourced
+    local name="$1" value
+    shift
+    printf '%s=(' "$name"
+    for value in "$@"; do
+        printf ' %q' "$value"
+    done
+    printf ' )\n'
+}
+
 record_settings() { # $1 = DIR
     if [[ -n ${CAIRN_BIN-} ]]; then
         [[ -x $CAIRN_BIN ]] || fail "CAIRN_BIN=$CAIRN_BIN is not an executable file"
@@ -76,9 +86,9 @@ record_settings() { # $1 = DIR
         echo "# Written by deploy/local-cluster.sh up; read by its start command."
         printf 'nodes=%q\n' "$nodes"
         printf 'base_port=%q\n' "$base_port"
-        printf 'launch=('; printf ' %q' "${launch[@]}"; printf ' )\n'
-        printf 'launch_tail=('; printf ' %q' "${launch_tail[@]}"; printf ' )\n'
-        printf 'extra=('; printf ' %q' "${extra[@]}"; printf ' )\n'
+        print_array launch "${launch[@]}"
+        print_array launch_tail "${launch_tail[@]}"
+        print_array extra "${extra[@]}"
     } >"$1/$SETTINGS_FILE"
 }
 

@@ -83,6 +83,7 @@ class NodeFailureIT {
                     assertEquals(503, answer.statusCode(), via + " " + path + ": " + answer.body());
                     assertTrue(answer.headers().firstValue("content-type").orElse("").startsWith("application/problem+json"));
                     JsonNode problem = JSON.readTree(answer.body());
+                    assertEquals("https://cairn.dev/problems/owner-unreachable", problem.get("type").asText(), answer.body());
                     assertTrue(problem.get("retryable").asBoolean(), answer.body());
                     assertTrue(problem.get("detail").asText().contains("n2"), "names the owner: " + answer.body());
                 } else {
