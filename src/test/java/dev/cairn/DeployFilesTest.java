@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cairn.service.ConfiguredSettings;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +18,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The deployment files agree with the service: the time they give a stop before SIGKILL covers the
@@ -122,6 +125,43 @@ class DeployFilesTest {
         }
         assertEquals(expected, List.of(env.get("CAIRN_CLUSTER_MEMBERS").path("value").asText().split(",")),
                 "one member per replica, in ordinal order, at its stable DNS name");
+    }
+
+    /**
+     * The local cluster launcher answers a wrong command line before it starts anything: the usage
+     * (exit 2) for a wrong shape, else a message naming what was wrong and what is allowed (exit 1).
+     * (Starting, killing and stopping nodes is tested by the cluster ITs, which run it.)
+     */
+    @Test
+    void localClusterLauncherNamesWhatIsWrongWithItsArguments(@TempDir Path dir) throws Exception {
+        for (var wrongShape : List.of(List.<String>of(), List.of("stop", dir.toString()), List.of("up", "3"), List.of("kill", "n1"))) {
+            Launched usage = launch(Map.of(), wrongShape.toArray(String[]::new));
+            assertEquals(2, usage.exitCode(), wrongShape + ": " + usage.output());
+            assertTrue(usage.output().startsWith("usage: local-cluster.sh up N DIR [-- -Dkey=value ...]"), usage.output());
+        }
+        assertEquals(new Launched(1, "local-cluster.sh: N must be a number of nodes from 1 to 99, not '0'"),
+                launch(Map.of(), "up", "0", dir.toString()));
+        assertEquals(new Launched(1, "local-cluster.sh: 'cairn.data-dir=x' after -- is no option: give -Dkey=value"),
+                launch(Map.of(), "up", "3", dir.toString(), "--", "cairn.data-dir=x"));
+        assertEquals(new Launched(1, "local-cluster.sh: CAIRN_BASE_PORT must be a port from 1 to 65533 (the nodes take it and the next 2), not '65534'"),
+                launch(Map.of("CAIRN_BASE_PORT", "65534"), "up", "3", dir.toString()));
+        assertEquals(new Launched(1, "local-cluster.sh: " + dir.toRealPath() + " holds no cluster started by 'local-cluster.sh up' (no local-cluster.env)"),
+                launch(Map.of(), "kill", "n1", dir.toString()));
+    }
+
+    /** What the launcher answered: its exit code and what it printed, trimmed. */
+    private record Launched(int exitCode, String output) {}
+
+    private static Launched launch(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", DEPLOY.resolve("local-cluster.sh").toString()));
+        command.addAll(List.of(args));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("CAIRN_BASE_PORT");
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        return new Launched(process.exitValue(), output.strip());
     }
 
     /** The environment variable that sets a configuration key (MicroProfile Config's rule). */
