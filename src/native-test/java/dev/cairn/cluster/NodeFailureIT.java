@@ -1,0 +1,139 @@
+package dev.cairn.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three nodes started by {@code deploy/local-cluster.sh}, one of them killed: until part 2 its objects
+ * are unavailable from the others (503, retryable, naming the owner) while every other object is
+ * served; restarted, it serves its objects with their data. A node whose configuration disagrees with
+ * the cluster its data directory belongs to refuses to start.
+ */
+class NodeFailureIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern EXITED = Pattern.compile("(n\\d+) exited with code (\\d+) before it was ready");
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void up() throws Exception {
+        Files.createDirectories(Path.of("target/cluster-it"));
+        Path dir = Files.createTempDirectory(Path.of("target/cluster-it").toAbsolutePath(), "failure-");
+        long started = System.nanoTime();
+        cluster = LocalCluster.up(3, dir);
+        System.out.printf("NodeFailureIT: 3 nodes ready in %d ms (logs in %s)%n", (System.nanoTime() - started) / 1_000_000, dir);
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static long value(HttpResponse<String> answer) throws Exception {
+        assertEquals(200, answer.statusCode(), answer.body());
+        return JSON.readTree(answer.body()).get("value").asLong();
+    }
+
+    /** Counters {@code name -> value} incremented through every node, with the owner each answer named. */
+    private static Map<String, String> countersWithOwners(Map<String, Long> values, String prefix) throws Exception {
+        Map<String, String> owners = new LinkedHashMap<>();
+        for (int i = 0; i < 30; i++) {
+            String name = prefix + i;
+            var answer = cluster.send(cluster.nodeIds().get(i % 3), "POST", "/objects/counter/" + name + "/increment", "{\"by\": " + (i + 1) + "}");
+            values.put(name, value(answer));
+            owners.put(name, answer.headers().firstValue("Cairn-Owner").orElseThrow());
+        }
+        return owners;
+    }
+
+    @Test
+    void aKilledNodesObjectsAnswer503ElsewhereAndComeBackWithTheirDataOnRestart() throws Exception {
+        Map<String, Long> values = new LinkedHashMap<>();
+        Map<String, String> owners = countersWithOwners(values, "kept-" + UUID.randomUUID() + "-");
+        assertTrue(owners.containsValue("n2") && owners.values().stream().anyMatch(o -> !o.equals("n2")), owners.toString());
+
+        var killed = cluster.kill("n2");
+        assertEquals(0, killed.exitCode(), killed.output());
+        assertTrue(killed.output().matches("(?s)n2 pid=\\d+ killed\\s*"), killed.output());
+
+        for (String via : List.of("n1", "n3")) {
+            for (var object : owners.entrySet()) {
+                String path = "/objects/counter/" + object.getKey();
+                var answer = cluster.send(via, "GET", path, null);
+                if (object.getValue().equals("n2")) {
+                    assertEquals(503, answer.statusCode(), via + " " + path + ": " + answer.body());
+                    assertTrue(answer.headers().firstValue("content-type").orElse("").startsWith("application/problem+json"));
+                    JsonNode problem = JSON.readTree(answer.body());
+                    assertEquals("https://cairn.dev/problems/owner-unreachable", problem.get("type").asText(), answer.body());
+                    assertTrue(problem.get("retryable").asBoolean(), answer.body());
+                    assertTrue(problem.get("detail").asText().contains("n2"), "names the owner: " + answer.body());
+                } else {
+                    assertEquals(values.get(object.getKey()), value(answer), via + " " + path);
+                    assertEquals(values.get(object.getKey()) + 1,
+                            value(cluster.send(via, "POST", path + "/increment", "{}")), "still writable");
+                    values.merge(object.getKey(), 1L, Long::sum);
+                }
+            }
+        }
+
+        var restarted = cluster.start("n2");
+        assertEquals(0, restarted.exitCode(), restarted.output());
+        assertTrue(restarted.output().matches("(?s)n2 pid=\\d+ http=" + Pattern.quote(cluster.url("n2")) + "\\s*"), restarted.output());
+        cluster.awaitEveryNodeReady(Duration.ofSeconds(30));
+        for (String via : cluster.nodeIds()) {
+            for (var object : owners.entrySet()) {
+                var answer = cluster.send(via, "GET", "/objects/counter/" + object.getKey(), null);
+                assertEquals(values.get(object.getKey()), value(answer), via + " " + object.getKey() + " (owner " + object.getValue() + ")");
+            }
+        }
+    }
+
+    /**
+     * The fence: a node's data directory belongs to the cluster it was first started in. Started
+     * with another shard count or another member list, the node exits (non-zero) naming the
+     * difference; with its own settings it starts again.
+     */
+    @Test
+    void aNodeStartedWithAnotherShardCountOrMemberListRefusesToStart() throws Exception {
+        var killed = cluster.kill("n3");
+        assertEquals(0, killed.exitCode(), killed.output());
+        String otherMembers = cluster.members() + ",n4=http://127.0.0.1:1"; // a fourth node, never started
+
+        for (var wrong : Map.of("cairn.cluster.shards", "-Dcairn.cluster.shards=32",
+                "cairn.cluster.members", "-Dcairn.cluster.members=" + otherMembers).entrySet()) {
+            long logBefore = Files.size(cluster.log("n3"));
+            var refused = cluster.start("n3", wrong.getValue());
+            assertNotEquals(0, refused.exitCode(), "started with " + wrong.getValue() + ":\n" + refused.output());
+            Matcher exited = EXITED.matcher(refused.output());
+            assertTrue(exited.find(), refused.output());
+            assertEquals("n3", exited.group(1));
+            assertNotEquals("0", exited.group(2), "the node's own exit code");
+            String log = Files.readString(cluster.log("n3")).substring((int) logBefore);
+            assertTrue(log.contains(wrong.getKey()), "the log names " + wrong.getKey() + ":\n" + log);
+            assertFalse(Files.exists(cluster.log("n3").resolveSibling("n3.pid")), "no pid file left for a node that is gone");
+        }
+
+        var restarted = cluster.start("n3");
+        assertEquals(0, restarted.exitCode(), restarted.output());
+        cluster.awaitEveryNodeReady(Duration.ofSeconds(30));
+    }
+}
