@@ -10,10 +10,11 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness ({@code /q/health/ready}): in a cluster, UP when every other member answered its last
- * probe ({@link MemberProbe}); its data lists those that did not (or were not probed yet). A node
- * that cannot reach a member cannot serve that member's objects, so it is not fully ready. A single
- * node is always UP here.
+ * Readiness ({@code /q/health/ready}): in a cluster, UP while this node reaches a majority of the
+ * members, itself included (each other member by its last probe, {@link MemberProbe}); its data lists
+ * those it does not reach (or has not probed yet). A node on the minority side of a partition is taken
+ * out of rotation; one node down does not take the others with it: they still serve every other
+ * node's objects and answer 503 for the missing node's. A single node is always UP here.
  */
 @Readiness
 @Singleton
@@ -33,12 +34,13 @@ final class ClusterHealthCheck implements HealthCheck {
             case Cluster.Single single -> response.withData("mode", "single").up().build();
             case Cluster.Sharded sharded -> {
                 var unreachable = sharded.health().unreachable();
-                response.withData("mode", "cluster").withData("members", sharded.members().all().size());
-                if (unreachable.isEmpty()) {
-                    yield response.up().build();
+                int members = sharded.members().all().size();
+                response.withData("mode", "cluster").withData("members", members);
+                if (!unreachable.isEmpty()) {
+                    response.withData("unreachable", unreachable.stream().map(ClusterHealthCheck::describe)
+                            .collect(Collectors.joining(", ")));
                 }
-                yield response.withData("unreachable", unreachable.stream().map(ClusterHealthCheck::describe)
-                        .collect(Collectors.joining(", "))).down().build();
+                yield (members - unreachable.size() > members / 2 ? response.up() : response.down()).build();
             }
         };
     }

@@ -93,6 +93,8 @@ class NodeFailureIT {
                     values.merge(object.getKey(), 1L, Long::sum);
                 }
             }
+            assertEquals(200, cluster.send(via, "GET", "/q/health/ready", null).statusCode(),
+                    via + " still reaches a majority (itself and one other): it stays ready");
         }
 
         var restarted = cluster.start("n2");
