@@ -30,7 +30,8 @@ public enum ProblemType {
     INTERNAL("internal", "Internal error"),
     OVERLOADED("overloaded", "Overloaded"),
     SHUTTING_DOWN("shutting-down", "Shutting down"),
-    COMMIT_FAILED("commit-failed", "Commit failed");
+    COMMIT_FAILED("commit-failed", "Commit failed"),
+    UNREACHABLE("unreachable", "Node unreachable");
 
     private static final String BASE = "https://cairn.dev/problems/";
 

@@ -4,6 +4,7 @@ import dev.cairn.api.Alarms;
 import dev.cairn.namespaces.NamespaceDeclarations;
 import dev.cairn.runtime.Node;
 import dev.cairn.runtime.Placement;
+import dev.cairn.runtime.RemoteCalls;
 import dev.cairn.runtime.Settings;
 
 
@@ -55,7 +56,7 @@ final class NodeProducer {
                 declarations.stream().map(NamespaceDeclarations.Declaration::name).collect(Collectors.joining(", ")),
                 settings.dataDir().toAbsolutePath());
         var metrics = new CairnMetrics(meters, declarations.stream().map(NamespaceDeclarations.Declaration::name).toList());
-        Node node = new Node(settings, declarations, clock, random, json, alarmIndex, metrics, Placement.SINGLE_NODE);
+        Node node = new Node(settings, declarations, clock, random, json, alarmIndex, metrics, Placement.SINGLE_NODE, RemoteCalls.NONE);
         metrics.bind(node);
         return node;
     }
