@@ -41,7 +41,7 @@ final class NodeProducer {
     @Produces
     @Singleton
     Node node(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json, MeterRegistry meters,
-            @DataSource("alarm-index") AgroalDataSource alarmIndex) {
+            @DataSource("alarm-index") AgroalDataSource alarmIndex, Placement placement, RemoteCalls remoteCalls) {
         var declarations = ConfiguredSettings.declarations(config);
         Settings settings = ConfiguredSettings.from(config, withinFileLimit(config.objects().maxActive()));
         try {
@@ -56,7 +56,7 @@ final class NodeProducer {
                 declarations.stream().map(NamespaceDeclarations.Declaration::name).collect(Collectors.joining(", ")),
                 settings.dataDir().toAbsolutePath());
         var metrics = new CairnMetrics(meters, declarations.stream().map(NamespaceDeclarations.Declaration::name).toList());
-        Node node = new Node(settings, declarations, clock, random, json, alarmIndex, metrics, Placement.SINGLE_NODE, RemoteCalls.NONE);
+        Node node = new Node(settings, declarations, clock, random, json, alarmIndex, metrics, placement, remoteCalls);
         metrics.bind(node);
         return node;
     }
@@ -101,6 +101,40 @@ final class NodeProducer {
     @Singleton
     Alarms alarms(Node node) {
         return node.alarms();
+    }
+
+    /** Where objects live: all here, unless a cluster's placement is produced. */
+    @Produces
+    @DefaultBean
+    @Singleton
+    Placement placement() {
+        return Placement.SINGLE_NODE;
+    }
+
+    /** How typed calls reach objects on other nodes: not at all on a single node. */
+    @Produces
+    @DefaultBean
+    @Singleton
+    RemoteCalls remoteCalls() {
+        return RemoteCalls.NONE;
+    }
+
+    /** The other nodes' URLs: none on a single node. */
+    @Produces
+    @DefaultBean
+    @Singleton
+    NodeAddresses nodeAddresses() {
+        return new NodeAddresses() {
+            @Override
+            public String self() {
+                return "local";
+            }
+
+            @Override
+            public java.net.URI of(String node) {
+                throw new IllegalArgumentException("this node runs alone (no cairn.cluster.members): there is no node " + node);
+            }
+        };
     }
 
     @Produces
