@@ -213,6 +213,7 @@ final class ObjectLoop implements ActivationAccess {
 
     private Object runEvent(Envelope e, boolean isolate) throws EventFailed {
         isolateEvent = isolate;
+        boolean constructedBefore = instance != null;
         if (database != null) {
             database.eventStarting(isolate);
         }
@@ -242,8 +243,9 @@ final class ObjectLoop implements ActivationAccess {
             }
             outbox.eventFailed();
             // A refusal is an answer the object chose: its instance is consistent, so it is kept (unless
-            // the event asked for a reset). Anything else may have left the fields half-changed.
-            if (!(t instanceof Refusal) || resetRequested) {
+            // the event asked for a reset, or constructed it: the constructor's writes, its tables, were
+            // rolled back with the event). Anything else may have left the fields half-changed.
+            if (!(t instanceof Refusal) || resetRequested || !constructedBefore) {
                 instance = null;
                 context = null;
             }

@@ -85,7 +85,7 @@ class CounterApiTest {
         given().contentType(ContentType.JSON).body("{\"jurisdiction\": \"eu\"}").post("/objects/counter")
                 .then().statusCode(200).body("id", matchesPattern("[0-9a-f]{64}"));
         given().contentType(ContentType.JSON).body("{\"jurisdiction\": \"mars\"}").post("/objects/counter")
-                .then().statusCode(400).body("type", equalTo("bad_request"));
+                .then().statusCode(400).body("type", equalTo("https://cairn.dev/problems/validation"));
     }
 
     @Test
@@ -114,27 +114,27 @@ class CounterApiTest {
     void idsMintedByAnotherNamespaceAreRejected() {
         String foreign = given().post("/objects/game-match").then().statusCode(200).extract().path("id");
         given().post("/ids/counter/{id}/increment", foreign).then().statusCode(400)
-                .body("message", containsString("not minted by namespace 'counter'"));
+                .body("detail", containsString("not minted by namespace 'counter'"));
     }
 
     @Test
     void unknownNamespacesAndOperationsAnswer404WithTheErrorBody() {
         given().post("/objects/nope").then().statusCode(404)
-                .body("type", equalTo("not_found")).body("message", containsString("unknown namespace 'nope'"));
-        given().post("/objects/nope/x/increment").then().statusCode(404).body("type", equalTo("not_found"));
-        given().post("/objects/counter/x/explode").then().statusCode(404).body("type", equalTo("not_found"));
+                .body("type", equalTo("https://cairn.dev/problems/not-found")).body("detail", containsString("unknown namespace 'nope'"));
+        given().post("/objects/nope/x/increment").then().statusCode(404).body("type", equalTo("https://cairn.dev/problems/not-found"));
+        given().post("/objects/counter/x/explode").then().statusCode(404).body("type", equalTo("https://cairn.dev/problems/not-found"));
         given().get("/objects/nope/x/fetch/anything").then().statusCode(404)
-                .body("message", containsString("unknown namespace 'nope'"));
+                .body("detail", containsString("unknown namespace 'nope'"));
         given().get("/objects/counter/x/fetch/").then().statusCode(404)
-                .body("message", containsString("no fetch handler"));
+                .body("detail", containsString("no fetch handler"));
     }
 
     @Test
     void badJsonIsA400WithTheErrorBody() {
         given().contentType(ContentType.JSON).body("{\"by\": \"lots\"}").post("/objects/counter/{n}/increment", fresh())
-                .then().statusCode(400).body("type", equalTo("bad_request"))
-                .body("message", containsString("'by'"));
+                .then().statusCode(400).body("type", equalTo("https://cairn.dev/problems/validation"))
+                .body("detail", containsString("by: "));
         given().contentType(ContentType.JSON).body("{oops").post("/objects/counter/{n}/increment", fresh())
-                .then().statusCode(400).body("type", equalTo("bad_request"));
+                .then().statusCode(400).body("type", equalTo("https://cairn.dev/problems/malformed-json"));
     }
 }

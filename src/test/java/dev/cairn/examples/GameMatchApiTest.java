@@ -72,10 +72,10 @@ class GameMatchApiTest {
                 .extract().path("endedAt");
         assertFalse(Instant.parse(endedAt).isBefore(endsAt), "ended by its alarm, not before endsAt: " + endedAt);
 
-        join(id, "cy").then().statusCode(409).body("type", equalTo("conflict"))
-                .body("message", equalTo("match " + id + " ended at " + Instant.parse(endedAt) + "; it takes no more players"));
+        join(id, "cy").then().statusCode(409).body("type", equalTo("https://cairn.dev/problems/conflict"))
+                .body("detail", equalTo("match " + id + " ended at " + Instant.parse(endedAt) + "; it takes no more players"));
         score(id, "bob", 1).then().statusCode(409)
-                .body("message", equalTo("match " + id + " ended at " + Instant.parse(endedAt) + "; its scores are final"));
+                .body("detail", equalTo("match " + id + " ended at " + Instant.parse(endedAt) + "; its scores are final"));
         var listed = given().get("/objects/game-server/{s}/matches", server).then().statusCode(200).extract().jsonPath();
         assertEquals(List.of(endedAt), listed.getList("matches.endedAt"), "the server lists it as ended");
         assertEquals(List.of(0, 7), listed.getList("matches[0].players.score"), "the final scores are kept");
@@ -107,11 +107,11 @@ class GameMatchApiTest {
     void aMatchOpensOnceAndAnUnopenedOneIsNotFound() {
         var created = create("server-" + UUID.randomUUID(), "{\"players\": [\"ada\"]}");
         given().contentType(ContentType.JSON).body("{\"server\": \"elsewhere\"}").put("/ids/game-match/{id}", created.getString("id"))
-                .then().statusCode(409).body("type", equalTo("conflict"));
+                .then().statusCode(409).body("type", equalTo("https://cairn.dev/problems/conflict"));
         given().get("/ids/game-match/{id}", created.getString("id")).then().statusCode(200).body("server", equalTo(created.getString("server")));
 
         String unopened = given().post("/objects/game-match").then().statusCode(200).extract().path("id");
-        given().get("/ids/game-match/{id}", unopened).then().statusCode(404).body("type", equalTo("not_found"));
+        given().get("/ids/game-match/{id}", unopened).then().statusCode(404).body("type", equalTo("https://cairn.dev/problems/not-found"));
         join(unopened, "ada").then().statusCode(404);
     }
 }

@@ -72,7 +72,7 @@ class InventoryApiTest {
         post(warehouse + "/items/SKU-2/restock", "{\"quantity\": 5}").statusCode(200);
         post(warehouse + "/items/SKU-2/reservations", "{\"order\": \"o1\", \"quantity\": 3}").statusCode(200);
         post(warehouse + "/items/SKU-2/reservations", "{\"order\": \"o2\", \"quantity\": 3}").statusCode(409)
-                .body("type", equalTo("conflict")).body("message", equalTo("only 2 of SKU-2 available; order o2 asks for 3"));
+                .body("type", equalTo("https://cairn.dev/problems/conflict")).body("detail", equalTo("only 2 of SKU-2 available; order o2 asks for 3"));
         assertStock(warehouse, "SKU-2", 5, 3, 2);
         post(warehouse + "/orders/o2/confirm").statusCode(404);
     }
@@ -80,8 +80,8 @@ class InventoryApiTest {
     @Test
     void unknownOrdersAre404AndSettledOnesCannotBeSettledTheOtherWay() {
         String warehouse = byId();
-        post(warehouse + "/orders/nope/confirm").statusCode(404).body("type", equalTo("not_found"))
-                .body("message", equalTo("no reservation for order nope"));
+        post(warehouse + "/orders/nope/confirm").statusCode(404).body("type", equalTo("https://cairn.dev/problems/not-found"))
+                .body("detail", equalTo("no reservation for order nope"));
         post(warehouse + "/orders/nope/release").statusCode(404);
 
         post(warehouse + "/items/SKU-3/restock", "{\"quantity\": 2}").statusCode(200);
@@ -90,10 +90,10 @@ class InventoryApiTest {
         post(warehouse + "/orders/shipped/confirm").statusCode(200);
         post(warehouse + "/orders/cancelled/release").statusCode(200);
 
-        post(warehouse + "/orders/shipped/release").statusCode(409).body("type", equalTo("conflict"))
-                .body("message", equalTo("order shipped was confirmed; its units have shipped"));
+        post(warehouse + "/orders/shipped/release").statusCode(409).body("type", equalTo("https://cairn.dev/problems/conflict"))
+                .body("detail", equalTo("order shipped was confirmed; its units have shipped"));
         post(warehouse + "/orders/cancelled/confirm").statusCode(409)
-                .body("message", equalTo("order cancelled was released; reserve again to confirm it"));
+                .body("detail", equalTo("order cancelled was released; reserve again to confirm it"));
         assertStock(warehouse, "SKU-3", 1, 0, 1);
     }
 

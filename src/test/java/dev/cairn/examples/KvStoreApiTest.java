@@ -46,7 +46,7 @@ class KvStoreApiTest {
     void anAbsentKeyIs404AndDeleteSaysWhetherItExisted() {
         String store = fresh();
         given().get("/objects/kv/{n}/keys/nope", store).then().statusCode(404)
-                .body("type", equalTo("not_found")).body("message", equalTo("no key 'nope' in store '" + store + "'"));
+                .body("type", equalTo("https://cairn.dev/problems/not-found")).body("detail", equalTo("no key 'nope' in store '" + store + "'"));
         put(store, "k", "1");
         given().delete("/objects/kv/{n}/keys/k", store).then().statusCode(200).body("deleted", equalTo(true));
         given().delete("/objects/kv/{n}/keys/k", store).then().statusCode(200).body("deleted", equalTo(false));
@@ -75,11 +75,11 @@ class KvStoreApiTest {
     void badListOptionsAndBadBodiesAre400AndStoreNothing() {
         String store = fresh();
         given().get("/objects/kv/{n}/keys?start=a&startAfter=b", store).then().statusCode(400)
-                .body("type", equalTo("bad_request")).body("message", equalTo("give start (inclusive) or startAfter (exclusive), not both"));
+                .body("type", equalTo("https://cairn.dev/problems/bad-request")).body("detail", equalTo("give start (inclusive) or startAfter (exclusive), not both"));
         given().get("/objects/kv/{n}/keys?limit=0", store).then().statusCode(400);
         given().contentType(ContentType.JSON).body("null").put("/objects/kv/{n}/keys/k", store).then().statusCode(400);
         given().contentType(ContentType.JSON).body("{oops").put("/objects/kv/{n}/keys/k", store).then().statusCode(400)
-                .body("type", equalTo("bad_request"));
+                .body("type", equalTo("https://cairn.dev/problems/malformed-json"));
         given().get("/objects/kv/{n}/keys/k", store).then().statusCode(404);
     }
 
@@ -87,8 +87,8 @@ class KvStoreApiTest {
     void aKeyOverTheLimitIs400NamingTheLimit() {
         String store = fresh();
         given().contentType(ContentType.JSON).body("1").put("/objects/kv/{n}/keys/{k}", store, "k".repeat(2049))
-                .then().statusCode(400).body("type", equalTo("bad_request"))
-                .body("message", startsWith("key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk…' is 2049 UTF-8 bytes; the limit is 2048 bytes"
+                .then().statusCode(400).body("type", equalTo("https://cairn.dev/problems/storage-limit"))
+                .body("detail", startsWith("key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk…' is 2049 UTF-8 bytes; the limit is 2048 bytes"
                         + " (cairn.storage.kv-max-key-bytes)"));
     }
 

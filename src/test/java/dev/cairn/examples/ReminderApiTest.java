@@ -124,10 +124,10 @@ class ReminderApiTest {
         String name = "rem-" + UUID.randomUUID();
         given().contentType(ContentType.JSON).body("{\"url\": \"ftp://x/y\", \"message\": \"m\", \"inMs\": 5}")
                 .put("/objects/reminder/{n}", name).then().statusCode(400)
-                .body("message", containsString("url must be an absolute http or https URL"));
+                .body("detail", containsString("url must be an absolute http or https URL"));
         given().contentType(ContentType.JSON).body("{\"url\": \"http://x/y\", \"message\": \"m\"}")
                 .put("/objects/reminder/{n}", name).then().statusCode(400)
-                .body("message", equalTo("give exactly one of at (a date-time) and inMs (milliseconds from now)"));
+                .body("detail", equalTo("give exactly one of at (a date-time) and inMs (milliseconds from now)"));
         // Outside the contract: refused before the object runs.
         given().contentType(ContentType.JSON).body("{\"url\": \"http://x/y\", \"message\": \"\", \"inMs\": 5}")
                 .put("/objects/reminder/{n}", name).then().statusCode(400);

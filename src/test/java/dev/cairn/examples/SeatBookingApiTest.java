@@ -50,12 +50,12 @@ class SeatBookingApiTest {
         String event = "ev-" + UUID.randomUUID();
         book(event, "B2", "alice").then().statusCode(200).body("seat", equalTo("B2"));
         book(event, "B2", "alice").then().statusCode(200).body("seat", equalTo("B2"));
-        book(event, "B2", "bob").then().statusCode(409).body("type", equalTo("conflict"))
-                .body("message", equalTo("seat B2 of " + event + " is already booked")).body("message", not(containsString("alice")));
+        book(event, "B2", "bob").then().statusCode(409).body("type", equalTo("https://cairn.dev/problems/conflict"))
+                .body("detail", equalTo("seat B2 of " + event + " is already booked")).body("detail", not(containsString("alice")));
         given().delete("/objects/booking/{e}/seats/B2?user=bob", event).then().statusCode(409);
         given().delete("/objects/booking/{e}/seats/B2?user=alice", event).then().statusCode(204);
         given().delete("/objects/booking/{e}/seats/B2?user=alice", event).then().statusCode(404)
-                .body("message", equalTo("seat B2 of " + event + " is not booked"));
+                .body("detail", equalTo("seat B2 of " + event + " is not booked"));
         book(event, "B2", "bob").then().statusCode(200);
     }
 

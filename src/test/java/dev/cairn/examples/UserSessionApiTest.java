@@ -73,8 +73,8 @@ class UserSessionApiTest {
         assertEquals(Optional.of(userExpires), cleanupAt(name), "the cleanup alarm is set to the earliest expiry");
 
         cairn.clock().advanceTo(userExpires);
-        given().get("/objects/session/{s}/values/user", name).then().statusCode(404).body("type", equalTo("not_found"))
-                .body("message", equalTo("no live value 'user' in session '" + name + "' (never set, deleted or expired)"));
+        given().get("/objects/session/{s}/values/user", name).then().statusCode(404).body("type", equalTo("https://cairn.dev/problems/not-found"))
+                .body("detail", equalTo("no live value 'user' in session '" + name + "' (never set, deleted or expired)"));
         assertEquals(List.of("cart"), liveKeys(name));
 
         cairn.fireDueAlarms();
@@ -154,7 +154,7 @@ class UserSessionApiTest {
         String name = "session-" + UUID.randomUUID();
         given().contentType(ContentType.JSON).body("{\"value\": \"" + "x".repeat(65_535) + "\", \"ttlMs\": 1000}")
                 .put("/objects/session/{s}/values/k", name)
-                .then().statusCode(400).body("message", equalTo("value must be at most 65536 characters written as JSON, got 65537"));
+                .then().statusCode(400).body("detail", equalTo("value must be at most 65536 characters written as JSON, got 65537"));
         assertEquals(List.of(), liveKeys(name));
     }
 }

@@ -26,7 +26,28 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RefusalTest {
     @RegisterExtension
-    final CairnTestKit cairn = CairnTestKit.builder().namespace("scratch", Scratch.class).freshPerTest().build();
+    final CairnTestKit cairn = CairnTestKit.builder().namespace("scratch", Scratch.class)
+            .namespace("shelf", Shelf.class).freshPerTest().build();
+
+    /** An object whose constructor creates its table, as most objects do. */
+    public static final class Shelf {
+        final dev.cairn.api.SqlStorage sql;
+
+        public Shelf(dev.cairn.api.ObjectContext ctx) {
+            sql = ctx.storage().sql();
+            sql.exec("CREATE TABLE IF NOT EXISTS item (name TEXT PRIMARY KEY)");
+        }
+    }
+
+    @Test
+    void aRefusalOfAnActivationsFirstEventRollsBackTheConstructorToo() {
+        Stub<Shelf> shelf = cairn.get(Shelf.class, "new");
+        assertThrows(Refusal.class, () -> shelf.call(s -> { throw Refusal.notFound("nothing on this shelf yet"); }));
+
+        shelf.call(s -> s.sql.exec("INSERT INTO item VALUES ('cup')").rowsWritten());
+        assertEquals(1L, (long) shelf.call(s -> s.sql.exec("SELECT count(*) AS n FROM item").one().getLong("n")),
+                "the constructor ran again: its table exists");
+    }
 
     private static void createTable(Scratch s) {
         s.ctx.storage().sql().exec("CREATE TABLE IF NOT EXISTS w (k INTEGER PRIMARY KEY)");
