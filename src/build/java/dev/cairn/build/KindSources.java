@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes, per object kind, the interface its class implements ({@code <Kind>Api}), the typed stub
@@ -17,6 +19,7 @@ import java.util.Map;
  * ({@code <Kind>Endpoints}). Plain source text: nothing here is looked up at run time.
  */
 final class KindSources {
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}/]+)}");
     private static final String IMPORTS = """
             import java.math.BigDecimal;
             import java.time.LocalDate;
@@ -82,14 +85,29 @@ final class KindSources {
     String stub(Kind kind) {
         String k = kind.name();
         var out = new StringBuilder(header("dev.cairn.api.Namespace", "dev.cairn.api.Namespaces", "dev.cairn.api.ObjectId",
-                "dev.cairn.api.Stub", "java.util.concurrent.CompletionStage"));
+                "dev.cairn.api.Operation.Route", "dev.cairn.api.Result", "dev.cairn.api.Stub", "java.util.concurrent.CompletionStage"));
         out.append("""
                 /**
                  * A typed handle on one object of namespace {@code %2$s}: one method per operation of
                  * {@link %1$sApi}. {@code op(…)} waits for the committed result, like {@link Stub#call};
-                 * {@code opAsync(…)} returns at once, like {@link Stub#send}.
+                 * {@code opAsync(…)} returns at once, like {@link Stub#send}. Each call is an
+                 * {@link dev.cairn.api.Operation}: run on the object where it lives, or sent to the node
+                 * that owns it as the REST request of its route (the constants below).
                  */
                 public final class %1$sStub {
+                """.formatted(k, kind.namespace()));
+        for (Operation op : kind.operations()) {
+            out.append("    private static final Route<").append(op.returnType()).append("> ").append(constant(op.id()))
+                    .append(" = Route.").append(op.method().toLowerCase()).append('(').append(JavaTypes.literal(op.rest()))
+                    .append(", ").append(result(op.result().orElse(null))).append(')');
+            if (!op.queryParameters().isEmpty()) {
+                out.append("\n            .query(").append(String.join(", ",
+                        op.queryParameters().stream().map(p -> JavaTypes.literal(p.name())).toList())).append(')');
+            }
+            out.append(";\n");
+        }
+        out.append("""
+
                     private final Stub<? extends %1$sApi> stub;
 
                     private %1$sStub(Stub<? extends %1$sApi> stub) {
@@ -123,14 +141,57 @@ final class KindSources {
         for (Operation op : kind.operations()) {
             String params = String.join(", ", op.javaParameters());
             String call = "o." + op.id() + "(" + String.join(", ", op.javaArguments()) + ")";
-            String lambda = op.result().isPresent() ? "o -> " + call : "o -> {\n            " + call + ";\n            return null;\n        }";
+            String lambda = "(" + k + "Api o) -> " + (op.result().isPresent() ? call : "{\n            " + call + ";\n            return null;\n        }");
+            var arguments = new ArrayList<String>();
+            arguments.add(lambda);
+            arguments.add(op.body().isPresent() ? "body" : "null");
+            arguments.addAll(pathValues(op));
+            op.queryParameters().forEach(p -> arguments.add(p.javaName()));
+            String operation = constant(op.id()) + ".operation(" + String.join(", ", arguments) + ")";
             out.append('\n').append(javadoc("    ", op.summary()));
             out.append("    public ").append(op.result().orElse("void")).append(' ').append(op.id()).append('(').append(params).append(") {\n");
-            out.append("        ").append(op.result().isPresent() ? "return " : "").append("stub.call(").append(lambda).append(");\n    }\n\n");
+            out.append("        ").append(op.result().isPresent() ? "return " : "").append("stub.call(").append(operation).append(");\n    }\n\n");
             out.append("    public CompletionStage<").append(op.returnType()).append("> ").append(op.id()).append("Async(").append(params).append(") {\n");
-            out.append("        return stub.send(").append(lambda).append(");\n    }\n");
+            out.append("        return stub.send(").append(operation).append(");\n    }\n");
         }
         return out.append("}\n").toString();
+    }
+
+    /** The Java names of the path parameters' values, in the order the path names them. */
+    private static List<String> pathValues(Operation op) {
+        var out = new ArrayList<String>();
+        Matcher m = PLACEHOLDER.matcher(op.rest());
+        while (m.find()) {
+            String name = m.group(1);
+            out.add(op.pathParameters().stream().filter(p -> p.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new ContractException(op.method().toUpperCase() + " " + op.rest() + ": {" + name
+                            + "} is not among the operation's path parameters"))
+                    .javaName());
+        }
+        return out;
+    }
+
+    /** {@code incrementBy} as {@code INCREMENT_BY}: an operation's route constant. */
+    static String constant(String operationId) {
+        return operationId.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[^A-Za-z0-9_]", "_").toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /** The {@code Result} expression of a Java result type ({@code null}: none). */
+    static String result(String type) {
+        if (type == null || type.equals("Void")) {
+            return "Result.none()";
+        }
+        if (type.startsWith("List<") && type.endsWith(">")) {
+            return element("listOf", type.substring("List<".length(), type.length() - 1));
+        }
+        if (type.startsWith("Map<String, ") && type.endsWith(">")) {
+            return element("mapOf", type.substring("Map<String, ".length(), type.length() - 1));
+        }
+        return "Result.of(" + type + ".class)";
+    }
+
+    private static String element(String factory, String inner) {
+        return "Result." + factory + "(" + (inner.contains("<") ? result(inner) : inner + ".class") + ")";
     }
 
     String endpoints(Kind kind) {

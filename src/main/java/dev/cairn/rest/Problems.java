@@ -3,6 +3,7 @@ package dev.cairn.rest;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.CallCycleException;
 import dev.cairn.api.InvalidIdException;
+import dev.cairn.api.NodeUnreachableException;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.Refusal;
@@ -29,7 +30,8 @@ public final class Problems {
     /**
      * What a call that failed with {@code failure} answers: a refusal with its status; overload and
      * shutdown 503 (retryable); a write refused by a storage limit 400; any other exception of object
-     * code 500; a commit that failed 503 (retryable); bad ids and arguments 400; unknown namespaces and
+     * code 500; a commit that failed 503 (retryable); another node
+     * of the cluster that did not answer 503 (retryable); bad ids and arguments 400; unknown namespaces and
      * operations 404. Anything else is a 500 the caller should log.
      */
     public static Problem ofFailure(Throwable failure, String instance) {
@@ -60,6 +62,7 @@ public final class Problems {
             case InvalidIdException i -> of(ProblemType.BAD_REQUEST, 400, i.getMessage(), instance);
             case UnknownNamespaceException u -> of(ProblemType.NOT_FOUND, 404, u.getMessage(), instance);
             case CallCycleException c -> of(ProblemType.INTERNAL, 500, c.getMessage(), instance);
+            case NodeUnreachableException n -> of(ProblemType.OWNER_UNREACHABLE, 503, n.getMessage(), instance);
         };
         return p.retryable(e.retryable()).overloaded(e.overloaded()).remote(e.remote());
     }

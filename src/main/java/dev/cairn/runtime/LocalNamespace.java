@@ -23,16 +23,18 @@ final class LocalNamespace<T> implements Namespace<T> {
     private final int mailboxCapacity;
     private final Mailboxes mailboxes;
     private final Placement placement;
+    private final RemoteCalls remoteCalls;
     private final NamespaceMeters meters;
 
     LocalNamespace(String name, ObjectKind<T> kind, IdCodec ids, int mailboxCapacity, Mailboxes mailboxes, Placement placement,
-            NamespaceMeters meters) {
+            RemoteCalls remoteCalls, NamespaceMeters meters) {
         this.name = name;
         this.kind = kind;
         this.ids = ids;
         this.mailboxCapacity = mailboxCapacity;
         this.mailboxes = mailboxes;
         this.placement = placement;
+        this.remoteCalls = remoteCalls;
         this.meters = meters;
     }
 
@@ -95,6 +97,6 @@ final class LocalNamespace<T> implements Namespace<T> {
             throw new InvalidIdException("id " + id + " belongs to namespace '" + id.namespace()
                     + "', not '" + name + "'");
         }
-        return new LocalStub<>(this, id, locationHint, mailboxes, placement);
+        return new LocalStub<>(this, id, locationHint, mailboxes, placement, remoteCalls);
     }
 }

@@ -65,10 +65,12 @@ public final class Node implements Namespaces, Mailboxes {
     /**
      * {@code alarmIndexData}: the SQLite database of the node's alarm index (see {@link AlarmIndex});
      * {@code meters}: where the node's meters go ({@link NodeMeters#NONE} for none);
-     * {@code placement}: where objects live ({@link Placement#SINGLE_NODE}).
+     * {@code placement}: where objects live ({@link Placement#SINGLE_NODE});
+     * {@code remoteCalls}: how typed calls reach objects placed on other nodes ({@link RemoteCalls#NONE}).
      */
     public Node(Settings settings, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock,
-            RandomGenerator random, ObjectMapper json, DataSource alarmIndexData, NodeMeters meters, Placement placement) {
+            RandomGenerator random, ObjectMapper json, DataSource alarmIndexData, NodeMeters meters, Placement placement,
+            RemoteCalls remoteCalls) {
         this.settings = settings;
         this.clock = clock;
         this.placement = placement;
@@ -78,7 +80,7 @@ public final class Node implements Namespaces, Mailboxes {
         ValueCodec codec = new ValueCodec(json);
         this.sockets = new SocketHub(new Sockets(), settings.webSockets(), codec, clock, random, meters.sockets());
         for (var d : declarations) {
-            LocalNamespace<?> ns = namespace(d, random, meters, placement);
+            LocalNamespace<?> ns = namespace(d, random, meters, placement, remoteCalls);
             byName.put(d.name(), ns);
             byClass.put(d.kind().type(), ns);
         }
@@ -99,11 +101,12 @@ public final class Node implements Namespaces, Mailboxes {
     }
 
     private <T> LocalNamespace<T> namespace(NamespaceDeclarations.Declaration d, RandomGenerator random, NodeMeters meters,
-            Placement placement) {
+            Placement placement, RemoteCalls remoteCalls) {
         @SuppressWarnings("unchecked")
         ObjectKind<T> kind = (ObjectKind<T>) d.kind();
         return new LocalNamespace<>(d.name(), kind, new IdCodec(d.name(), d.key(), random),
-                d.mailboxCapacity().orElse(settings.mailboxCapacity()), this, placement, meters.namespace(d.name()));
+                d.mailboxCapacity().orElse(settings.mailboxCapacity()), this, placement, remoteCalls,
+                meters.namespace(d.name()));
     }
 
     public Settings settings() {

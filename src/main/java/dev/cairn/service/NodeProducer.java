@@ -4,14 +4,16 @@ import dev.cairn.api.Alarms;
 import dev.cairn.namespaces.NamespaceDeclarations;
 import dev.cairn.runtime.Node;
 import dev.cairn.cluster.Cluster;
+import dev.cairn.runtime.Placement;
+import dev.cairn.runtime.RemoteCalls;
 import dev.cairn.runtime.Settings;
 
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.arc.DefaultBean;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.arc.DefaultBean;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -40,8 +42,8 @@ final class NodeProducer {
 
     @Produces
     @Singleton
-    Node node(CairnConfig config, Cluster cluster, InstantSource clock, RandomGenerator random, ObjectMapper json, MeterRegistry meters,
-            @DataSource("alarm-index") AgroalDataSource alarmIndex) {
+    Node node(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json, MeterRegistry meters,
+            @DataSource("alarm-index") AgroalDataSource alarmIndex, Placement placement, RemoteCalls remoteCalls) {
         var declarations = ConfiguredSettings.declarations(config);
         Settings settings = ConfiguredSettings.from(config, withinFileLimit(config.objects().maxActive()));
         usableDataDir(settings.dataDir());
@@ -49,7 +51,7 @@ final class NodeProducer {
                 declarations.stream().map(NamespaceDeclarations.Declaration::name).collect(Collectors.joining(", ")),
                 settings.dataDir().toAbsolutePath());
         var metrics = new CairnMetrics(meters, declarations.stream().map(NamespaceDeclarations.Declaration::name).toList());
-        Node node = new Node(settings, declarations, clock, random, json, alarmIndex, metrics, cluster.placement());
+        Node node = new Node(settings, declarations, clock, random, json, alarmIndex, metrics, placement, remoteCalls);
         metrics.bind(node);
         return node;
     }
@@ -107,6 +109,56 @@ final class NodeProducer {
     @Singleton
     Alarms alarms(Node node) {
         return node.alarms();
+    }
+
+    /** Where objects live: all here on a single node, by shard in a cluster. */
+    @Produces
+    @Singleton
+    Placement placement(Cluster cluster) {
+        return cluster.placement();
+    }
+
+    /** This node's id and the other nodes' URLs ({@code cairn.cluster.members}). */
+    @Produces
+    @Singleton
+    NodeAddresses nodeAddresses(Cluster cluster) {
+        return switch (cluster) {
+            case Cluster.Single single -> new NodeAddresses() {
+                @Override
+                public String self() {
+                    return single.nodeId();
+                }
+
+                @Override
+                public java.net.URI of(String node) {
+                    throw new IllegalArgumentException("this node runs alone (no cairn.cluster.members): there is no node " + node);
+                }
+            };
+            case Cluster.Sharded sharded -> new NodeAddresses() {
+                @Override
+                public String self() {
+                    return sharded.members().self();
+                }
+
+                @Override
+                public java.net.URI of(String node) {
+                    return sharded.members().url(node);
+                }
+            };
+        };
+    }
+
+    /** How typed calls reach objects on other nodes: not at all on a single node, over HTTP in a cluster. */
+    @Produces
+    @Singleton
+    RemoteCalls remoteCalls(Cluster cluster, NodeAddresses nodes, io.vertx.core.Vertx vertx, ObjectMapper json, CairnConfig config) {
+        return switch (cluster) {
+            case Cluster.Single single -> RemoteCalls.NONE;
+            case Cluster.Sharded sharded -> new HttpRemoteCalls(vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                    .setKeepAlive(true).setMaxPoolSize(64)
+                    .setConnectTimeout((int) config.cluster().connectTimeout().toMillis())),
+                    nodes, json, config.cluster().forwardTimeout());
+        };
     }
 
     @Produces

@@ -75,8 +75,11 @@ final class SocketUpgradeCheck implements HttpUpgradeCheck {
             return reject(ctx, Problems.ofFailure(Node.shuttingDown(), path));
         }
         if (node.placement().locate(id) instanceof Placement.Location.Elsewhere elsewhere) {
+            // Only a request another node already forwarded gets here (SocketForwarding passes the others on): not forwarded twice.
             return reject(ctx, Problems.of(ProblemType.OVERLOADED, 503, "object " + id + " lives on node " + elsewhere.node()
-                    + ", which this node cannot reach", path).retryable(true).overloaded(true));
+                    + ", not on this one, and this upgrade was already forwarded by node "
+                    + ctx.httpRequest().getHeader(HttpRemoteCalls.FORWARDED_BY) + "; the nodes disagree on where it lives"
+                    + " (a change of members in progress?): retry", path).retryable(true).overloaded(true));
         }
         int max = node.sockets().settings().maxSocketsPerObject();
         if (node.sockets().openSockets(id) >= max) {

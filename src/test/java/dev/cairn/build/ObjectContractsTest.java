@@ -110,6 +110,29 @@ class ObjectContractsTest {
     }
 
     @Test
+    void theStubPassesEachCallAsAnOperationCarryingItsRestRequest() throws Exception {
+        Documents documents = documents(COUNTER);
+        var kind = new ContractReader(documents).kinds().getFirst();
+        String stub = new KindSources("p.api", "p.model", "c.yaml", new JavaTypes(documents, ContractReader.MAPPED).addressConstraints())
+                .stub(kind);
+
+        assertTrue(stub.contains("private static final Route<CounterValue> INCREMENT = Route.post(\"/increment\", Result.of(CounterValue.class));"), stub);
+        assertTrue(stub.contains("private static final Route<List<CounterValue>> HISTORY = Route.get(\"/history/{day}\", Result.listOf(CounterValue.class))\n"
+                + "            .query(\"limit\");"), stub);
+        assertTrue(stub.contains("return stub.call(INCREMENT.operation((CounterApi o) -> o.increment(body), body));"), stub);
+        assertTrue(stub.contains("return stub.send(HISTORY.operation((CounterApi o) -> o.history(day, limit), null, day, limit));"), stub);
+    }
+
+    @Test
+    void resultShapesFollowTheJavaTypes() {
+        assertEquals("Result.none()", KindSources.result(null));
+        assertEquals("Result.of(Object.class)", KindSources.result("Object"));
+        assertEquals("Result.mapOf(Object.class)", KindSources.result("Map<String, Object>"));
+        assertEquals("Result.listOf(Result.listOf(Long.class))", KindSources.result("List<List<Long>>"));
+        assertEquals("KV_INCREMENT", KindSources.constant("kvIncrement"));
+    }
+
+    @Test
     void theResourceChecksParametersAgainstTheContract() throws Exception {
         Documents documents = documents(COUNTER);
         var kind = new ContractReader(documents).kinds().getFirst();

@@ -24,7 +24,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(10);
 
     /** A close frame as received. */
-    record Close(int code, String reason) {}
+    public record Close(int code, String reason) {}
 
     final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     final BlockingQueue<byte[]> binaries = new LinkedBlockingQueue<>();
@@ -54,7 +54,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The handshake failure of a refused upgrade (its response has the status and the body). */
-    static WebSocketHandshakeException refused(URI uri) {
+    public static WebSocketHandshakeException refused(URI uri) {
         try {
             HTTP.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -119,7 +119,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         ws.request(1);
     }
 
-    void send(String text) {
+    public void send(String text) {
         ws.sendText(text, true).join();
     }
 
@@ -144,7 +144,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         ws.sendText(text, last).join();
     }
 
-    void send(byte[] data) {
+    public void send(byte[] data) {
         ws.sendBinary(ByteBuffer.wrap(data), true).join();
     }
 
@@ -167,7 +167,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
-    byte[] nextBinary() {
+    public byte[] nextBinary() {
         try {
             byte[] b = binaries.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
             if (b == null) {
@@ -185,7 +185,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The close frame the server sent (waits for it). */
-    Close awaitClose() {
+    public Close awaitClose() {
         try {
             return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {

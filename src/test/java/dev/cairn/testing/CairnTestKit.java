@@ -12,6 +12,7 @@ import dev.cairn.runtime.Node;
 import dev.cairn.runtime.NodeMeters;
 import dev.cairn.runtime.ObjectWork;
 import dev.cairn.runtime.Placement;
+import dev.cairn.runtime.RemoteCalls;
 import dev.cairn.service.CairnConfig;
 import dev.cairn.service.ConfiguredSettings;
 import io.quarkus.arc.Arc;
@@ -79,16 +80,20 @@ public final class CairnTestKit implements BeforeAllCallback, AfterAllCallback, 
     private final FakeClock clock;
     private final RandomGenerator random;
     private final Function<List<String>, NodeMeters> meters;
+    private final Placement placement;
+    private final RemoteCalls remoteCalls;
     private volatile Node node;
     private volatile Path dataDir;
 
     private CairnTestKit(Map<String, String> properties, Freshness freshness, FakeClock clock, RandomGenerator random,
-            Function<List<String>, NodeMeters> meters) {
+            Function<List<String>, NodeMeters> meters, Placement placement, RemoteCalls remoteCalls) {
         this.properties = properties;
         this.freshness = freshness;
         this.clock = clock;
         this.random = random;
         this.meters = meters;
+        this.placement = placement;
+        this.remoteCalls = remoteCalls;
     }
 
     public static Builder builder() {
@@ -97,7 +102,8 @@ public final class CairnTestKit implements BeforeAllCallback, AfterAllCallback, 
 
     /** The running service's node and clock, inside a {@code @QuarkusTest} (its data directory is the test profile's). */
     public static CairnTestKit inQuarkus() {
-        var kit = new CairnTestKit(Map.of(), Freshness.QUARKUS, Arc.container().instance(FakeClock.class).get(), null, null);
+        var kit = new CairnTestKit(Map.of(), Freshness.QUARKUS, Arc.container().instance(FakeClock.class).get(), null, null,
+                null, null);
         kit.node = Arc.container().instance(Node.class).get();
         return kit;
     }
@@ -109,6 +115,8 @@ public final class CairnTestKit implements BeforeAllCallback, AfterAllCallback, 
         private Instant start = Instant.parse("2026-01-01T00:00:00Z");
         private RandomGenerator random = new SecureRandom();
         private Function<List<String>, NodeMeters> meters = names -> NodeMeters.NONE;
+        private Placement placement = Placement.SINGLE_NODE;
+        private RemoteCalls remoteCalls = RemoteCalls.NONE;
 
         private Builder() {
             // Alarms fire when the test asks (fireDueAlarms, runAlarm), not by a timer against the fake clock.
@@ -150,8 +158,19 @@ public final class CairnTestKit implements BeforeAllCallback, AfterAllCallback, 
             return this;
         }
 
+        /**
+         * Where objects live (every one on this node by default), and how typed calls reach those that
+         * live elsewhere (nowhere by default): to test an object's calls to objects of other nodes.
+         */
+        public Builder cluster(Placement p, RemoteCalls r) {
+            placement = p;
+            remoteCalls = r;
+            return this;
+        }
+
         public CairnTestKit build() {
-            return new CairnTestKit(Map.copyOf(properties), freshness, new FakeClock(start), random, meters);
+            return new CairnTestKit(Map.copyOf(properties), freshness, new FakeClock(start), random, meters, placement,
+                    remoteCalls);
         }
     }
 
@@ -293,7 +312,7 @@ public final class CairnTestKit implements BeforeAllCallback, AfterAllCallback, 
         var ds = new SQLiteDataSource();
         ds.setUrl("jdbc:sqlite:" + dir.resolve("alarm-index.sqlite"));
         node = new Node(ConfiguredSettings.from(config), declarations, clock, random, JSON, ds,
-                meters.apply(declarations.stream().map(d -> d.name()).toList()), Placement.SINGLE_NODE);
+                meters.apply(declarations.stream().map(d -> d.name()).toList()), placement, remoteCalls);
     }
 
     private static Path newDataDir() {
