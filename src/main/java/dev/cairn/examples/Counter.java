@@ -15,8 +15,8 @@ public final class Counter implements CounterApi {
     private final Storage storage;
 
     public Counter(ObjectContext ctx) {
-        this.storage = ctx.storage();
-        this.sql = storage.sql();
+        storage = ctx.storage();
+        sql = ctx.storage().sql();
         sql.exec("CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)");
     }
 
@@ -24,7 +24,7 @@ public final class Counter implements CounterApi {
     @Override
     public CounterValue increment(IncrementRequest request) {
         long by = request == null || request.getBy() == null ? 1 : request.getBy();
-        return value(sql.exec("""
+        return new CounterValue().value(sql.exec("""
                 INSERT INTO counter (id, value) VALUES (1, ?)
                 ON CONFLICT (id) DO UPDATE SET value = value + excluded.value
                 RETURNING value""", by).one().getLong("value"));

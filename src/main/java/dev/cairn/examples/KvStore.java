@@ -1,6 +1,9 @@
 package dev.cairn.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.api.FetchHandler;
+import dev.cairn.api.FetchRequest;
+import dev.cairn.api.FetchResponse;
 import dev.cairn.api.ListOptions;
 import dev.cairn.api.ObjectContext;
 import dev.cairn.api.Refusal;
@@ -9,20 +12,35 @@ import dev.cairn.examples.api.KvStoreApi;
 import dev.cairn.examples.model.DeleteResult;
 import dev.cairn.examples.model.KvEntry;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A key-value store (namespace {@code kv}): one object's key-value API, as it is. Values are stored
  * as the JSON they arrived as and read back as JSON trees, so they read back exactly as they were put.
+ * Its raw HTTP side ({@link FetchHandler}): {@code GET …/fetch/<key>} answers the value's JSON as is.
  */
 @RegisterForReflection(fields = false, methods = false)
-public final class KvStore implements KvStoreApi {
+public final class KvStore implements KvStoreApi, FetchHandler {
     private final ObjectContext ctx;
     private final Storage storage;
 
     public KvStore(ObjectContext ctx) {
         this.ctx = ctx;
         this.storage = ctx.storage();
+    }
+
+    /** {@code GET <key>}: the stored JSON, or 404; any other method 405. */
+    @Override
+    public FetchResponse fetch(FetchRequest request) {
+        if (!request.method().equals("GET")) {
+            return new FetchResponse(405, Map.of("allow", List.of("GET")), new byte[0]);
+        }
+        String key = request.path().startsWith("/") ? request.path().substring(1) : request.path();
+        JsonNode value = storage.get(key, JsonNode.class);
+        return value == null ? FetchResponse.text(404, "no key '" + key + "'")
+                : new FetchResponse(200, Map.of("content-type", List.of("application/json")), value.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
