@@ -73,6 +73,12 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
     private final RandomGenerator random;
     private final DueQueue queue = new DueQueue();
     private final ConcurrentHashMap<ObjectId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+    /**
+     * One set per scan under way: the alarms whose attempt finished while it read the index. The row it
+     * read for one of them predates the attempt's outcome (which enqueued the right time itself), so
+     * the scan must not enqueue it: it would fire the alarm again at once, before its retry delay.
+     */
+    private final java.util.Set<java.util.Set<ObjectId>> scans = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private Thread timer;
     /**
@@ -162,12 +168,18 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
             return;
         }
         long until = clock.millis() + settings.horizon().toMillis();
-        for (AlarmIndex.Row row : index.dueBefore(until, SCAN_LIMIT).join()) {
-            idOf(row).ifPresent(id -> {
-                if (!inFlight.containsKey(id)) {
-                    enqueue(id, row.dueMs());
-                }
-            });
+        java.util.Set<ObjectId> finishedMeanwhile = ConcurrentHashMap.newKeySet();
+        scans.add(finishedMeanwhile);
+        try {
+            for (AlarmIndex.Row row : index.dueBefore(until, SCAN_LIMIT).join()) {
+                idOf(row).ifPresent(id -> {
+                    if (!inFlight.containsKey(id) && !finishedMeanwhile.contains(id)) {
+                        enqueue(id, row.dueMs());
+                    }
+                });
+            }
+        } finally {
+            scans.remove(finishedMeanwhile);
         }
     }
 
@@ -303,6 +315,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
     }
 
     private void finish(ObjectId id, CompletableFuture<Void> f) {
+        scans.forEach(scan -> scan.add(id));
         inFlight.remove(id, f);
         f.complete(null);
     }
