@@ -2,8 +2,6 @@ package dev.cairn.alarms;
 
 import dev.cairn.storage.AlarmTable;
 
-import dev.cairn.api.AlarmHandler;
-import dev.cairn.api.AlarmInfo;
 import dev.cairn.api.Alarms;
 import dev.cairn.api.ObjectId;
 import dev.cairn.api.OverloadedException;
@@ -35,9 +33,9 @@ import org.jboss.logging.Logger;
  * never runs beside a call); the outcome decides what happens to the alarm: done, retried with
  * backoff, or dropped after the last retry.
  *
- * <p>About 400 lines, one concern: the life of an attempt (taken, counted, dispatched, settled,
- * retried or dropped), whose steps share the in-flight marks; the index, the due queue and the
- * object-side work live in their own classes.
+ * <p>One concern: the life of an attempt (taken, counted, dispatched, settled, retried or dropped),
+ * whose steps share the in-flight marks; the index, the due queue and the object-side work
+ * ({@link AlarmEvents}) live in their own classes.
  *
  * <p>Threads: the timer thread, the scanning thread and the threads completing events share the
  * in-memory {@link DueQueue} (thread-safe); {@link #inFlight} is concurrent. The index has its own thread;
@@ -53,18 +51,6 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
      */
     private static final Duration OUTCOME_GRACE = Duration.ofSeconds(1);
 
-    /** What an alarm event found. */
-    sealed interface Outcome {
-        /** The handler ran for the alarm set for {@code scheduledMs}. */
-        record Ran(long scheduledMs) implements Outcome {}
-
-        /** The object has no alarm (the index was behind). */
-        record NoAlarm() implements Outcome {}
-
-        /** The object's alarm is not due yet (the index was behind). */
-        record NotDue(long scheduledMs) implements Outcome {}
-    }
-
     private final AlarmTargets targets;
     private final AlarmMeters meters;
     private final AlarmIndex index;
@@ -72,6 +58,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
     private final InstantSource clock;
     private final RandomGenerator random;
     private final DueQueue queue = new DueQueue();
+    private final AlarmEvents events;
     private final ConcurrentHashMap<ObjectId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     /**
      * One set per scan under way: the alarms whose attempt finished while it read the index. The row it
@@ -99,6 +86,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         this.index = index;
         this.settings = settings;
         this.clock = clock;
+        this.events = new AlarmEvents(clock, meters);
         this.random = random;
     }
 
@@ -226,12 +214,12 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
     @Override
     public boolean runNow(ObjectId id) {
         AlarmIndex.Row row = index.start(List.of(id)).join().get(id);
-        CompletableFuture<Outcome> attempt = dispatch(id, row, true);
+        CompletableFuture<AlarmOutcome> attempt = dispatch(id, row, true);
         attempt.handle((outcome, error) -> error != null && row == null
                 ? CompletableFuture.<Void>completedFuture(null) : settle(id, row, outcome, error))
                 .thenCompose(f -> f).join();
         try {
-            return attempt.join() instanceof Outcome.Ran;
+            return attempt.join() instanceof AlarmOutcome.Ran;
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -321,65 +309,29 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
     }
 
     /** Sends the alarm event; {@code row} is the index row before this attempt (null when the index has none). */
-    private CompletableFuture<Outcome> dispatch(ObjectId id, AlarmIndex.Row row, boolean force) {
+    private CompletableFuture<AlarmOutcome> dispatch(ObjectId id, AlarmIndex.Row row, boolean force) {
         OptionalLong indexed = row == null ? OptionalLong.empty() : OptionalLong.of(row.scheduledMs());
         int attemptsBefore = row == null ? 0 : row.attempts();
         long due = row == null ? 0 : row.dueMs();
-        return targets.send(id, new AlarmWork.Run(indexed, attemptsBefore, due, force)).thenApply(Outcome.class::cast);
+        return targets.send(id, new AlarmWork.Run(indexed, attemptsBefore, due, force)).thenApply(AlarmOutcome.class::cast);
     }
 
-    /**
-     * Runs {@code work} on the object's thread, as one of its events, with the object's instance and
-     * its alarm table: the object's own record decides whether anything runs.
-     */
+    /** Runs {@code work} on the object's thread, as one of its events: {@link AlarmEvents}. */
     @Override
     public Object handle(AlarmWork work, Object instance, AlarmTable alarm) throws Exception {
-        return switch (work) {
-            case AlarmWork.Run run -> runHandler(instance, alarm, run);
-            case AlarmWork.Drop drop -> {
-                if (alarm.get().equals(OptionalLong.of(drop.scheduledMs()))) {
-                    alarm.delete();
-                }
-                yield null;
-            }
-            case AlarmWork.Check check -> alarm.get();
-        };
-    }
-
-    private Outcome runHandler(Object instance, AlarmTable alarm, AlarmWork.Run run) throws Exception {
-        OptionalLong truth = alarm.get();
-        if (truth.isEmpty()) {
-            return new Outcome.NoAlarm();
-        }
-        long scheduled = truth.getAsLong();
-        if (!run.force() && scheduled > clock.millis()) {
-            return new Outcome.NotDue(scheduled);
-        }
-        if (!(instance instanceof AlarmHandler handler)) {
-            throw new IllegalStateException(instance.getClass().getSimpleName() + " has an alarm but does not implement AlarmHandler");
-        }
-        int retryCount = run.indexed().equals(truth) ? run.attemptsBefore() : 0;
-        if (!run.force()) {
-            meters.started(clock.millis() - Math.max(scheduled, run.dueMs()));
-        }
-        long writes = alarm.writes();
-        handler.alarm(new AlarmInfo(Instant.ofEpochMilli(scheduled), retryCount));
-        if (alarm.writes() == writes) {
-            alarm.delete();
-        }
-        return new Outcome.Ran(scheduled);
+        return events.handle(work, instance, alarm);
     }
 
     /** Records the outcome of an attempt in the index (and retries or drops a failed alarm). */
-    private CompletableFuture<Void> settle(ObjectId id, AlarmIndex.Row row, Outcome outcome, Throwable error) {
+    private CompletableFuture<Void> settle(ObjectId id, AlarmIndex.Row row, AlarmOutcome outcome, Throwable error) {
         if (error == null) {
             return switch (outcome) {
-                case Outcome.Ran ran -> {
+                case AlarmOutcome.Ran ran -> {
                     meters.succeeded();
                     yield index.succeeded(id, ran.scheduledMs());
                 }
-                case Outcome.NoAlarm x -> index.reconcile(id, OptionalLong.empty());
-                case Outcome.NotDue notDue -> index.reconcile(id, OptionalLong.of(notDue.scheduledMs()))
+                case AlarmOutcome.NoAlarm x -> index.reconcile(id, OptionalLong.empty());
+                case AlarmOutcome.NotDue notDue -> index.reconcile(id, OptionalLong.of(notDue.scheduledMs()))
                         .thenRun(() -> enqueue(id, notDue.scheduledMs()));
             };
         }
