@@ -282,6 +282,13 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
                     finish(id, done.get(id));
                     continue;
                 }
+                if (!targets.runsHere(id)) {
+                    // Its group is led elsewhere now: that node's index has it (it checks the group's
+                    // objects when it takes the lead), and this one does again if the lead comes back.
+                    index.notStarted(id, row.scheduledMs()).thenCompose(v -> index.reconcile(id, OptionalLong.empty()))
+                            .whenComplete((v, e) -> finish(id, done.get(id)));
+                    continue;
+                }
                 running.acquireUninterruptibly();
                 if (closed) { // stopped while this waited for a slot: not sent, so its attempt is uncounted
                     running.release();
@@ -360,6 +367,22 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
     /** Deletes the alarm in the object (if it is still the one that failed); its commit removes the index row. */
     private CompletableFuture<Void> drop(ObjectId id, long scheduled) {
         return targets.send(id, new AlarmWork.Drop(scheduled)).thenApply(x -> (Void) null);
+    }
+
+    /**
+     * Makes the index agree with each object's own alarm (bounded like alarm events): in a cluster, for
+     * the objects of a group this node has just taken the lead of.
+     */
+    public CompletableFuture<Void> checkAll(List<ObjectId> ids) {
+        return CompletableFuture.runAsync(() -> {
+            List<CompletableFuture<Void>> checks = new ArrayList<>();
+            for (ObjectId id : ids) {
+                running.acquireUninterruptibly();
+                checks.add(check(id).whenComplete((v, e) -> running.release()));
+            }
+            CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
+            scan();
+        }, Thread::startVirtualThread);
     }
 
     /** Reads the object's alarm and makes the index agree. */

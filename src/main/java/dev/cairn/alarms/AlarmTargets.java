@@ -12,6 +12,9 @@ public interface AlarmTargets {
     /** An id read back from the index, with the name it was used under when known. */
     ObjectId idFromIndex(String namespace, String hex, String name) throws UnknownNamespaceException;
 
+    /** Whether the object runs on this node (in a cluster: its group's serving leader is this node). */
+    boolean runsHere(ObjectId id);
+
     /** Throws when {@code namespace} is not declared. */
     void requireNamespace(String namespace) throws UnknownNamespaceException;
 }

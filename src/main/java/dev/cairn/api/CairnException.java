@@ -5,7 +5,7 @@ package dev.cairn.api;
  */
 public abstract sealed class CairnException extends RuntimeException
         permits ObjectException, OverloadedException, StorageException, InvalidIdException,
-        UnknownNamespaceException, CallCycleException, Refusal, NodeUnreachableException {
+        UnknownNamespaceException, CallCycleException, Refusal, NodeUnreachableException, NotLeaderException {
 
     protected CairnException(String message, Throwable cause) {
         super(message, cause);

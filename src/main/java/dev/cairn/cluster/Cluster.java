@@ -30,21 +30,22 @@ public sealed interface Cluster {
         }
     }
 
-    /** One member of a cluster whose objects are spread over {@code shards}, each owned by one member. */
-    record Sharded(Members members, Shards shards, ShardOwners owners, MemberHealth health, Placement placement) implements Cluster {
-        public Sharded(Members members, Shards shards, ShardOwners owners, MemberHealth health) {
-            this(members, shards, owners, health, new ShardPlacement(members.self(), shards, owners));
-        }
+    /**
+     * One member of a cluster whose objects are spread over {@code shards}, the shards over Raft
+     * {@code groups}; each shard is owned by its group's leader.
+     */
+    record Sharded(Members members, Shards shards, Groups groups, ShardOwners owners, MemberHealth health, Placement placement)
+            implements Cluster {
 
         @Override
         public String nodeId() {
             return members.self();
         }
 
-        /** The shard of {@code id} and the member owning it. */
-        public Owner ownerOf(ObjectId id) {
+        /** The shard of {@code id} and the member owning it, or none while the shard's group has no serving leader. */
+        public Optional<Owner> ownerOf(ObjectId id) {
             int shard = shards.shardOf(id);
-            return new Owner(members.member(owners.ownerOf(shard)), shard);
+            return owners.ownerOf(shard).map(owner -> new Owner(members.member(owner), shard));
         }
     }
 

@@ -22,13 +22,13 @@ import java.util.TreeSet;
 
 /**
  * The fence against a misconfigured node: what a cluster is (this node's id, the members, the shard
- * count, a fingerprint of each namespace key), written to {@code <data-dir>/cluster.json} at the first
+ * count, the Raft group count, a fingerprint of each namespace key), written to {@code <data-dir>/cluster.json} at the first
  * start and compared at every later one. A node whose configuration disagrees with its data directory
  * would serve objects it does not hold (or derive other ids from the same names), so it refuses to
  * start, naming each difference. A namespace key is never written: only a salted, truncated SHA-256 of
  * it. Immutable; {@link #fence} runs once, at start-up, before the node serves.
  */
-public record ClusterIdentity(String node, Map<String, String> members, int shards, Map<String, String> namespaceKeys) {
+public record ClusterIdentity(String node, Map<String, String> members, int shards, int groups, Map<String, String> namespaceKeys) {
     static final String FILE = "cluster.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,12 +41,12 @@ public record ClusterIdentity(String node, Map<String, String> members, int shar
     }
 
     /** The identity of this configuration: {@code namespaceKeys} maps each declared namespace to its key. */
-    public static ClusterIdentity of(Members members, Shards shards, Map<String, String> namespaceKeys) {
+    public static ClusterIdentity of(Members members, Shards shards, Groups groups, Map<String, String> namespaceKeys) {
         Map<String, String> urls = new TreeMap<>();
         members.all().forEach(m -> urls.put(m.id(), m.url().toString()));
         Map<String, String> fingerprints = new TreeMap<>();
         namespaceKeys.forEach((ns, key) -> fingerprints.put(ns, fingerprint(ns, key)));
-        return new ClusterIdentity(members.self(), urls, shards.count(), fingerprints);
+        return new ClusterIdentity(members.self(), urls, shards.count(), groups.count(), fingerprints);
     }
 
     /**
@@ -95,6 +95,10 @@ public record ClusterIdentity(String node, Map<String, String> members, int shar
         if (shards != stored.shards) {
             out.add(Shards.KEY + " is " + shards + " but this data directory was created by a cluster of " + stored.shards + " shards");
         }
+        if (groups != stored.groups) {
+            out.add(Groups.KEY + " is " + groups + " but this data directory was created by a cluster of "
+                    + (stored.groups == 0 ? "no Raft groups (without replication)" : stored.groups + " Raft groups"));
+        }
         var names = new TreeSet<>(namespaceKeys.keySet());
         names.addAll(stored.namespaceKeys.keySet());
         for (String ns : names) {
@@ -123,6 +127,7 @@ public record ClusterIdentity(String node, Map<String, String> members, int shar
         ObjectNode m = root.putObject("members");
         members.forEach(m::put);
         root.put("shards", shards);
+        root.put("groups", groups);
         ObjectNode ns = root.putObject("namespaceKeys");
         namespaceKeys.forEach(ns::put);
         Path temp = file.resolveSibling(FILE + ".tmp");
@@ -145,7 +150,7 @@ public record ClusterIdentity(String node, Map<String, String> members, int shar
 
     private static ClusterIdentity read(JsonNode root) {
         return new ClusterIdentity(text(root, "node"), strings(root.required("members")), root.required("shards").intValue(),
-                strings(root.required("namespaceKeys")));
+                root.path("groups").intValue(), strings(root.required("namespaceKeys")));
     }
 
     private static String text(JsonNode root, String field) {

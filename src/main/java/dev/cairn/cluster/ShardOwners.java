@@ -1,10 +1,12 @@
 package dev.cairn.cluster;
 
+import java.util.Optional;
+
 /**
- * Which member owns each shard. Part of the cluster's seam: today a fixed assignment
- * ({@link RendezvousOwners}); with replication, the leader of the shard's group. Thread-safe.
+ * Which member owns each shard: the leader of the shard's Raft group, once it serves. Part of the
+ * cluster's seam. Thread-safe.
  */
 public interface ShardOwners {
-    /** The id of the member that owns {@code shard} (0 to shards - 1). */
-    String ownerOf(int shard);
+    /** The id of the member that owns {@code shard} (0 to shards - 1), or none while its group has no serving leader. */
+    Optional<String> ownerOf(int shard);
 }

@@ -20,7 +20,12 @@ public record Shards(int count) {
     }
 
     public int shardOf(ObjectId id) {
-        long first8 = HexFormat.fromHexDigitsToLong(id.toString(), 0, 16);
+        return shardOf(id.toString());
+    }
+
+    /** The shard of the object whose id is {@code hex} (its 64 hex digits, as in its database file's name). */
+    public int shardOf(String hex) {
+        long first8 = HexFormat.fromHexDigitsToLong(hex, 0, 16);
         return (int) Long.remainderUnsigned(first8, count);
     }
 }

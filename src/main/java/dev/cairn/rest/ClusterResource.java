@@ -33,7 +33,7 @@ final class ClusterResource implements ClusterApi {
                     .shards(sharded.shards().count())
                     .members(sharded.health().all().stream().map(s -> member(s, sharded.nodeId())).toList())
                     .owners(IntStream.range(0, sharded.shards().count())
-                            .mapToObj(shard -> new ShardAssignment().shard(shard).owner(sharded.owners().ownerOf(shard))).toList());
+                            .mapToObj(shard -> new ShardAssignment().shard(shard).owner(sharded.owners().ownerOf(shard).orElse(null))).toList());
         };
     }
 

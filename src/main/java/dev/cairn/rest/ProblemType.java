@@ -32,7 +32,9 @@ public enum ProblemType {
     SHUTTING_DOWN("shutting-down", "Shutting down"),
     COMMIT_FAILED("commit-failed", "Commit failed"),
     OWNER_UNREACHABLE("owner-unreachable", "Owner unreachable"),
-    MISDIRECTED("misdirected", "Misdirected request");
+    MISDIRECTED("misdirected", "Misdirected request"),
+    NOT_LEADER("not-leader", "Not the leader"),
+    COMMIT_UNCERTAIN("commit-uncertain", "Commit outcome unknown");
 
     private static final String BASE = "https://cairn.dev/problems/";
 

@@ -4,6 +4,7 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.CallCycleException;
 import dev.cairn.api.InvalidIdException;
 import dev.cairn.api.NodeUnreachableException;
+import dev.cairn.api.NotLeaderException;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.Refusal;
@@ -63,6 +64,10 @@ public final class Problems {
             case UnknownNamespaceException u -> of(ProblemType.NOT_FOUND, 404, u.getMessage(), instance);
             case CallCycleException c -> of(ProblemType.INTERNAL, 500, c.getMessage(), instance);
             case NodeUnreachableException n -> of(ProblemType.OWNER_UNREACHABLE, 503, n.getMessage(), instance);
+            case NotLeaderException n -> of(switch (n.outcome()) {
+                case NOT_RUN -> ProblemType.NOT_LEADER;
+                case UNKNOWN -> ProblemType.COMMIT_UNCERTAIN;
+            }, 503, n.getMessage(), instance);
         };
         return p.retryable(e.retryable()).overloaded(e.overloaded()).remote(e.remote());
     }

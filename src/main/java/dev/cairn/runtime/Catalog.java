@@ -1,6 +1,7 @@
 package dev.cairn.runtime;
 
 import dev.cairn.api.ObjectId;
+import dev.cairn.api.NotLeaderException;
 import dev.cairn.api.OverloadedException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -199,6 +201,25 @@ final class Catalog {
             return CompletableFuture.completedFuture(null);
         }
         return loop.terminated;
+    }
+
+    /**
+     * The objects {@code moved} selects no longer run on this node: each mailbox closes at once, what
+     * was queued is refused as not run, a running batch finishes (its commit fails when it cannot
+     * replicate). Completes once every one has stopped and closed its database.
+     */
+    CompletableFuture<Void> evictMoved(Predicate<ObjectId> moved) {
+        List<CompletableFuture<Void>> stopped = new ArrayList<>();
+        for (ObjectLoop loop : active.values()) {
+            if (moved.test(loop.id)) {
+                for (Envelope e : loop.mailbox.closeAndTakeAll()) {
+                    e.reply.completeExceptionally(new NotLeaderException(NotLeaderException.Outcome.NOT_RUN,
+                            "object " + describe(loop.id) + " moved to another node; retry", null));
+                }
+                stopped.add(loop.terminated);
+            }
+        }
+        return CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new));
     }
 
     /** Evicts every idle object; completes once they have stopped. */

@@ -5,6 +5,7 @@ import dev.cairn.api.FetchHandler;
 import dev.cairn.api.FetchRequest;
 import dev.cairn.api.FetchResponse;
 import dev.cairn.api.LocationHint;
+import dev.cairn.api.NotLeaderException;
 import dev.cairn.api.ObjectCall;
 import dev.cairn.api.ObjectId;
 import dev.cairn.api.Operation;
@@ -77,6 +78,7 @@ final class LocalStub<T> implements Stub<T> {
             case Placement.Location.Here here ->
                     (CompletionStage<R>) mailboxes.deliver(namespace, id, new Event.Call(erased(operation.local())), chain);
             case Placement.Location.Elsewhere elsewhere -> remoteCalls.send(elsewhere.node(), id, operation);
+            case Placement.Location.Unavailable unavailable -> CompletableFuture.failedFuture(unavailable(unavailable));
         };
     }
 
@@ -139,6 +141,12 @@ final class LocalStub<T> implements Stub<T> {
             case Placement.Location.Here here -> mailboxes.deliver(namespace, id, event, chain);
             case Placement.Location.Elsewhere elsewhere -> throw new IllegalStateException("object " + id + " of namespace '"
                     + namespace.name() + "' (" + namespace.kind().getSimpleName() + ") lives on node " + elsewhere.node() + "; " + what.why);
+            case Placement.Location.Unavailable unavailable -> CompletableFuture.failedFuture(unavailable(unavailable));
         };
+    }
+
+    private NotLeaderException unavailable(Placement.Location.Unavailable where) {
+        return new NotLeaderException(NotLeaderException.Outcome.NOT_RUN, "object " + id + " of namespace '" + namespace.name()
+                + "' has no node to run it right now (" + where.why() + "); retry", null);
     }
 }

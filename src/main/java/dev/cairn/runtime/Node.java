@@ -28,11 +28,13 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -66,17 +68,20 @@ public final class Node implements Namespaces, Mailboxes {
      * {@code alarmIndexData}: the SQLite database of the node's alarm index (see {@link AlarmIndex});
      * {@code meters}: where the node's meters go ({@link NodeMeters#NONE} for none);
      * {@code placement}: where objects live ({@link Placement#SINGLE_NODE});
-     * {@code remoteCalls}: how typed calls reach objects placed on other nodes ({@link RemoteCalls#NONE}).
+     * {@code remoteCalls}: how typed calls reach objects placed on other nodes ({@link RemoteCalls#NONE});
+     * {@code replicated}: in a replicated cluster, where commits become durable instead of the node's own
+     * commit log.
      */
     public Node(Settings settings, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock,
             RandomGenerator random, ObjectMapper json, DataSource alarmIndexData, NodeMeters meters, Placement placement,
-            RemoteCalls remoteCalls) {
+            RemoteCalls remoteCalls, Optional<CommitSink> replicated) {
         this.settings = settings;
         this.clock = clock;
         this.placement = placement;
         // First: what a machine crash left in the log goes back into the WALs before any database opens.
-        this.commitLog = settings.durability() == Durability.FULL ? CommitLog.open(settings.dataDir(), settings.commitLog()) : null;
-        CommitSink durability = commitLog != null ? commitLog : CommitSink.RELAXED;
+        this.commitLog = replicated.isEmpty() && settings.durability() == Durability.FULL
+                ? CommitLog.open(settings.dataDir(), settings.commitLog()) : null;
+        CommitSink durability = replicated.orElse(commitLog != null ? commitLog : CommitSink.RELAXED);
         ValueCodec codec = new ValueCodec(json);
         this.sockets = new SocketHub(new Sockets(), settings.webSockets(), codec, clock, random, meters.sockets());
         for (var d : declarations) {
@@ -88,7 +93,8 @@ public final class Node implements Namespaces, Mailboxes {
         this.alarms = new AlarmScheduler(new Alarms(), alarmIndex, settings.alarms(), clock, random, meters.alarms());
         // Loops are made only by deliveries, which come after this constructor.
         this.catalog = new Catalog(settings, this::newLoop, this::isShuttingDown);
-        this.loopServices = new ObjectLoop.Services(settings, clock, catalog, this, codec, new DiskCalls(), durability, alarms, sockets);
+        this.loopServices = new ObjectLoop.Services(settings, clock, catalog, this, codec, new DiskCalls(), durability, alarms, sockets,
+                placement);
         this.housekeeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("cairn-housekeeper").factory());
         long every = settings.housekeepingInterval().toMillis();
@@ -130,6 +136,28 @@ public final class Node implements Namespaces, Mailboxes {
     /** The node's sockets, for the WebSocket adapter. */
     public SocketHub sockets() {
         return sockets;
+    }
+
+    /**
+     * The objects {@code moved} selects no longer live on this node (their group's leadership moved):
+     * their sockets close with 1012, queued calls are refused as not run, running batches finish.
+     * Completes once each has stopped and closed its database.
+     */
+    public CompletableFuture<Void> evictMoved(Predicate<ObjectId> moved) {
+        sockets.closeMoved(moved);
+        return catalog.evictMoved(moved);
+    }
+
+    /**
+     * This node has just taken the lead of the objects {@code group} selects: the alarm index learns
+     * their alarms from their files (it holds only what this node committed itself).
+     */
+    public CompletableFuture<Void> checkAlarmsOf(Predicate<ObjectId> group) {
+        List<ObjectId> ids = new java.util.ArrayList<>();
+        for (String ns : byName.keySet()) {
+            storedIds(ns).stream().filter(group).forEach(ids::add);
+        }
+        return alarms.checkAll(ids);
     }
 
     /** Where objects live; the WebSocket upgrade asks it, as stubs do. */
@@ -341,6 +369,11 @@ public final class Node implements Namespaces, Mailboxes {
         @Override
         public CompletableFuture<Object> send(ObjectId id, AlarmWork work) {
             return deliver(local(id.namespace()), id, new Event.Alarm(work), CallChain.EMPTY);
+        }
+
+        @Override
+        public boolean runsHere(ObjectId id) {
+            return placement.locate(id) instanceof Placement.Location.Here;
         }
 
         @Override

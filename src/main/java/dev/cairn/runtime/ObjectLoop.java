@@ -9,6 +9,7 @@ import java.time.InstantSource;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.FetchHandler;
 import dev.cairn.api.ObjectException;
+import dev.cairn.api.NotLeaderException;
 import dev.cairn.api.ObjectId;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.Refusal;
@@ -141,7 +142,7 @@ final class ObjectLoop implements ActivationAccess {
             }
         }
         if (batchBroken) {
-            failWholeBatch(results, failures, "an earlier event's rollback failed");
+            failWholeBatch(results, failures, notSaved("an earlier event's rollback failed"));
         } else {
             committed = commit(results, failures, batch.size());
         }
@@ -166,39 +167,50 @@ final class ObjectLoop implements ActivationAccess {
      * confirmed there after the commit. Returns whether the batch's writes are durable.
      */
     private boolean commit(Object[] results, Throwable[] failures, int calls) {
-        if (database == null) {
-            return true;
-        }
-        OptionalLong alarm;
-        try {
-            alarm = database.alarm().takeChange();
-            if (alarm != null) {
-                alarms.beforeCommit(id, alarm).join();
+        boolean confirmed = false;
+        if (database != null) {
+            OptionalLong alarm;
+            try {
+                alarm = database.alarm().takeChange();
+                if (alarm != null) {
+                    alarms.beforeCommit(id, alarm).join();
+                }
+            } catch (RuntimeException ex) {
+                failWholeBatch(results, failures, notSaved("the alarm index could not record the new alarm: " + messageOf(ex)));
+                return false;
             }
-        } catch (RuntimeException ex) {
-            failWholeBatch(results, failures, "the alarm index could not record the new alarm: " + messageOf(ex));
-            return false;
-        }
-        try {
-            long started = System.nanoTime();
-            database.commit();
-            database.makeDurable();
-            namespace.meters().committed(System.nanoTime() - started, calls);
-        } catch (SQLException | IOException ex) {
-            failWholeBatch(results, failures, "commit failed: " + ex.getMessage());
-            if (alarm != null) {
-                alarms.commitFailed(id);
+            try {
+                long started = System.nanoTime();
+                database.commit();
+                confirmed = database.makeDurable();
+                namespace.meters().committed(System.nanoTime() - started, calls);
+            } catch (SQLException | IOException | NotLeaderException ex) {
+                failWholeBatch(results, failures, ex instanceof NotLeaderException n ? n : notSaved("commit failed: " + ex.getMessage()));
+                if (alarm != null) {
+                    alarms.commitFailed(id);
+                }
+                return false;
             }
-            return false;
+            if (alarm != null) {
+                alarms.afterCommit(id, alarm);
+            }
         }
-        if (alarm != null) {
-            alarms.afterCommit(id, alarm);
+        if (!confirmed) {
+            try {
+                services.placement().confirmHere(id);
+            } catch (NotLeaderException ex) {
+                failWholeBatch(results, failures, ex);
+                return false;
+            }
         }
         return true;
     }
 
-    private void failWholeBatch(Object[] results, Throwable[] failures, String why) {
-        StorageException failure = new StorageException("the call's writes were not saved: " + why + "; retry", null, true);
+    private static StorageException notSaved(String why) {
+        return new StorageException("the call's writes were not saved: " + why + "; retry", null, true);
+    }
+
+    private void failWholeBatch(Object[] results, Throwable[] failures, RuntimeException failure) {
         for (int i = 0; i < failures.length; i++) {
             if (failures[i] == null) {
                 failures[i] = failure;
@@ -372,5 +384,6 @@ final class ObjectLoop implements ActivationAccess {
             DiskCalls disk,
             CommitSink durability,
             AlarmHooks alarms,
-            SocketHub sockets) {}
+            SocketHub sockets,
+            Placement placement) {}
 }

@@ -202,6 +202,34 @@ public interface CairnConfig {
         @WithDefault("64")
         int shards();
 
+        /** Raft groups the shards are spread over (1 to 256, at most one per shard); fixed for the life of the cluster. */
+        @WithDefault("6")
+        int groups();
+
+        /** Members each group is replicated on (all members when fewer); a commit counts once a majority of them has it. */
+        @WithDefault("3")
+        int replicas();
+
+        /** Each member listens for Raft (gRPC) on its HTTP port plus this. */
+        @WithDefault("1000")
+        int raftPortOffset();
+
+        /** A follower that hears nothing from its leader for between this and twice this starts an election. */
+        @WithDefault("1s")
+        Duration electionTimeout();
+
+        /** Longest a planned move of a group's leadership (balancing, a stopping node) may take. */
+        @WithDefault("3s")
+        Duration transferTimeout();
+
+        /** How often a node hands groups it leads back to their preferred member, when that member is up. */
+        @WithDefault("5s")
+        Duration balanceInterval();
+
+        /** Most bytes one batch of one object may replicate (the WAL bytes of its commit). */
+        @WithDefault("8388608")
+        int maxEntryBytes();
+
         /** A forwarded request whose owner sends nothing for this long fails with 503. */
         @WithDefault("30s")
         Duration forwardTimeout();

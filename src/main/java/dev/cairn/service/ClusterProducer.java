@@ -2,11 +2,13 @@ package dev.cairn.service;
 
 import dev.cairn.cluster.Cluster;
 import dev.cairn.cluster.ClusterIdentity;
+import dev.cairn.cluster.Groups;
 import dev.cairn.cluster.MemberHealth;
 import dev.cairn.cluster.Members;
-import dev.cairn.cluster.RendezvousOwners;
 import dev.cairn.cluster.Shards;
 import dev.cairn.namespaces.NamespaceDeclarations;
+import dev.cairn.replication.RaftHost;
+import dev.cairn.replication.RaftSettings;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -15,38 +17,63 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.random.RandomGenerator;
 import org.jboss.logging.Logger;
 
 /**
  * Builds the cluster this node is part of from {@code cairn.cluster.*}, and holds the fence: a node
  * whose configuration differs from the identity its data directory was created with stops here, at
  * start-up, before it serves anything. Without {@code cairn.cluster.members}: a single node, no fence.
+ * A cluster replicates: its Raft host is built here too (started once the node exists).
  */
 @Singleton
 final class ClusterProducer {
     private static final Logger LOG = Logger.getLogger(ClusterProducer.class);
 
+    private Built built;
+
+    /** The cluster and how its commits replicate, built together once. */
+    record Built(Cluster cluster, Replication replication) {}
+
     @Produces
     @Singleton
-    Cluster cluster(CairnConfig config, InstantSource clock) {
-        return build(config, ConfiguredSettings.declarations(config), clock);
+    Cluster cluster(CairnConfig config, InstantSource clock, RandomGenerator random) {
+        return built(config, clock, random).cluster();
+    }
+
+    @Produces
+    @Singleton
+    Replication replication(CairnConfig config, InstantSource clock, RandomGenerator random) {
+        return built(config, clock, random).replication();
+    }
+
+    private synchronized Built built(CairnConfig config, InstantSource clock, RandomGenerator random) {
+        if (built == null) {
+            built = build(config, ConfiguredSettings.declarations(config), clock, random);
+        }
+        return built;
     }
 
     /** The cluster {@code config} describes; a sharded one checked against (or written to) the data directory. */
-    static Cluster build(CairnConfig config, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock) {
+    static Built build(CairnConfig config, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock,
+            RandomGenerator random) {
         CairnConfig.ClusterConfig c = config.cluster();
         if (c.members().isEmpty()) {
-            return Cluster.Single.of(c.nodeId());
+            return new Built(Cluster.Single.of(c.nodeId()), new Replication.None());
         }
         Members members = Members.parse(c.nodeId().orElse(null), c.members().get());
         Shards shards = new Shards(c.shards());
-        RendezvousOwners owners = new RendezvousOwners(members, shards);
+        Groups groups = new Groups(members, shards, c.groups(), c.replicas());
         Map<String, String> keys = new TreeMap<>();
         declarations.forEach(d -> keys.put(d.name(), d.key()));
         Path dataDir = NodeProducer.usableDataDir(config.dataDir());
-        var fence = ClusterIdentity.of(members, shards, keys).fence(dataDir);
-        LOG.infof("Cairn cluster: node %s of %s, %d shards (owned: %s); identity %s", members.self(), members.ids(),
-                shards.count(), new TreeMap<>(owners.counts()), fence == ClusterIdentity.Fence.WRITTEN ? "written" : "matches");
-        return new Cluster.Sharded(members, shards, owners, new MemberHealth(members, clock));
+        var fence = ClusterIdentity.of(members, shards, groups, keys).fence(dataDir);
+        MemberHealth health = new MemberHealth(members, clock);
+        RaftHost raft = RaftHost.create(new RaftSettings(dataDir, c.raftPortOffset(), c.electionTimeout(), c.transferTimeout(),
+                c.balanceInterval(), c.maxEntryBytes()), members, shards, groups, health, random);
+        LOG.infof("Cairn cluster: node %s of %s, %d shards in %d Raft groups of %d replicas; identity %s", members.self(),
+                members.ids(), shards.count(), groups.count(), Math.min(c.replicas(), members.ids().size()),
+                fence == ClusterIdentity.Fence.WRITTEN ? "written" : "matches");
+        return new Built(new Cluster.Sharded(members, shards, groups, raft.owners(), health, raft.placement()), new Replication.Raft(raft));
     }
 }

@@ -1,6 +1,8 @@
 package dev.cairn.service;
 
 import dev.cairn.api.Alarms;
+import dev.cairn.api.ObjectId;
+import dev.cairn.replication.RaftHost;
 import dev.cairn.namespaces.NamespaceDeclarations;
 import dev.cairn.runtime.Node;
 import dev.cairn.cluster.Cluster;
@@ -27,6 +29,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -43,7 +48,8 @@ final class NodeProducer {
     @Produces
     @Singleton
     Node node(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json, MeterRegistry meters,
-            @DataSource("alarm-index") AgroalDataSource alarmIndex, Placement placement, RemoteCalls remoteCalls) {
+            @DataSource("alarm-index") AgroalDataSource alarmIndex, Placement placement, RemoteCalls remoteCalls,
+            Replication replication) {
         var declarations = ConfiguredSettings.declarations(config);
         Settings settings = ConfiguredSettings.from(config, withinFileLimit(config.objects().maxActive()));
         usableDataDir(settings.dataDir());
@@ -51,8 +57,25 @@ final class NodeProducer {
                 declarations.stream().map(NamespaceDeclarations.Declaration::name).collect(Collectors.joining(", ")),
                 settings.dataDir().toAbsolutePath());
         var metrics = new CairnMetrics(meters, declarations.stream().map(NamespaceDeclarations.Declaration::name).toList());
-        Node node = new Node(settings, declarations, clock, random, json, alarmIndex, metrics, placement, remoteCalls);
+        Node node = new Node(settings, declarations, clock, random, json, alarmIndex, metrics, placement, remoteCalls,
+                switch (replication) {
+                    case Replication.None none -> Optional.empty();
+                    case Replication.Raft raft -> Optional.of(raft.host().sink());
+                });
         metrics.bind(node);
+        if (replication instanceof Replication.Raft raft) {
+            raft.host().start(new RaftHost.GroupObjects() {
+                @Override
+                public CompletableFuture<Void> stop(Predicate<ObjectId> moved) {
+                    return node.evictMoved(moved);
+                }
+
+                @Override
+                public void serving(Predicate<ObjectId> group) {
+                    node.checkAlarmsOf(group);
+                }
+            });
+        }
         return node;
     }
 
@@ -187,13 +210,17 @@ final class NodeProducer {
      * and everything is served), new calls get an immediate {@code 503 shutting_down} and queued ones
      * finish, which is what the requests in flight wait for.
      */
-    void start(@Observes StartupEvent event, Node node) {
+    void start(@Observes StartupEvent event, Node node, Replication replication) {
         Duration delay = shutdownDelay();
         signalHook = Thread.ofPlatform().name("cairn-stop-signal").unstarted(() -> {
             try {
                 Thread.sleep(delay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (replication instanceof Replication.Raft raft) {
+                // A planned move: the groups' new leaders serve while this node finishes what it has.
+                raft.host().transferLeadershipAway();
             }
             int finishing = node.beginShutdown();
             LOG.infof("shutdown: refusing new calls; %d active objects finish their queued calls", finishing);
@@ -207,7 +234,7 @@ final class NodeProducer {
     }
 
     /** After the HTTP requests in flight: waits for (or refuses) what is still queued and closes every database. */
-    void stop(@Observes ShutdownEvent event, Node node) {
+    void stop(@Observes ShutdownEvent event, Node node, Replication replication) {
         try {
             if (signalHook != null) {
                 Runtime.getRuntime().removeShutdownHook(signalHook);
@@ -216,6 +243,9 @@ final class NodeProducer {
             // The JVM is stopping (SIGTERM): the hook runs or ran; shutdown() below is idempotent with it.
         }
         node.shutdown();
+        if (replication instanceof Replication.Raft raft) {
+            raft.host().close(); // after the objects' last commits, which it replicates
+        }
     }
 
     /** Quarkus's pre-shutdown delay, when enabled ({@code quarkus.shutdown.delay-enabled} at build time). */

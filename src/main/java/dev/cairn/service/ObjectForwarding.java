@@ -63,7 +63,12 @@ final class ObjectForwarding {
             ctx.next();
             return;
         }
-        Cluster.Owner owner = sharded.ownerOf(id.get());
+        Optional<Cluster.Owner> found = sharded.ownerOf(id.get());
+        if (found.isEmpty()) {
+            proxy.leaderless(ctx, sharded.shards().shardOf(id.get()), id.get());
+            return;
+        }
+        Cluster.Owner owner = found.get();
         String ownerId = owner.member().id();
         if (ownerId.equals(sharded.nodeId())) {
             ctx.addHeadersEndHandler(v -> ctx.response().putHeader(OWNER, ownerId).putHeader(SHARD, Integer.toString(owner.shard())));

@@ -165,6 +165,12 @@ final class OwnerProxy {
                 + "); a request is forwarded once only. The nodes' cairn.cluster.* settings differ, or are changing: retry later");
     }
 
+    /** The object's shard has no serving leader (its group elects one, or the new leader is catching up): nothing ran. */
+    void leaderless(RoutingContext ctx, int shard, ObjectId id) {
+        problem(ctx, ProblemType.NOT_LEADER, "object " + id + " (shard " + shard + ") has no serving leader right now: its Raft"
+                + " group elects one or the new leader catches up; nothing ran; retry");
+    }
+
     private void problem(RoutingContext ctx, ProblemType type, String detail) {
         HttpServerResponse response = ctx.response();
         if (response.headWritten() || response.ended()) {

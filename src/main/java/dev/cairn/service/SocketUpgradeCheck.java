@@ -81,6 +81,10 @@ final class SocketUpgradeCheck implements HttpUpgradeCheck {
                     + ctx.httpRequest().getHeader(HttpRemoteCalls.FORWARDED_BY) + "; the nodes disagree on where it lives"
                     + " (a change of members in progress?): retry", path).retryable(true).overloaded(true));
         }
+        if (node.placement().locate(id) instanceof Placement.Location.Unavailable unavailable) {
+            return reject(ctx, Problems.of(ProblemType.NOT_LEADER, 503, "object " + id + " has no node to run it right now ("
+                    + unavailable.why() + "); retry", path).retryable(true));
+        }
         int max = node.sockets().settings().maxSocketsPerObject();
         if (node.sockets().openSockets(id) >= max) {
             return reject(ctx, Problems.of(ProblemType.TOO_MANY_SOCKETS, 429, "object has " + max

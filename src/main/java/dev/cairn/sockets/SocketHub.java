@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.jboss.logging.Logger;
 
@@ -200,6 +201,20 @@ public final class SocketHub {
             LOG.debug("shutdown: waiting for sockets to close was interrupted", e);
         }
         LOG.infof("shutdown: closed %d sockets with 1012", closing.size());
+    }
+
+    /**
+     * The objects {@code moved} selects now run on another node: their sockets here close with 1012,
+     * and clients reconnect (reaching the new node), as they do when Cloudflare moves an object.
+     */
+    public void closeMoved(Predicate<ObjectId> moved) {
+        for (SocketSet s : sets.values()) {
+            if (moved.test(s.id)) {
+                for (SocketEntry e : s.all()) {
+                    e.closeByCairn(1012, "the object moved to another node; reconnect");
+                }
+            }
+        }
     }
 
     /** The node is stopping: no new socket is accepted. */

@@ -3,7 +3,10 @@ package dev.cairn.storage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -11,7 +14,7 @@ import java.util.concurrent.CompletionStage;
  * ({@code synchronous=NORMAL}: a JNI call pins the virtual thread's carrier, so no fsync should happen
  * inside one); the object's database then gives the bytes that commit appended to the WAL to its
  * {@link Appender} and waits on what it returns. The node-wide commit log is one sink; {@link #RELAXED}
- * durability needs none; a replicated log can be another. Implementations are thread-safe.
+ * durability needs none; a cluster's replicated log is another. Implementations are thread-safe.
  */
 public interface CommitSink {
     /** Relaxed durability: a commit counts once the operating system has the WAL write (it survives a killed process, not a power cut). */
@@ -20,13 +23,55 @@ public interface CommitSink {
     /** The appender of one database file, or none when commits need nothing beyond SQLite's own write. Called once per opened database. */
     Optional<Appender> appenderFor(Path databaseFile);
 
-    /** One database's way into the sink. Owned by that database's thread. */
+    /** What becomes of a commit whose bytes the sink could not make durable. */
+    enum FailedCommits {
+        /** It stays in the file (the caller is told it was not saved): the file is the only copy. */
+        KEPT,
+        /**
+         * It is undone when the database closes: copies elsewhere are built from what the sink made
+         * durable, so the file may hold nothing else. SQLite then never checkpoints on its own: the
+         * database file holds only durable commits, and the WAL's frames past the last durable commit
+         * can be dropped.
+         */
+        ROLLED_BACK
+    }
+
+    /** One database's way into the sink. Owned by that database's thread, except {@link #closed}. */
     interface Appender {
         /**
-         * Hands over the {@code length} bytes at {@code offset} of {@code wal}; they are durable when
-         * the returned stage completes. (The commit log completes it before returning: its callers
-         * write and fsync themselves, so a busy object pays no thread hand-off.)
+         * Hands over the bytes from {@code start} to {@code end} of {@code wal}: everything commits
+         * appended since the last call, or a new WAL generation from its header ({@code start} 0).
+         * They are durable when the returned stage completes. (The commit log completes it before
+         * returning: its callers write and fsync themselves, so a busy object pays no thread hand-off.)
          */
-        CompletionStage<Void> append(FileChannel wal, long offset, int length) throws IOException;
+        CompletionStage<Void> append(FileChannel wal, long start, long end) throws IOException;
+
+        /**
+         * The first commit of a new database file: its WAL up to {@code end}, and the file itself,
+         * whose name (in {@code createdDirectories}, outermost last) must become durable too. A local
+         * sink fsyncs them: no record of the file can be older.
+         */
+        default CompletionStage<Void> appendNewFile(Path databaseFile, List<Path> createdDirectories, FileChannel wal, long end)
+                throws IOException {
+            wal.force(false);
+            force(databaseFile);
+            for (Path dir : createdDirectories) {
+                force(dir);
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+
+        private static void force(Path fileOrDirectory) throws IOException {
+            try (FileChannel c = FileChannel.open(fileOrDirectory, StandardOpenOption.READ)) {
+                c.force(true);
+            }
+        }
+
+        default FailedCommits failedCommits() {
+            return FailedCommits.KEPT;
+        }
+
+        /** The database's connection closed (any thread; after the rollback, when one was due). */
+        default void closed() {}
     }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.storage;
 
+import dev.cairn.api.CairnException;
 import dev.cairn.api.SqlCursor;
 import dev.cairn.api.StorageException;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteLimits;
@@ -41,6 +43,7 @@ public final class ObjectDatabase implements AutoCloseable {
     private final AlarmTable alarm;
     /** Null when commits need nothing beyond SQLite's own write (relaxed durability). */
     private final WalShipper shipper;
+    private final Path file;
     private final long pageSize;
     private final PreparedStatement pageCount;
     /** Cairn's own statements (its tables, nested transactions): a small fixed set, prepared once. */
@@ -53,8 +56,9 @@ public final class ObjectDatabase implements AutoCloseable {
     private boolean overLimit;
 
     private ObjectDatabase(SQLiteConnection connection, Path file, List<Path> createdDirectories, StorageLimits limits,
-            ValueCodec codec, CommitSink sink) throws SQLException {
+            ValueCodec codec, Optional<CommitSink.Appender> appender) throws SQLException {
         this.connection = connection;
+        this.file = file;
         this.limits = limits;
         this.errors = new SqliteErrors(limits);
         this.transaction = new BatchTransaction(connection);
@@ -67,7 +71,7 @@ public final class ObjectDatabase implements AutoCloseable {
         this.sql = new UserSql(connection, this, limits);
         this.kv = new KeyValueTable(this, codec, limits);
         this.alarm = new AlarmTable(this);
-        this.shipper = sink.appenderFor(file).map(a -> new WalShipper(file, createdDirectories, a)).orElse(null);
+        this.shipper = appender.map(a -> new WalShipper(file, createdDirectories, a)).orElse(null);
     }
 
     /**
@@ -102,15 +106,24 @@ public final class ObjectDatabase implements AutoCloseable {
                 }
                 Files.createDirectories(file.getParent());
             }
+            Optional<CommitSink.Appender> appender = sink.appenderFor(file);
+            boolean rolledBack = appender.map(a -> a.failedCommits() == CommitSink.FailedCommits.ROLLED_BACK).orElse(false);
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            // A sink that rolls back failed commits keeps the durable copies elsewhere: the file needs no
+            // fsync of its own, and SQLite must not checkpoint frames before the sink has them.
+            config.setSynchronous(rolledBack ? SQLiteConfig.SynchronousMode.OFF : SQLiteConfig.SynchronousMode.NORMAL);
+            if (rolledBack) {
+                config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "0");
+            }
             config.enforceForeignKeys(true);
             config.setBusyTimeout(5_000);
             // Cairn never asks for generated keys; otherwise sqlite-jdbc queries for them after every insert.
             config.setGetGeneratedKeys(false);
             Connection c = config.createConnection("jdbc:sqlite:" + file);
-            return new ObjectDatabase((SQLiteConnection) c, file, created, limits, codec, sink);
+            return new ObjectDatabase((SQLiteConnection) c, file, created, limits, codec, appender);
+        } catch (CairnException e) {
+            throw e; // the sink refused the file (a replicated sink on a node that no longer leads its group)
         } catch (Exception e) {
             throw new StorageException("cannot open database " + file + ": " + e.getMessage(), e);
         }
@@ -150,15 +163,32 @@ public final class ObjectDatabase implements AutoCloseable {
         }
     }
 
-    /** Makes every commit so far durable (see {@link WalShipper}); blocks the calling virtual thread until it is. */
-    public void makeDurable() throws IOException {
+    /**
+     * Makes every commit so far durable (see {@link WalShipper}); blocks the calling virtual thread until
+     * it is. Returns whether the sink took any (false when nothing was written since the last call).
+     */
+    public boolean makeDurable() throws IOException {
         if (!unsyncedCommit) {
-            return;
+            return false;
         }
-        if (shipper != null) {
+        boolean shipped = shipper != null;
+        if (shipped) {
             shipper.ship();
+            if (shipper.checkpointDue()) {
+                checkpoint();
+            }
         }
         unsyncedCommit = false;
+        return shipped;
+    }
+
+    /** Copies the WAL's (durable) frames into the database file, so that the next commit restarts the WAL. */
+    private void checkpoint() throws IOException {
+        try (var st = connection.createStatement()) {
+            st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+        } catch (SQLException e) {
+            throw new IOException("checkpoint of " + file + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** Runs the object's own SQL in the event's transaction. */
@@ -368,7 +398,11 @@ public final class ObjectDatabase implements AutoCloseable {
         }
     }
 
-    /** Closes the connection (SQLite checkpoints); any thread, after {@link #releaseWalIndex()}. */
+    /**
+     * Closes the connection (SQLite checkpoints); any thread, after {@link #releaseWalIndex()}. When a
+     * commit could not be made durable and the sink wants it undone, the file is rolled back to its
+     * durable commits first (see {@link WalRollback}).
+     */
     @Override
     public void close() {
         sql.close();
@@ -376,13 +410,31 @@ public final class ObjectDatabase implements AutoCloseable {
         engineStatements.clear();
         transaction.close();
         closeQuietly(pageCount);
+        Optional<WalRollback> rollback = Optional.empty();
+        StorageException rollbackFailure = null;
+        try {
+            rollback = shipper == null ? Optional.empty() : shipper.rollbackDue();
+        } catch (IOException e) {
+            rollbackFailure = new StorageException("cannot roll back " + file + " to its durable commits: " + e.getMessage(), e);
+        }
         try {
             connection.close();
         } catch (SQLException ignored) {
             // Nothing is pending: every batch was committed or rolled back before closing.
         }
-        if (shipper != null) {
-            shipper.close();
+        try {
+            if (rollback.isPresent()) {
+                rollback.get().restore();
+            }
+        } catch (IOException e) {
+            rollbackFailure = new StorageException("cannot roll back " + file + " to its durable commits: " + e.getMessage(), e);
+        } finally {
+            if (shipper != null) {
+                shipper.close();
+            }
+        }
+        if (rollbackFailure != null) {
+            throw rollbackFailure;
         }
     }
 

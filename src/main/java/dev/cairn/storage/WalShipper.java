@@ -1,5 +1,6 @@
 package dev.cairn.storage;
 
+import dev.cairn.api.CairnException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
@@ -8,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -19,12 +21,22 @@ import java.util.concurrent.CompletionStage;
  * WAL-index format) gives the frames now committed and the WAL's salts; new salts mean SQLite
  * restarted the WAL from its beginning after a checkpoint, so the range starts at 0 again. Every byte
  * SQLite writes to the WAL is thus handed to the sink before the reply, which is what makes the commit
- * log's recovery safe. The first commit of a new file fsyncs the WAL, the file and the directories
- * that name it instead: its name must reach the disk too, and no record of it can be older.
+ * log's recovery safe. The first commit of a new file goes to the sink with the file itself: its name
+ * must reach the disk too, and no record of it can be older.
  */
 final class WalShipper {
-    /** Most WAL bytes in one append; a larger commit is handed over in several. */
-    private static final long CHUNK = 16 << 20;
+    /**
+     * WAL size past which a database whose failed commits are rolled back checkpoints after a durable
+     * commit (SQLite's own automatic checkpoint, which such a database turns off, runs at 1,000 pages).
+     */
+    private static final long CHECKPOINT_BYTES = 4 << 20;
+
+    /** Whether every commit handed to the sink became durable. */
+    enum State {
+        DURABLE,
+        /** A commit could not be made durable: with {@link CommitSink.FailedCommits#ROLLED_BACK}, the file is rolled back at close. */
+        FAILED
+    }
 
     private final Path file;
     private final CommitSink.Appender appender;
@@ -41,11 +53,16 @@ final class WalShipper {
     private Arena walIndexArena;
     /** The WAL-index header when the WAL was last made durable (its end and generation); null when unknown. */
     private WalIndexHeader durableWal;
+    private State state = State.DURABLE;
 
     WalShipper(Path file, List<Path> createdDirectories, CommitSink.Appender appender) {
         this.file = file;
         this.unsyncedDirectories = createdDirectories;
         this.appender = appender;
+    }
+
+    CommitSink.FailedCommits failedCommits() {
+        return appender.failedCommits();
     }
 
     /** Blocks the calling virtual thread, without pinning its carrier, until every commit so far is durable. */
@@ -56,14 +73,36 @@ final class WalShipper {
         boolean sameGeneration = header != null && durableWal != null && header.salts() == durableWal.salts()
                 && end >= durableWal.walBytes();
         long start = sameGeneration ? durableWal.walBytes() : 0;
-        if (!unsyncedDirectories.isEmpty()) {
-            syncNewFile();
-        } else {
-            for (long at = start; at < end; at += CHUNK) {
-                awaitDurable(appender.append(wal(), at, (int) Math.min(CHUNK, end - at)));
+        try {
+            if (!unsyncedDirectories.isEmpty()) {
+                awaitDurable(appender.appendNewFile(file, unsyncedDirectories, wal(), end));
+                unsyncedDirectories = List.of();
+            } else if (start < end) {
+                awaitDurable(appender.append(wal(), start, end));
             }
+        } catch (IOException | RuntimeException e) {
+            state = State.FAILED;
+            throw e;
         }
         durableWal = header;
+    }
+
+    /** After a durable commit: whether the WAL grew past the size at which a database that checkpoints by itself would. */
+    boolean checkpointDue() {
+        return durableWal != null && durableWal.walBytes() > CHECKPOINT_BYTES;
+    }
+
+    /**
+     * Before the connection closes, when a commit could not be made durable and the sink wants such
+     * commits undone: what restores the file to its durable commits once the connection is closed.
+     */
+    Optional<WalRollback> rollbackDue() throws IOException {
+        if (state == State.DURABLE || appender.failedCommits() == CommitSink.FailedCommits.KEPT) {
+            return Optional.empty();
+        }
+        return Optional.of(WalRollback.prepare(file, durableWal == null
+                ? new WalRollback.Committed.Nothing()
+                : new WalRollback.Committed.Through(durableWal.salts(), durableWal.walBytes())));
     }
 
     /** Waits (a virtual thread unmounts) until the sink says the bytes are durable. */
@@ -74,22 +113,11 @@ final class WalShipper {
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
+            if (e.getCause() instanceof CairnException c) {
+                throw c; // the sink's own account of the failure (a replicated sink: leadership lost)
+            }
             throw new IOException("the commit could not be made durable: " + e.getCause(), e.getCause());
         }
-    }
-
-    /** A new file's first commit: fsyncs its WAL, the file and the directory entries that name it. */
-    private void syncNewFile() throws IOException {
-        wal().force(false);
-        try (FileChannel db = FileChannel.open(file, StandardOpenOption.READ)) {
-            db.force(true);
-        }
-        for (Path dir : unsyncedDirectories) {
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
-        }
-        unsyncedDirectories = List.of();
     }
 
     private FileChannel wal() throws IOException {
@@ -125,9 +153,10 @@ final class WalShipper {
         }
     }
 
-    /** After the connection closed (any thread): forces and closes Cairn's own handle on the WAL. */
+    /** After the connection closed (any thread): forces and closes Cairn's own handle on the WAL; tells the appender. */
     void close() {
         if (wal == null) {
+            appender.closed();
             return;
         }
         try {
@@ -141,6 +170,7 @@ final class WalShipper {
         } catch (IOException ignored) {
             // A read-only descriptor: closing it cannot lose data.
         }
+        appender.closed();
     }
 
     /**

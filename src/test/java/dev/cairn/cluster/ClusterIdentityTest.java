@@ -20,7 +20,8 @@ class ClusterIdentityTest {
     Path dir;
 
     private static ClusterIdentity identity(String self, String members, int shards, Map<String, String> keys) {
-        return ClusterIdentity.of(Members.parse(self, members), new Shards(shards), keys);
+        Members parsed = Members.parse(self, members);
+        return ClusterIdentity.of(parsed, new Shards(shards), new Groups(parsed, new Shards(shards), 6, 3), keys);
     }
 
     private static final String TWO = "n1=http://127.0.0.1:18081,n2=http://127.0.0.1:18082";

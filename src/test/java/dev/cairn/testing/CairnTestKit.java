@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -312,7 +313,7 @@ public final class CairnTestKit implements BeforeAllCallback, AfterAllCallback, 
         var ds = new SQLiteDataSource();
         ds.setUrl("jdbc:sqlite:" + dir.resolve("alarm-index.sqlite"));
         node = new Node(ConfiguredSettings.from(config), declarations, clock, random, JSON, ds,
-                meters.apply(declarations.stream().map(d -> d.name()).toList()), placement, remoteCalls);
+                meters.apply(declarations.stream().map(d -> d.name()).toList()), placement, remoteCalls, Optional.empty());
     }
 
     private static Path newDataDir() {

@@ -130,13 +130,18 @@ public final class CommitLog implements CommitSink {
         }
     }
 
+    /** Most WAL bytes in one record; a larger commit is logged in several. */
+    private static final long CHUNK = 16 << 20;
+
     /** A database's records carry its path relative to the data directory, so the directory can move. */
     @Override
     public Optional<Appender> appenderFor(Path database) {
         byte[] name = dataDir.relativize(database.toAbsolutePath()).toString().getBytes(StandardCharsets.UTF_8);
         RecordBuffer buffer = new RecordBuffer();
-        return Optional.of((wal, offset, length) -> {
-            append(name, wal, offset, length, buffer);
+        return Optional.of((wal, start, end) -> {
+            for (long at = start; at < end; at += CHUNK) {
+                append(name, wal, at, (int) Math.min(CHUNK, end - at), buffer);
+            }
             return DURABLE;
         });
     }

@@ -1,0 +1,234 @@
+package dev.cairn.replication;
+
+import dev.cairn.api.NotLeaderException;
+import dev.cairn.storage.ReplicaWriter;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.jboss.logging.Logger;
+
+/**
+ * One Raft group's state on this node: the object files of the group's shards. On the leader, objects
+ * run and SQLite writes the files; each commit's WAL bytes become an {@link Entry}, submitted here,
+ * and the commit counts once the entry is applied (committed on a majority). Everywhere else,
+ * committed entries are written into the files page by page ({@link ReplicaWriter}); a file this
+ * node still has open as a leader is first closed ({@link GroupEvents#leadershipLost}).
+ *
+ * <p>Threads: Ratis applies entries on the group's own updater thread, in log order, which alone
+ * uses the {@link ReplicaWriter}; it sends notifications on its own threads; object threads call
+ * {@link #submit}, {@link #serving} and {@link #confirmLease}.
+ */
+final class GroupMachine extends BaseStateMachine {
+    private static final Logger LOG = Logger.getLogger(GroupMachine.class);
+
+    private final int group;
+    private final Shipments shipments;
+    private final LiveFiles live;
+    private final ReplicaWriter replicas;
+    private final GroupEvents events;
+    private final Duration leaseWait;
+    private final ClientId clientId = ClientId.randomId();
+    /** Reads have their own client: Ratis makes a client's read wait for that client's last write. */
+    private final ClientId readerId = ClientId.randomId();
+    private final AtomicLong calls = new AtomicLong();
+    private volatile RaftServer.Division division;
+    /** Whether this node led the group when last told: losing it evicts the group's objects. */
+    private volatile Leadership leadership = Leadership.FOLLOWING;
+
+    private enum Leadership { LEADING, FOLLOWING }
+
+    GroupMachine(int group, Shipments shipments, LiveFiles live, ReplicaWriter replicas, GroupEvents events, Duration leaseWait) {
+        this.group = group;
+        this.shipments = shipments;
+        this.live = live;
+        this.replicas = replicas;
+        this.events = events;
+        this.leaseWait = leaseWait;
+    }
+
+    int group() {
+        return group;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId id, RaftStorage storage) throws IOException {
+        super.initialize(server, id, storage);
+        division = server.getDivision(id);
+    }
+
+    /** Whether this node leads the group and has applied every entry before its term: its objects may run here. */
+    boolean serving() {
+        RaftServer.Division d = division;
+        if (d == null) {
+            return false;
+        }
+        DivisionInfo info = d.getInfo();
+        return info.isLeader() && info.isLeaderReady();
+    }
+
+    /** The member leading the group as far as this node knows (itself only once {@link #serving}), if any. */
+    Optional<String> leader() {
+        RaftServer.Division d = division;
+        if (d == null) {
+            return Optional.empty();
+        }
+        DivisionInfo info = d.getInfo();
+        if (info.isLeader()) {
+            return info.isLeaderReady() ? Optional.of(d.getId().toString()) : Optional.empty();
+        }
+        RaftPeerId leader = info.getLeaderId();
+        return leader == null ? Optional.empty() : Optional.of(leader.toString());
+    }
+
+    /**
+     * Submits {@code entry} (shipped as {@code shipment}); the returned stage completes when it is
+     * applied here, or fails with {@link NotLeaderException} ({@code UNKNOWN}: a new leader may still
+     * commit it) when its submission fails first.
+     */
+    CompletableFuture<Void> submit(Entry entry, Shipments.Shipment shipment) {
+        RaftServer.Division d = division;
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(clientId)
+                .setServerId(d.getId())
+                .setGroupId(d.getGroup().getGroupId())
+                .setCallId(calls.incrementAndGet())
+                .setMessage(Message.valueOf(ByteString.copyFrom(entry.toBytes())))
+                .setType(RaftClientRequest.writeRequestType())
+                .build();
+        try {
+            d.getRaftServer().submitClientRequestAsync(request).whenComplete((reply, error) -> {
+                Throwable failure = error != null ? error : reply.isSuccess() ? null : reply.getException();
+                if (failure != null) {
+                    withdraw(shipment, failure);
+                }
+            });
+        } catch (IOException e) {
+            withdraw(shipment, e);
+        }
+        return shipment.applied();
+    }
+
+    private void withdraw(Shipments.Shipment shipment, Throwable failure) {
+        shipments.withdrawn(shipment, new NotLeaderException(NotLeaderException.Outcome.UNKNOWN, "this node lost the leadership of"
+                + " group " + group + " while replicating the call's writes (" + failure.getMessage() + "); a new leader may keep or"
+                + " drop them: read before retrying a call that is not idempotent", failure));
+    }
+
+    /**
+     * Confirms, for a batch that wrote nothing, that this node still leads the group: at once while its
+     * leader lease holds (a majority answered within it), after a heartbeat round otherwise.
+     */
+    void confirmLease() {
+        RaftServer.Division d = division;
+        RaftClientRequest read = RaftClientRequest.newBuilder()
+                .setClientId(readerId)
+                .setServerId(d.getId())
+                .setGroupId(d.getGroup().getGroupId())
+                .setCallId(calls.incrementAndGet())
+                .setMessage(Message.EMPTY)
+                .setType(RaftClientRequest.readRequestType(false))
+                .build();
+        String why;
+        try {
+            RaftClientReply reply = d.getRaftServer().submitClientRequestAsync(read).get(leaseWait.toMillis(), TimeUnit.MILLISECONDS);
+            if (reply.isSuccess()) {
+                return;
+            }
+            why = String.valueOf(reply.getException());
+        } catch (TimeoutException e) {
+            why = "no majority confirmed it within " + leaseWait.toMillis() + " ms";
+        } catch (Exception e) {
+            why = e.toString();
+        }
+        throw new NotLeaderException(NotLeaderException.Outcome.NOT_RUN, "this node can no longer confirm that it leads group " + group
+                + " (" + why + "), so it withholds the answer; retry", null);
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto log = trx.getLogEntry();
+        Entry entry = Entry.read(log.getStateMachineLogEntry().getLogData().newInput());
+        if (!shipments.applied(entry.origin(), entry.sequence())) {
+            try {
+                write(entry);
+            } catch (IOException e) {
+                // This member cannot keep its copy: Ratis stops applying here, the other members go on.
+                LOG.errorf(e, "group %d: cannot write entry %d into %s", group, log.getIndex(), entry.file());
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        updateLastAppliedTermIndex(log.getTerm(), log.getIndex());
+        return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+
+    /** Another leader's commit (or this node's, shipped before a restart or withdrawn): into the file, once no object has it open. */
+    private void write(Entry entry) throws IOException {
+        CompletableFuture<Void> closed = live.whenClosed(entry.file());
+        if (!closed.isDone()) {
+            events.leadershipLost(group);
+            closed.join();
+        }
+        switch (entry.kind()) {
+            case NEW_FILE -> {
+                replicas.create(entry.file(), entry.database());
+                replicas.apply(entry.file(), 0, entry.wal());
+            }
+            case WAL -> replicas.apply(entry.file(), entry.walOffset(), entry.wal());
+        }
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
+        boolean self = newLeader != null && newLeader.equals(member.getPeerId());
+        Leadership was = leadership;
+        leadership = self ? Leadership.LEADING : Leadership.FOLLOWING;
+        if (was == Leadership.LEADING && !self) {
+            events.leadershipLost(group);
+        }
+    }
+
+    @Override
+    public void notifyNotLeader(Collection<TransactionContext> pending) {
+        leadership = Leadership.FOLLOWING;
+        events.leadershipLost(group);
+    }
+
+    @Override
+    public void notifyLeaderReady() {
+        events.serving(group);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            replicas.sync();
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("group %d: could not sync its files at close: %s", group, e.getMessage());
+        }
+        super.close();
+    }
+}

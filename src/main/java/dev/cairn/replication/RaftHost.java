@@ -1,0 +1,357 @@
+package dev.cairn.replication;
+
+import dev.cairn.api.ObjectId;
+import dev.cairn.cluster.Groups;
+import dev.cairn.cluster.MemberHealth;
+import dev.cairn.cluster.Members;
+import dev.cairn.cluster.ShardOwners;
+import dev.cairn.cluster.Shards;
+import dev.cairn.runtime.Placement;
+import dev.cairn.storage.CommitSink;
+import dev.cairn.storage.ReplicaWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
+import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.jboss.logging.Logger;
+
+/**
+ * This node's Raft server, and this package's entry point: one Apache Ratis server hosting every
+ * group this node replicates ({@link Groups}), its log in {@code <data-dir>/raft}. It gives the node
+ * where commits become durable ({@link #sink}), who owns each shard ({@link #owners}) and where
+ * objects live ({@link #placement}); it moves leadership to each group's preferred member when that
+ * member is up, and away from this node before it stops ({@link #transferLeadershipAway}).
+ *
+ * <p>The object files are derived state: at start-up every file is removed and rebuilt from the log
+ * as Ratis replays it, so nothing a crashed leader wrote without committing survives. Thread-safe;
+ * {@link #start} and {@link #close} once each, by the service.
+ */
+public final class RaftHost implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(RaftHost.class);
+    private static final String RAFT_DIR = "raft";
+
+    private final RaftSettings settings;
+    private final Members members;
+    private final Shards shards;
+    private final Groups groups;
+    private final MemberHealth health;
+    private final List<GroupMachine> machines;
+    private final ReplicatedSink sink;
+    private final ClientId clientId = ClientId.randomId();
+    private final ScheduledExecutorService balancer;
+    private volatile GroupObjects objects;
+    private volatile long callId;
+    private RaftServer server;
+
+    /** What this node's objects do when a group's leadership comes or goes. Thread-safe. */
+    public interface GroupObjects {
+        /** The objects {@code moved} selects stop running here; completes once they have. */
+        CompletableFuture<Void> stop(Predicate<ObjectId> moved);
+
+        /** The objects {@code group} selects may run here from now on. */
+        void serving(Predicate<ObjectId> group);
+    }
+
+    private RaftHost(RaftSettings settings, Members members, Shards shards, Groups groups, MemberHealth health, RandomGenerator random) {
+        this.settings = settings;
+        this.members = members;
+        this.shards = shards;
+        this.groups = groups;
+        this.health = health;
+        Shipments shipments = new Shipments(random.nextLong());
+        LiveFiles live = new LiveFiles();
+        List<GroupMachine> all = new ArrayList<>(Collections.nCopies(groups.count(), null));
+        GroupEvents events = new Events();
+        for (int g : groups.groupsOf(members.self())) {
+            all.set(g, new GroupMachine(g, shipments, live, new ReplicaWriter(settings.dataDir()), events, settings.electionTimeout()));
+        }
+        this.machines = Collections.unmodifiableList(all);
+        this.sink = new ReplicatedSink(settings.dataDir(), shards, groups, machines, shipments, live, settings.maxEntryBytes());
+        this.balancer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("cairn-raft-balancer").factory());
+    }
+
+    /**
+     * The host of this node, its object files removed (they are rebuilt from the log once it starts).
+     * @throws IllegalStateException when the data directory holds objects but no Raft log: the data of a
+     *     single node, which a cluster member must not delete
+     */
+    public static RaftHost create(RaftSettings settings, Members members, Shards shards, Groups groups, MemberHealth health,
+            RandomGenerator random) {
+        Path raft = settings.dataDir().resolve(RAFT_DIR);
+        List<Path> objectFiles = objectFiles(settings.dataDir());
+        if (!Files.isDirectory(raft) && !objectFiles.isEmpty()) {
+            throw new IllegalStateException("cairn.data-dir " + settings.dataDir().toAbsolutePath() + " holds " + objectFiles.size()
+                    + " object files but no Raft log: it is a single node's data. A cluster member starts from an empty data"
+                    + " directory (or its own); move these files away first");
+        }
+        for (Path f : objectFiles) {
+            try {
+                Files.delete(f);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + f + " before rebuilding it from the Raft log", e);
+            }
+        }
+        if (!objectFiles.isEmpty()) {
+            LOG.infof("replication: removed %d object files; the Raft log rebuilds them", objectFiles.size());
+        }
+        return new RaftHost(settings, members, shards, groups, health, random);
+    }
+
+    /** Every object database file and its companions: {@code <data-dir>/<namespace>/<2 hex>/<64 hex>.sqlite[-wal|-shm]}. */
+    private static List<Path> objectFiles(Path dataDir) {
+        if (!Files.isDirectory(dataDir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.find(dataDir, 3, (p, a) -> a.isRegularFile()
+                && p.getFileName().toString().matches("[0-9a-f]{64}\\.sqlite(-wal|-shm)?")
+                && !p.startsWith(dataDir.resolve(RAFT_DIR)))) {
+            return files.toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the object files of " + dataDir, e);
+        }
+    }
+
+    public CommitSink sink() {
+        return sink;
+    }
+
+    /** The owner of each shard: its group's serving leader. */
+    public ShardOwners owners() {
+        return shard -> leaderOf(groups.groupOf(shard));
+    }
+
+    /**
+     * The serving leader of {@code group} as far as this node knows; for a group this node does not
+     * replicate (clusters of more members than replicas), its preferred member, which forwards no further.
+     */
+    private Optional<String> leaderOf(int group) {
+        GroupMachine m = machines.get(group);
+        return m == null ? Optional.of(groups.preferredLeader(group)) : m.leader();
+    }
+
+    /** Where objects live: with their group's serving leader; a batch that wrote nothing is confirmed by the leader lease. */
+    public Placement placement() {
+        return new Placement() {
+            @Override
+            public Location locate(ObjectId id) {
+                int shard = shards.shardOf(id);
+                int group = groups.groupOf(shard);
+                Optional<String> leader = leaderOf(group);
+                if (leader.isEmpty()) {
+                    return new Location.Unavailable("group " + group + " of shard " + shard + " has no serving leader yet");
+                }
+                return leader.get().equals(members.self()) ? Location.HERE : new Location.Elsewhere(leader.get());
+            }
+
+            @Override
+            public void confirmHere(ObjectId id) {
+                machines.get(groups.groupOf(shards.shardOf(id))).confirmLease();
+            }
+        };
+    }
+
+    /** Starts the Raft server (replaying the log into the files) and the leadership balancer. */
+    public void start(GroupObjects objects) {
+        this.objects = objects;
+        Path raft = settings.dataDir().resolve(RAFT_DIR);
+        boolean fresh = !Files.isDirectory(raft);
+        try {
+            Files.createDirectories(raft);
+            server = RaftServer.newBuilder()
+                    .setServerId(RaftPeerId.valueOf(members.self()))
+                    .setProperties(properties(raft))
+                    .setStateMachineRegistry(id -> machines.get(groupOf(id)))
+                    .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
+                    .build();
+            server.start();
+            for (int g : groups.groupsOf(members.self())) {
+                addGroup(g);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the Raft server of node " + members.self() + " in " + raft + ": " + e.getMessage(), e);
+        }
+        long every = settings.balanceInterval().toMillis();
+        balancer.scheduleWithFixedDelay(this::balanceSafely, every, every, TimeUnit.MILLISECONDS);
+        LOG.infof("replication: node %s replicates groups %s of %d (Raft on port %d)", members.self(), groups.groupsOf(members.self()),
+                groups.count(), raftPort(members.url(members.self())));
+    }
+
+    /** Adds a group on first start; on later starts Ratis has found it in its storage already. */
+    private void addGroup(int g) throws IOException {
+        try {
+            RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId, server.getId(), nextCall(), raftGroup(g), true));
+            if (!reply.isSuccess()) {
+                throw new IOException("cannot add group " + g + ": " + reply.getException());
+            }
+        } catch (AlreadyExistsException recovered) {
+            // found in storage
+        }
+    }
+
+    private RaftProperties properties(Path raft) {
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(raft.toFile()));
+        GrpcConfigKeys.Server.setPort(p, raftPort(members.url(members.self())));
+        long election = settings.electionTimeout().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3 * election, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
+        RaftServerConfigKeys.Read.setLeaderLeaseTimeoutRatio(p, 0.9);
+        // Entries are whole commits: one must fit in an append batch and in the log's write buffer.
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(settings.maxEntryBytes() + 1024L));
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(settings.maxEntryBytes() + 2048L));
+        RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(2L * settings.maxEntryBytes() + (1 << 20)));
+        return p;
+    }
+
+    private int raftPort(URI member) {
+        return member.getPort() + settings.raftPortOffset();
+    }
+
+    private RaftGroup raftGroup(int g) {
+        List<RaftPeer> peers = groups.replicas(g).stream()
+                .map(id -> RaftPeer.newBuilder().setId(id).setAddress(members.url(id).getHost() + ":" + raftPort(members.url(id))).build())
+                .toList();
+        return RaftGroup.valueOf(groupId(g), peers);
+    }
+
+    /** A group's Raft id: fixed by its number, the same on every member. */
+    static RaftGroupId groupId(int g) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("cairn-group-" + g).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private int groupOf(RaftGroupId id) {
+        for (int g = 0; g < groups.count(); g++) {
+            if (groupId(g).equals(id)) {
+                return g;
+            }
+        }
+        throw new IllegalArgumentException("Raft group " + id + " is none of this cluster's " + groups.count() + " groups");
+    }
+
+    private synchronized long nextCall() {
+        return ++callId;
+    }
+
+    /** The objects of {@code group}. */
+    private Predicate<ObjectId> inGroup(int group) {
+        return id -> groups.groupOf(shards.shardOf(id)) == group;
+    }
+
+    /** Moves each group this node leads to its preferred member when that member is up. */
+    private void balanceSafely() {
+        try {
+            for (int g : groups.groupsOf(members.self())) {
+                String preferred = groups.preferredLeader(g);
+                if (!preferred.equals(members.self()) && machines.get(g).serving() && health.of(preferred) == MemberHealth.Health.UP) {
+                    transfer(g, preferred).join();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("replication: balancing leadership failed: %s", e);
+        }
+    }
+
+    private CompletableFuture<Boolean> transfer(int g, String to) {
+        try {
+            return server.transferLeadershipAsync(new TransferLeadershipRequest(clientId, server.getId(), groupId(g), nextCall(),
+                    RaftPeerId.valueOf(to), settings.transferTimeout().toMillis())).thenApply(reply -> {
+                        if (reply.isSuccess()) {
+                            LOG.infof("replication: moved the leadership of group %d to %s", g, to);
+                        }
+                        return reply.isSuccess();
+                    });
+        } catch (IOException e) {
+            return CompletableFuture.completedFuture(false);
+        }
+    }
+
+    /**
+     * Before this node stops: hands the leadership of every group it leads to another replica that is
+     * up, so its objects move with nothing but retryable answers meanwhile. Returns once done or after
+     * the transfer timeout.
+     */
+    public void transferLeadershipAway() {
+        balancer.shutdownNow();
+        List<CompletableFuture<Boolean>> moves = new ArrayList<>();
+        for (int g : groups.groupsOf(members.self())) {
+            if (!machines.get(g).serving()) {
+                continue;
+            }
+            groups.replicas(g).stream()
+                    .filter(id -> !id.equals(members.self()) && health.of(id) == MemberHealth.Health.UP)
+                    .findFirst()
+                    .ifPresent(to -> moves.add(transfer(g, to)));
+        }
+        try {
+            CompletableFuture.allOf(moves.toArray(CompletableFuture[]::new))
+                    .get(settings.transferTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warnf("replication: not every group's leadership moved before stopping: %s", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        balancer.shutdownNow();
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                LOG.warnf("replication: closing the Raft server failed: %s", e.getMessage());
+            }
+        }
+    }
+
+    /** Group events, handed to the node's objects. */
+    private final class Events implements GroupEvents {
+        @Override
+        public void leadershipLost(int group) {
+            GroupObjects o = objects;
+            if (o != null) {
+                o.stop(inGroup(group));
+            }
+        }
+
+        @Override
+        public void serving(int group) {
+            GroupObjects o = objects;
+            if (o != null) {
+                o.serving(inGroup(group));
+            }
+        }
+    }
+}

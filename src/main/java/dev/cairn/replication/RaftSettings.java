@@ -1,0 +1,13 @@
+package dev.cairn.replication;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How this node runs Raft. {@code electionTimeout}: a follower that hears nothing from its leader for
+ * between this and twice this starts an election; the leader lease is 90 % of it.
+ * {@code raftPortOffset}: each member listens for Raft on its HTTP port plus this.
+ * {@code maxEntryBytes}: most bytes one commit may replicate. Immutable.
+ */
+public record RaftSettings(Path dataDir, int raftPortOffset, Duration electionTimeout, Duration transferTimeout,
+        Duration balanceInterval, int maxEntryBytes) {}

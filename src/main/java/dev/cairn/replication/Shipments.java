@@ -1,0 +1,64 @@
+package dev.cairn.replication;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The entries this process shipped and still waits on, so that applying a committed entry tells
+ * whether its pages are already in a local file (this leader's own commit) or must be written.
+ * Exactly one of two things ends a shipment: its entry is applied here ({@link #applied}: it counts,
+ * and the local file has it), or its submission fails first ({@link #withdrawn}: the local file is
+ * rolled back, and should the entry still commit under a new leader, it is applied like any other
+ * leader's). Thread-safe: object threads ship, the groups' apply threads and Ratis's reply threads end.
+ */
+final class Shipments {
+    /** This process: entries shipped by an earlier run of the node are applied like another node's. */
+    private final long incarnation;
+    private final AtomicLong sequence = new AtomicLong();
+    private final ConcurrentHashMap<Long, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
+
+    Shipments(long incarnation) {
+        this.incarnation = incarnation;
+    }
+
+    long incarnation() {
+        return incarnation;
+    }
+
+    /** A new shipment: its sequence number, and the stage that completes when its entry is applied here. */
+    Shipment start() {
+        long n = sequence.incrementAndGet();
+        CompletableFuture<Void> applied = new CompletableFuture<>();
+        pending.put(n, applied);
+        return new Shipment(incarnation, n, applied);
+    }
+
+    /** The entry shipped as ({@code origin}, {@code sequence}) was applied: true when it was this process's, still pending. */
+    boolean applied(long origin, long sequence) {
+        if (origin != incarnation) {
+            return false;
+        }
+        CompletableFuture<Void> applied = pending.remove(sequence);
+        if (applied == null) {
+            return false;
+        }
+        applied.complete(null);
+        return true;
+    }
+
+    /** The submission failed: true when it was still pending (its entry not applied here), so its file must be rolled back. */
+    boolean withdrawn(Shipment s, Throwable failure) {
+        if (!pending.remove(s.sequence(), s.applied())) {
+            return false;
+        }
+        s.applied().completeExceptionally(failure);
+        return true;
+    }
+
+    int pending() {
+        return pending.size();
+    }
+
+    record Shipment(long origin, long sequence, CompletableFuture<Void> applied) {}
+}
