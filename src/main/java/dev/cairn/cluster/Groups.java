@@ -64,6 +64,11 @@ public final class Groups {
         return shard % count;
     }
 
+    /** The lowest shard of {@code group} (every group has one: there are no more groups than shards). */
+    public int firstShard(int group) {
+        return group;
+    }
+
     /** The members replicating {@code group}, its preferred leader first. */
     public List<String> replicas(int group) {
         return replicas.get(group);

@@ -5,6 +5,7 @@ import dev.cairn.cluster.MemberHealth;
 import dev.cairn.rest.api.ClusterApi;
 import dev.cairn.rest.model.ClusterMemberView;
 import dev.cairn.rest.model.ClusterView;
+import dev.cairn.rest.model.GroupView;
 import dev.cairn.rest.model.ShardAssignment;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -28,12 +29,15 @@ final class ClusterResource implements ClusterApi {
     private ClusterView view() {
         return switch (cluster) {
             case Cluster.Single single -> new ClusterView().node(single.nodeId()).mode(ClusterView.ModeEnum.SINGLE).shards(0)
-                    .members(List.of()).owners(List.of());
+                    .members(List.of()).owners(List.of()).groups(List.of());
             case Cluster.Sharded sharded -> new ClusterView().node(sharded.nodeId()).mode(ClusterView.ModeEnum.CLUSTER)
                     .shards(sharded.shards().count())
                     .members(sharded.health().all().stream().map(s -> member(s, sharded.nodeId())).toList())
                     .owners(IntStream.range(0, sharded.shards().count())
-                            .mapToObj(shard -> new ShardAssignment().shard(shard).owner(sharded.owners().ownerOf(shard).orElse(null))).toList());
+                            .mapToObj(shard -> new ShardAssignment().shard(shard).owner(sharded.owners().ownerOf(shard).orElse(null))).toList())
+                    .groups(IntStream.range(0, sharded.groups().count()).mapToObj(g -> new GroupView().group(g)
+                            .replicas(sharded.groups().replicas(g)).preferredLeader(sharded.groups().preferredLeader(g))
+                            .leader(sharded.owners().ownerOf(sharded.groups().firstShard(g)).orElse(null))).toList());
         };
     }
 

@@ -5,16 +5,19 @@ import dev.cairn.cluster.MemberHealth;
 
 import jakarta.inject.Singleton;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness ({@code /q/health/ready}): in a cluster, UP while this node reaches a majority of the
- * members, itself included (each other member by its last probe, {@link MemberProbe}); its data lists
- * those it does not reach (or has not probed yet). A node on the minority side of a partition is taken
- * out of rotation; one node down does not take the others with it: they still serve every other
- * node's objects and answer 503 for the missing node's. A single node is always UP here.
+ * Readiness ({@code /q/health/ready}): in a cluster, UP once every Raft group has had a serving
+ * leader since this node started (so a started cluster serves every object), and then while this
+ * node reaches a majority of the members, itself included (each other member by its last probe,
+ * {@link MemberProbe}); its data lists those it does not reach (or has not probed yet). A node on the
+ * minority side of a partition is taken out of rotation; one node down does not take the others with
+ * it, and a failover's election does not either: they keep forwarding to the groups' leaders. A single
+ * node is always UP here.
  */
 @Readiness
 @Singleton
@@ -22,6 +25,10 @@ final class ClusterHealthCheck implements HealthCheck {
     static final String NAME = "cairn-cluster";
 
     private final Cluster cluster;
+    private volatile Joining joining = Joining.ELECTING;
+
+    /** Whether every group has had a serving leader since start-up (checked until it has, then no more). */
+    private enum Joining { ELECTING, JOINED }
 
     ClusterHealthCheck(Cluster cluster) {
         this.cluster = cluster;
@@ -39,6 +46,13 @@ final class ClusterHealthCheck implements HealthCheck {
                 if (!unreachable.isEmpty()) {
                     response.withData("unreachable", unreachable.stream().map(ClusterHealthCheck::describe)
                             .collect(Collectors.joining(", ")));
+                }
+                if (joining == Joining.ELECTING) {
+                    long leaderless = IntStream.range(0, sharded.shards().count()).filter(s -> sharded.owners().ownerOf(s).isEmpty()).count();
+                    if (leaderless > 0) {
+                        yield response.withData("leaderless-shards", leaderless).down().build();
+                    }
+                    joining = Joining.JOINED;
                 }
                 yield (members - unreachable.size() > members / 2 ? response.up() : response.down()).build();
             }
