@@ -67,6 +67,7 @@ public final class RaftHost implements AutoCloseable {
     private final MemberHealth health;
     private final List<GroupMachine> machines;
     private final ReplicatedSink sink;
+    private final Shipments shipments;
     private final ClientId clientId = ClientId.randomId();
     private final ScheduledExecutorService balancer;
     private volatile GroupObjects objects;
@@ -88,7 +89,7 @@ public final class RaftHost implements AutoCloseable {
         this.shards = shards;
         this.groups = groups;
         this.health = health;
-        Shipments shipments = new Shipments(random.nextLong());
+        this.shipments = new Shipments(random.nextLong());
         LiveFiles live = new LiveFiles();
         List<GroupMachine> all = new ArrayList<>(Collections.nCopies(groups.count(), null));
         GroupEvents events = new Events();
@@ -143,6 +144,21 @@ public final class RaftHost implements AutoCloseable {
 
     public CommitSink sink() {
         return sink;
+    }
+
+    /** Commits shipped as Raft entries by this process, for metrics. */
+    public long shippedEntries() {
+        return shipments.shipped();
+    }
+
+    /** Their payload bytes (WAL bytes, and a new file's first bytes). */
+    public long shippedBytes() {
+        return shipments.shippedBytes();
+    }
+
+    /** Shipped entries whose replication failed, their commits rolled back here. */
+    public long withdrawnEntries() {
+        return shipments.withdrawn();
     }
 
     /** The owner of each shard: its group's serving leader. */

@@ -99,7 +99,7 @@ final class ReplicatedSink implements CommitSink {
             if (!machine.serving()) {
                 return CompletableFuture.failedFuture(notServing(file));
             }
-            Shipments.Shipment shipment = shipments.start();
+            Shipments.Shipment shipment = shipments.start(Math.toIntExact(size));
             Entry entry = database == null
                     ? Entry.wal(shipment.origin(), shipment.sequence(), file, offset, walBytes)
                     : Entry.newFile(shipment.origin(), shipment.sequence(), file, database, walBytes);

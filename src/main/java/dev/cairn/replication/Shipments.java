@@ -17,6 +17,8 @@ final class Shipments {
     private final long incarnation;
     private final AtomicLong sequence = new AtomicLong();
     private final ConcurrentHashMap<Long, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong withdrawn = new AtomicLong();
 
     Shipments(long incarnation) {
         this.incarnation = incarnation;
@@ -26,8 +28,9 @@ final class Shipments {
         return incarnation;
     }
 
-    /** A new shipment: its sequence number, and the stage that completes when its entry is applied here. */
-    Shipment start() {
+    /** A new shipment of {@code entryBytes}: its sequence number, and the stage that completes when its entry is applied here. */
+    Shipment start(int entryBytes) {
+        bytes.addAndGet(entryBytes);
         long n = sequence.incrementAndGet();
         CompletableFuture<Void> applied = new CompletableFuture<>();
         pending.put(n, applied);
@@ -52,12 +55,22 @@ final class Shipments {
         if (!pending.remove(s.sequence(), s.applied())) {
             return false;
         }
+        withdrawn.incrementAndGet();
         s.applied().completeExceptionally(failure);
         return true;
     }
 
-    int pending() {
-        return pending.size();
+    /** Entries shipped so far (applied, withdrawn or pending). */
+    long shipped() {
+        return sequence.get();
+    }
+
+    long shippedBytes() {
+        return bytes.get();
+    }
+
+    long withdrawn() {
+        return withdrawn.get();
     }
 
     record Shipment(long origin, long sequence, CompletableFuture<Void> applied) {}

@@ -1,6 +1,7 @@
 package dev.cairn.service;
 
 import dev.cairn.alarms.AlarmMeters;
+import dev.cairn.replication.RaftHost;
 import dev.cairn.runtime.Node;
 import dev.cairn.runtime.NodeMeters;
 import dev.cairn.sockets.SocketMeters;
@@ -11,6 +12,7 @@ import dev.cairn.api.Refusal;
 import dev.cairn.api.StorageException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -282,6 +284,19 @@ final class CairnMetrics implements NodeMeters {
         Gauge.builder("cairn.mailbox.queued.max", node, Node::deepestMailbox)
                 .description("Calls waiting in the fullest mailbox")
                 .strongReference(true).register(registry);
+    }
+
+    /** Counters over what this node replicated as a group leader, computed when scraped. */
+    void bind(RaftHost raft) {
+        FunctionCounter.builder("cairn.replication.entries", raft, RaftHost::shippedEntries)
+                .description("Commits this node shipped as Raft entries while leading their group")
+                .register(registry);
+        FunctionCounter.builder("cairn.replication.bytes", raft, RaftHost::shippedBytes)
+                .description("Bytes of the Raft entries this node shipped (WAL bytes and their header)")
+                .baseUnit("bytes").register(registry);
+        FunctionCounter.builder("cairn.replication.withdrawn", raft, RaftHost::withdrawnEntries)
+                .description("Shipped entries whose replication failed (leadership lost): their commits were rolled back here")
+                .register(registry);
     }
 
     MeterRegistry registry() {

@@ -64,6 +64,7 @@ final class NodeProducer {
                 });
         metrics.bind(node);
         if (replication instanceof Replication.Raft raft) {
+            metrics.bind(raft.host());
             raft.host().start(new RaftHost.GroupObjects() {
                 @Override
                 public CompletableFuture<Void> stop(Predicate<ObjectId> moved) {
