@@ -36,24 +36,76 @@ public final class Groups {
         }
         this.count = count;
         int perGroup = Math.min(replicasPerGroup, members.ids().size());
-        Map<String, Integer> preferred = new HashMap<>();
-        List<List<String>> all = new ArrayList<>();
+        // Bounded load: no member holds more than its share of replicas, rounded up.
+        int most = Math.ceilDiv(count * perGroup, members.ids().size());
+        Map<String, Integer> held = new HashMap<>();
+        List<List<String>> ranked = new ArrayList<>();
         for (int g = 0; g < count; g++) {
             String key = "g" + g;
-            List<String> ranked = members.ids().stream()
-                    .sorted(Comparator.comparingLong((String id) -> weight(key, id)).reversed()
+            // By rank, those with room first (the last groups may find fewer with room than they need).
+            List<String> replicas = members.ids().stream()
+                    .sorted(Comparator.comparing((String id) -> held.getOrDefault(id, 0) >= most)
+                            .thenComparing(Comparator.comparingLong((String id) -> weight(key, id)).reversed())
                             .thenComparing(Comparator.naturalOrder()))
                     .limit(perGroup)
                     .toList();
-            String leader = ranked.stream().min(Comparator.comparingInt((String id) -> preferred.getOrDefault(id, 0))
-                    .thenComparingInt(ranked::indexOf)).orElseThrow();
-            preferred.merge(leader, 1, Integer::sum);
-            List<String> ordered = new ArrayList<>(ranked);
-            ordered.remove(leader);
-            ordered.addFirst(leader);
+            replicas.forEach(id -> held.merge(id, 1, Integer::sum));
+            ranked.add(replicas);
+        }
+        String[] leaders = preferredLeaders(ranked, Math.ceilDiv(count, members.ids().size()));
+        List<List<String>> all = new ArrayList<>();
+        for (int g = 0; g < count; g++) {
+            List<String> ordered = new ArrayList<>(ranked.get(g));
+            ordered.remove(leaders[g]);
+            ordered.addFirst(leaders[g]);
             all.add(List.copyOf(ordered));
         }
         this.replicas = List.copyOf(all);
+    }
+
+    /**
+     * A preferred leader per group among its replicas, none preferred for more than {@code most}
+     * groups when that is possible: groups take their best-ranked replica with room, and a group that
+     * finds none moves an earlier group to another of its replicas (augmenting paths, as in bipartite
+     * matching); a group left over takes its first replica.
+     */
+    private static String[] preferredLeaders(List<List<String>> ranked, int most) {
+        String[] leaders = new String[ranked.size()];
+        Map<String, List<Integer>> leading = new HashMap<>();
+        for (int g = 0; g < ranked.size(); g++) {
+            if (!assign(g, ranked, leaders, leading, most, new java.util.HashSet<>())) {
+                leaders[g] = ranked.get(g).getFirst();
+                leading.computeIfAbsent(leaders[g], k -> new ArrayList<>()).add(g);
+            }
+        }
+        return leaders;
+    }
+
+    private static boolean assign(int g, List<List<String>> ranked, String[] leaders, Map<String, List<Integer>> leading, int most,
+            java.util.Set<String> visited) {
+        for (String m : ranked.get(g)) {
+            List<Integer> led = leading.computeIfAbsent(m, k -> new ArrayList<>());
+            if (led.size() < most) {
+                led.add(g);
+                leaders[g] = m;
+                return true;
+            }
+        }
+        for (String m : ranked.get(g)) {
+            if (!visited.add(m)) {
+                continue;
+            }
+            for (int other : List.copyOf(leading.get(m))) {
+                leading.get(m).remove(Integer.valueOf(other));
+                if (assign(other, ranked, leaders, leading, most, visited)) {
+                    leading.get(m).add(g);
+                    leaders[g] = m;
+                    return true;
+                }
+                leading.get(m).add(other);
+            }
+        }
+        return false;
     }
 
     public int count() {
