@@ -44,7 +44,10 @@ public final class ReplicaWriter {
         this.dataDir = dataDir.toAbsolutePath().normalize();
     }
 
-    /** A database file holding {@code databaseBytes} (a new file's initial bytes), replacing any; parent directories are created. */
+    /**
+     * A database file holding {@code databaseBytes} (a new file's initial bytes), replacing any, its
+     * parent directories created; what was held of the file's WAL is dropped.
+     */
     public void create(String relativePath, byte[] databaseBytes) throws IOException {
         Path relative = relative(relativePath);
         Path file = dataDir.resolve(relative);

@@ -193,7 +193,8 @@ final class WalShipper {
             }
             long frames = Integer.toUnsignedLong(shm.getInt(16));
             long walBytes = frames == 0 ? 0 : 32 + frames * (pageSize + 24);
-            return new WalIndexHeader(walBytes, shm.getLong(32));
+            // The salts as the WAL header holds them (big-endian), as WalRollback compares them.
+            return new WalIndexHeader(walBytes, shm.duplicate().order(ByteOrder.BIG_ENDIAN).getLong(32));
         }
     }
 }
