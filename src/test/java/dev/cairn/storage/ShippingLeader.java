@@ -44,12 +44,12 @@ final class ShippingLeader implements AutoCloseable {
         connection = config.createConnection("jdbc:sqlite:" + file);
         execute("PRAGMA wal_autocheckpoint = 0");
         initialBytes = Files.readAllBytes(file);
-        shipper = new WalShipper(file, List.of(), (wal, offset, length) -> {
-            ByteBuffer b = ByteBuffer.allocate(length);
+        shipper = new WalShipper(file, List.of(), (wal, start, end) -> {
+            ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(end - start));
             while (b.hasRemaining()) {
-                wal.read(b, offset + b.position());
+                wal.read(b, start + b.position());
             }
-            shipped.add(new Entry(offset, b.array()));
+            shipped.add(new Entry(start, b.array()));
             return CompletableFuture.completedFuture(null);
         });
     }
