@@ -50,6 +50,27 @@ public final class CairnProcess implements AutoCloseable {
         }
     }
 
+    /** A port free right now whose Raft port (the port plus {@code cairn.cluster.raft-port-offset}, 1000) is free too. */
+    public static int freeClusterPort() throws IOException {
+        for (int tries = 0; tries < 50; tries++) {
+            int port = freePort();
+            if (port + 1000 < 65536) {
+                try (ServerSocket raft = new ServerSocket(port + 1000)) {
+                    return port;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("no free port with a free Raft port 1000 above it");
+    }
+
+    /** Whether the artifact under test is the native binary (cluster mode runs on the JVM only). */
+    public static boolean nativeBinary() {
+        String artifact = System.getProperty("cairn.it.artifact");
+        return artifact != null && !artifact.endsWith(".jar");
+    }
+
     /** Starts the service on {@code port} and {@code dataDir} with extra {@code -Dkey=value} settings. */
     public static CairnProcess start(Path dataDir, int port, String... settings) throws IOException {
         String artifact = System.getProperty("cairn.it.artifact");

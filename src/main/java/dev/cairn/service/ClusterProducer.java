@@ -10,6 +10,7 @@ import dev.cairn.namespaces.NamespaceDeclarations;
 import dev.cairn.replication.RaftHost;
 import dev.cairn.replication.RaftSettings;
 
+import io.quarkus.runtime.ImageMode;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
@@ -60,6 +61,11 @@ final class ClusterProducer {
         CairnConfig.ClusterConfig c = config.cluster();
         if (c.members().isEmpty()) {
             return new Built(Cluster.Single.of(c.nodeId()), new Replication.None());
+        }
+        if (ImageMode.current() == ImageMode.NATIVE_RUN) {
+            throw new IllegalStateException("cairn.cluster.members is set, but cluster mode runs on the JVM only: Apache Ratis"
+                    + " creates its RPC and server classes by reflection and ships its own shaded gRPC and Netty, which this"
+                    + " native binary does not include. Run the jar (java -jar quarkus-run.jar) for a cluster member");
         }
         Members members = Members.parse(c.nodeId().orElse(null), c.members().get());
         Shards shards = new Shards(c.shards());

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A cluster of the packaged service (the jar, or the native binary in a native build) on loopback,
@@ -50,6 +51,7 @@ final class LocalCluster implements AutoCloseable {
      * launcher printed its line ({@code nK pid=<pid> http=http://127.0.0.1:<port>}).
      */
     static LocalCluster up(int nodes, Path dir, String... options) throws Exception {
+        Assumptions.assumeFalse(dev.cairn.CairnProcess.nativeBinary(), "cluster mode runs on the JVM only (README: Cluster)");
         var cluster = new LocalCluster(dir, nodes, freeConsecutivePorts(nodes));
         List<String> args = new ArrayList<>(List.of("up", String.valueOf(nodes), dir.toString()));
         if (options.length > 0) {
@@ -180,14 +182,15 @@ final class LocalCluster implements AutoCloseable {
         return new Outcome(process.exitValue(), printed);
     }
 
-    /** A first port such that it and the next {@code count - 1} are free on loopback now. */
+    /** A first port such that it and the next {@code count - 1}, and the same 1000 above (Raft), are free on loopback now. */
     private static int freeConsecutivePorts(int count) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int first;
             try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 first = probe.getLocalPort();
             }
-            if (first + count - 1 <= 65535 && allFree(first, count)) {
+            // Each node's Raft port is its HTTP port + 1000 (cairn.cluster.raft-port-offset).
+            if (first + count - 1 + 1000 <= 65535 && allFree(first, count) && allFree(first + 1000, count)) {
                 return first;
             }
         }
