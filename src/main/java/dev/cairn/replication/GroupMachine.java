@@ -18,6 +18,8 @@ import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -100,6 +102,27 @@ final class GroupMachine extends BaseStateMachine {
     }
 
     /**
+     * Whether {@code peer} follows this leader closely: it answered within {@code within} and holds
+     * every entry applied here, so a transfer to it does not stall the group while it catches up.
+     */
+    boolean caughtUp(String peer, Duration within) {
+        RaftServer.Division d = division;
+        if (d == null || !serving()) {
+            return false;
+        }
+        DivisionInfo info = d.getInfo();
+        var followers = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
+        long[] matched = info.getFollowerMatchIndices();
+        for (int i = 0; i < followers.size() && i < matched.length; i++) {
+            var f = followers.get(i);
+            if (f.getId().getId().toStringUtf8().equals(peer)) {
+                return f.getLastRpcElapsedTimeMs() < within.toMillis() && matched[i] >= info.getLastAppliedIndex();
+            }
+        }
+        return false;
+    }
+
+    /**
      * Submits {@code entry} (shipped as {@code shipment}); the returned stage completes when it is
      * applied here, or fails with {@link NotLeaderException} ({@code UNKNOWN}: a new leader may still
      * commit it) when its submission fails first.
@@ -128,9 +151,14 @@ final class GroupMachine extends BaseStateMachine {
     }
 
     private void withdraw(Shipments.Shipment shipment, Throwable failure) {
-        shipments.withdrawn(shipment, new NotLeaderException(NotLeaderException.Outcome.UNKNOWN, "this node lost the leadership of"
-                + " group " + group + " while replicating the call's writes (" + failure.getMessage() + "); a new leader may keep or"
-                + " drop them: read before retrying a call that is not idempotent", failure));
+        // A leader stepping down or not ready yet refuses the entry before appending it: it cannot commit.
+        boolean refused = failure instanceof LeaderSteppingDownException || failure instanceof LeaderNotReadyException;
+        shipments.withdrawn(shipment, refused
+                ? new NotLeaderException(NotLeaderException.Outcome.NOT_RUN, "this node is handing over the leadership of group "
+                        + group + " (" + failure.getMessage() + "); the call's writes were not kept; retry", failure)
+                : new NotLeaderException(NotLeaderException.Outcome.UNKNOWN, "this node lost the leadership of group " + group
+                        + " while replicating the call's writes (" + failure.getMessage() + "); a new leader may keep or drop them:"
+                        + " read before retrying a call that is not idempotent", failure));
     }
 
     /**

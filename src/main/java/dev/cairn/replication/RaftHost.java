@@ -217,7 +217,8 @@ public final class RaftHost implements AutoCloseable {
             throw new UncheckedIOException("cannot start the Raft server of node " + members.self() + " in " + raft + ": " + e.getMessage(), e);
         }
         long every = settings.balanceInterval().toMillis();
-        balancer.scheduleWithFixedDelay(this::balanceSafely, every, every, TimeUnit.MILLISECONDS);
+        // Soon after start-up too: a started cluster is ready once its leadership is spread.
+        balancer.scheduleWithFixedDelay(this::balanceSafely, Math.min(every, 1000), every, TimeUnit.MILLISECONDS);
         LOG.infof("replication: node %s replicates groups %s of %d (Raft on port %d)", members.self(), groups.groupsOf(members.self()),
                 groups.count(), raftPort(members.url(members.self())));
     }
@@ -292,7 +293,8 @@ public final class RaftHost implements AutoCloseable {
         try {
             for (int g : groups.groupsOf(members.self())) {
                 String preferred = groups.preferredLeader(g);
-                if (!preferred.equals(members.self()) && machines.get(g).serving() && health.of(preferred) == MemberHealth.Health.UP) {
+                if (!preferred.equals(members.self()) && health.of(preferred) == MemberHealth.Health.UP
+                        && machines.get(g).caughtUp(preferred, settings.electionTimeout())) {
                     transfer(g, preferred).join();
                 }
             }
@@ -329,6 +331,7 @@ public final class RaftHost implements AutoCloseable {
             }
             groups.replicas(g).stream()
                     .filter(id -> !id.equals(members.self()) && health.of(id) == MemberHealth.Health.UP)
+                    .sorted(java.util.Comparator.comparing((String id) -> !machines.get(g).caughtUp(id, settings.electionTimeout())))
                     .findFirst()
                     .ifPresent(to -> moves.add(transfer(g, to)));
         }
