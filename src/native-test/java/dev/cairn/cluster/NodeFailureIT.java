@@ -3,18 +3,25 @@ package dev.cairn.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -24,8 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Three nodes started by {@code deploy/local-cluster.sh}, one of them killed: until part 2 its objects
  * are unavailable from the others (503, retryable, naming the owner) while every other object is
- * served; restarted, it serves its objects with their data. A node whose configuration disagrees with
- * the cluster its data directory belongs to refuses to start.
+ * served; restarted, it serves its objects with their data. One stopped (SIGSTOP) while clients give up
+ * on their calls to it is reached again as soon as it continues. A node whose configuration disagrees
+ * with the cluster its data directory belongs to refuses to start.
  */
 class NodeFailureIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -106,6 +114,44 @@ class NodeFailureIT {
                 var answer = cluster.send(via, "GET", "/objects/counter/" + object.getKey(), null);
                 assertEquals(values.get(object.getKey()), value(answer), via + " " + object.getKey() + " (owner " + object.getValue() + ")");
             }
+        }
+    }
+
+    /**
+     * An owner that stops answering (SIGSTOP) while clients give up on more calls forwarded to it than
+     * a node keeps connections to it: once it continues, calls through the other nodes reach it again
+     * at once. (An abandoned call gives its pooled connection back; the pool once kept every one of
+     * them, and forwarding to that owner never worked again.)
+     */
+    @Test
+    void callsAbandonedWhileTheirOwnerWasStoppedLeaveForwardingToItWorking() throws Exception {
+        Map<String, Long> values = new LinkedHashMap<>();
+        List<String> ofN2 = countersWithOwners(values, "paused-" + UUID.randomUUID() + "-").entrySet().stream()
+                .filter(o -> o.getValue().equals("n2")).map(Map.Entry::getKey).toList();
+        assertFalse(ofN2.isEmpty());
+
+        var stopped = cluster.stop("n2");
+        assertEquals(0, stopped.exitCode(), stopped.output());
+        assertTrue(stopped.output().matches("(?s)n2 pid=\\d+ stopped \\(SIGSTOP\\)\\s*"), stopped.output());
+        HttpClient impatient = HttpClient.newHttpClient();
+        List<CompletableFuture<HttpResponse<Void>>> abandoned = new ArrayList<>();
+        for (int i = 0; i < 3 * 64; i++) { // three times the connections a node keeps per owner
+            abandoned.add(impatient.sendAsync(HttpRequest.newBuilder(URI.create(cluster.url("n1") + "/objects/counter/"
+                            + ofN2.get(i % ofN2.size()) + "/increment")).timeout(Duration.ofSeconds(1))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).header("content-type", "application/json").build(),
+                    HttpResponse.BodyHandlers.discarding()));
+        }
+        for (var call : abandoned) {
+            assertThrows(ExecutionException.class, call::get, "no answer from a stopped owner: the client gives up");
+        }
+        var continued = cluster.cont("n2");
+        assertEquals(0, continued.exitCode(), continued.output());
+
+        for (String name : ofN2) {
+            var answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cluster.url("n1") + "/objects/counter/" + name))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), "through n1, right after n2 continued: " + answer.body());
+            assertEquals("n2", answer.headers().firstValue("Cairn-Owner").orElseThrow());
         }
     }
 
