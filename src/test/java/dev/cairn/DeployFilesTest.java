@@ -134,7 +134,8 @@ class DeployFilesTest {
      */
     @Test
     void localClusterLauncherNamesWhatIsWrongWithItsArguments(@TempDir Path dir) throws Exception {
-        for (var wrongShape : List.of(List.<String>of(), List.of("stop", dir.toString()), List.of("up", "3"), List.of("kill", "n1"))) {
+        for (var wrongShape : List.of(List.<String>of(), List.of("stop", dir.toString()), List.of("up", "3"), List.of("kill", "n1"),
+                List.of("partition", "n1"), List.of("restart", dir.toString()), List.of("wipe", "n1", dir.toString(), "x"))) {
             Launched usage = launch(Map.of(), wrongShape.toArray(String[]::new));
             assertEquals(2, usage.exitCode(), wrongShape + ": " + usage.output());
             assertTrue(usage.output().startsWith("usage: local-cluster.sh up N DIR [-- -Dkey=value ...]"), usage.output());
@@ -145,8 +146,15 @@ class DeployFilesTest {
                 launch(Map.of(), "up", "3", dir.toString(), "--", "cairn.data-dir=x"));
         assertEquals(new Launched(1, "local-cluster.sh: CAIRN_BASE_PORT must be a port from 1 to 65533 (the nodes take it and the next 2), not '65534'"),
                 launch(Map.of("CAIRN_BASE_PORT", "65534"), "up", "3", dir.toString()));
-        assertEquals(new Launched(1, "local-cluster.sh: " + dir.toRealPath() + " holds no cluster started by 'local-cluster.sh up' (no local-cluster.env)"),
-                launch(Map.of(), "kill", "n1", dir.toString()));
+        assertEquals(new Launched(1, "local-cluster.sh: CAIRN_BASE_PORT must be at most 64533: each node's Raft port is its HTTP port + 1000 "
+                        + "(cairn.cluster.raft-port-offset), not '65000'"),
+                launch(Map.of("CAIRN_BASE_PORT", "65000"), "up", "3", dir.toString()));
+        assertEquals(new Launched(1, "local-cluster.sh: CAIRN_NETNS must be 0 (every node on 127.0.0.1) or 1 (a network namespace per node), not 'yes'"),
+                launch(Map.of("CAIRN_NETNS", "yes"), "up", "3", dir.toString()));
+        for (String command : List.of("kill", "stop", "cont", "wipe", "partition", "heal", "restart")) {
+            assertEquals(new Launched(1, "local-cluster.sh: " + dir.toRealPath() + " holds no cluster started by 'local-cluster.sh up' (no local-cluster.env)"),
+                    launch(Map.of(), command, "n1", dir.toString()), command);
+        }
     }
 
     /** What the launcher answered: its exit code and what it printed, trimmed. */
@@ -157,6 +165,7 @@ class DeployFilesTest {
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("CAIRN_BASE_PORT");
+        builder.environment().remove("CAIRN_NETNS");
         builder.environment().putAll(env);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -97,6 +97,14 @@ final class OwnerProxy {
                 return;
             }
             HttpClientRequest out = connected.result();
+            if (ctx.response().closed()) {
+                // The client went away while this waited for a connection (every pooled one busy with an
+                // owner that does not answer): give the connection back unused, or the pool leaks it.
+                out.reset();
+                return;
+            }
+            // A client that goes away later abandons the call to the owner too, for the same reason.
+            ctx.response().closeHandler(closed -> out.reset());
             boolean hasBody = in.headers().contains(HttpHeaders.CONTENT_LENGTH) || in.headers().contains(HttpHeaders.TRANSFER_ENCODING);
             if (hasBody && !in.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
                 out.setChunked(true);
@@ -173,6 +181,9 @@ final class OwnerProxy {
 
     private void problem(RoutingContext ctx, ProblemType type, String detail) {
         HttpServerResponse response = ctx.response();
+        if (response.closed()) {
+            return; // the client is gone: nobody to tell
+        }
         if (response.headWritten() || response.ended()) {
             response.reset();
             return;

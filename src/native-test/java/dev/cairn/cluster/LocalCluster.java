@@ -15,44 +15,77 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A cluster of the packaged service (the jar, or the native binary in a native build) on loopback,
- * run by {@code deploy/local-cluster.sh}: the tests that use it test the launcher as well. Nodes are
- * {@code n1}…{@code nN} on consecutive free ports. Used by one test thread.
+ * A cluster of the packaged service (the jar, or the native binary in a native build) run by
+ * {@code deploy/local-cluster.sh}: the tests that use it test the launcher as well. Nodes are
+ * {@code n1}…{@code nN} on consecutive free ports (each node's Raft port, 1000 above its HTTP port, free
+ * too), on loopback or each in a network namespace of its own ({@link Network}). Used by one test
+ * thread at a time.
  */
-final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements AutoCloseable {
     private static final Path SCRIPT = Path.of("deploy/local-cluster.sh");
     private static final Path PACKAGED_JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     private static final Duration SCRIPT_LIMIT = Duration.ofMinutes(3);
-    private static final Pattern NODE_LINE = Pattern.compile("(?m)^(n\\d+) pid=(\\d+) http=(http://127\\.0\\.0\\.1:(\\d+))$");
+    private static final Pattern NODE_LINE = Pattern.compile("(?m)^(n\\d+) pid=(\\d+) http=(http://([0-9.]+):(\\d+))$");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Each node's Raft port is its HTTP port plus this (cairn.cluster.raft-port-offset's default). */
+    private static final int RAFT_PORT_OFFSET = 1000;
+
+    /** Where the nodes listen. */
+    public enum Network {
+        /** Every node on 127.0.0.1. */
+        LOOPBACK,
+        /**
+         * Every node in a network namespace of its own at 10.a.b.K, joined by a bridge that this
+         * machine reaches them through ({@code CAIRN_NETNS=1}): a node can be partitioned.
+         */
+        NAMESPACES
+    }
 
     /** What one run of the launcher did: its exit code and everything it printed. */
-    record Outcome(int exitCode, String output) {}
+    public record Outcome(int exitCode, String output) {}
 
     private final Path dir;
     private final int nodes;
     private final int basePort;
+    private final Network network;
+    /** Node id to the URL the launcher printed for it. */
+    private final Map<String, String> urls = new LinkedHashMap<>();
 
-    private LocalCluster(Path dir, int nodes, int basePort) {
+    private LocalCluster(Path dir, int nodes, int basePort, Network network) {
         this.dir = dir;
         this.nodes = nodes;
         this.basePort = basePort;
+        this.network = network;
     }
 
     /**
-     * {@code local-cluster.sh up nodes dir -- options}; fails unless every node became ready and the
-     * launcher printed its line ({@code nK pid=<pid> http=http://127.0.0.1:<port>}).
+     * {@code local-cluster.sh up nodes dir -- options} on loopback; fails unless every node became
+     * ready and the launcher printed its line ({@code nK pid=<pid> http=http://127.0.0.1:<port>}).
      */
     static LocalCluster up(int nodes, Path dir, String... options) throws Exception {
+        return up(nodes, dir, Network.LOOPBACK, options);
+    }
+
+    /**
+     * {@code local-cluster.sh up nodes dir -- options}, with {@code CAIRN_NETNS=1} for
+     * {@link Network#NAMESPACES}; fails unless every node became ready and the launcher printed its
+     * line: {@code nK pid=<pid> http=http://<host>:<port>}, the host 127.0.0.1, or 10.a.b.K (one
+     * network a.b for all nodes) in namespaces, the ports consecutive.
+     */
+    public static LocalCluster up(int nodes, Path dir, Network network, String... options) throws Exception {
         Assumptions.assumeFalse(dev.cairn.CairnProcess.nativeBinary(), "cluster mode runs on the JVM only (README: Cluster)");
-        var cluster = new LocalCluster(dir, nodes, freeConsecutivePorts(nodes));
+        var cluster = new LocalCluster(dir, nodes, freeConsecutivePorts(nodes), network);
         List<String> args = new ArrayList<>(List.of("up", String.valueOf(nodes), dir.toString()));
         if (options.length > 0) {
             args.add("--");
@@ -60,43 +93,106 @@ final class LocalCluster implements AutoCloseable {
         }
         Outcome up = cluster.run(args);
         assertEquals(0, up.exitCode(), up.output());
-        List<String> printed = new ArrayList<>();
         Matcher line = NODE_LINE.matcher(up.output());
+        Map<String, String> printed = new LinkedHashMap<>();
+        List<String> networks = new ArrayList<>();
         while (line.find()) {
-            printed.add(line.group(1) + " " + line.group(3));
-            assertTrue(Files.readString(dir.resolve(line.group(1) + ".pid")).strip().equals(line.group(2)), "the pid file holds the pid printed");
+            String node = line.group(1);
+            printed.put(node, line.group(3));
+            assertTrue(Files.readString(dir.resolve(node + ".pid")).strip().equals(line.group(2)), "the pid file holds the pid printed");
+            assertEquals(String.valueOf(cluster.basePort + Integer.parseInt(node.substring(1)) - 1), line.group(5), up.output());
+            String host = line.group(4);
+            switch (network) {
+                case LOOPBACK -> assertEquals("127.0.0.1", host, up.output());
+                case NAMESPACES -> {
+                    assertTrue(host.startsWith("10.") && host.endsWith("." + node.substring(1)), "node " + node + " at 10.a.b." + node.substring(1) + ": " + up.output());
+                    networks.add(host.substring(0, host.lastIndexOf('.')));
+                }
+            }
         }
-        printed.sort(null);
-        List<String> expected = new ArrayList<>();
-        for (int k = 1; k <= nodes; k++) {
-            expected.add("n" + k + " " + cluster.url("n" + k));
+        assertEquals(Set.copyOf(cluster.nodeIds()), printed.keySet(), up.output());
+        assertTrue(networks.stream().distinct().count() <= 1, "one network for all nodes: " + up.output());
+        for (String node : cluster.nodeIds()) {
+            cluster.urls.put(node, printed.get(node));
         }
-        expected.sort(null);
-        assertEquals(expected, printed, up.output());
         return cluster;
     }
 
+    /**
+     * Why {@link Network#NAMESPACES} cannot run here (it needs root, {@code ip} and {@code iptables}),
+     * or nothing when it can.
+     */
+    public static Optional<String> namespacesUnavailable() throws Exception {
+        Process check = new ProcessBuilder("bash", "-c", "[[ $(id -u) == 0 ]] || { echo 'not root'; exit 1; }; "
+                + "for tool in ip iptables; do command -v $tool >/dev/null || { echo \"no $tool on the PATH\"; exit 1; }; done")
+                .redirectErrorStream(true).start();
+        String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!check.waitFor(30, TimeUnit.SECONDS)) {
+            check.destroyForcibly();
+            return Optional.of("the check for root, ip and iptables did not end");
+        }
+        return check.exitValue() == 0 ? Optional.empty() : Optional.of(said + " (network namespaces need root, ip and iptables)");
+    }
+
+    public Network network() {
+        return network;
+    }
+
     /** {@code local-cluster.sh kill node dir}: SIGKILL. */
-    Outcome kill(String node) throws Exception {
+    public Outcome kill(String node) throws Exception {
         return run(List.of("kill", node, dir.toString()));
     }
 
     /** {@code local-cluster.sh start node dir -- options}: the settings of {@code up}, then {@code options}. */
-    Outcome start(String node, String... options) throws Exception {
-        List<String> args = new ArrayList<>(List.of("start", node, dir.toString()));
-        if (options.length > 0) {
-            args.add("--");
-            args.addAll(List.of(options));
-        }
-        return run(args);
+    public Outcome start(String node, String... options) throws Exception {
+        return run(withOptions(List.of("start", node, dir.toString()), options));
+    }
+
+    /** {@code local-cluster.sh restart node dir -- options}: SIGTERM, waits until it exits, starts it and waits until it is ready. */
+    public Outcome restart(String node, String... options) throws Exception {
+        return run(withOptions(List.of("restart", node, dir.toString()), options));
+    }
+
+    /** {@code local-cluster.sh stop node dir}: SIGSTOP. */
+    public Outcome stop(String node) throws Exception {
+        return run(List.of("stop", node, dir.toString()));
+    }
+
+    /** {@code local-cluster.sh cont node dir}: SIGCONT. */
+    public Outcome cont(String node) throws Exception {
+        return run(List.of("cont", node, dir.toString()));
+    }
+
+    /** {@code local-cluster.sh wipe node dir}: deletes the data directory of a node that is down. */
+    public Outcome wipe(String node) throws Exception {
+        return run(List.of("wipe", node, dir.toString()));
+    }
+
+    /** {@code local-cluster.sh partition node dir}: cuts the node off from the other nodes ({@link Network#NAMESPACES} only). */
+    public Outcome partition(String node) throws Exception {
+        return run(List.of("partition", node, dir.toString()));
+    }
+
+    /** {@code local-cluster.sh heal node dir}: undoes {@link #partition}. */
+    public Outcome heal(String node) throws Exception {
+        return run(List.of("heal", node, dir.toString()));
     }
 
     /** {@code local-cluster.sh down dir}. */
-    Outcome down() throws Exception {
+    public Outcome down() throws Exception {
         return run(List.of("down", dir.toString()));
     }
 
-    List<String> nodeIds() {
+    /** Whether the node's process runs (stopped or not), by its pid file. */
+    public boolean running(String node) throws IOException {
+        Path pid = dir.resolve(node + ".pid");
+        if (!Files.exists(pid)) {
+            return false;
+        }
+        return ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    public List<String> nodeIds() {
         List<String> ids = new ArrayList<>();
         for (int k = 1; k <= nodes; k++) {
             ids.add("n" + k);
@@ -104,9 +200,13 @@ final class LocalCluster implements AutoCloseable {
         return ids;
     }
 
-    /** {@code http://127.0.0.1:<port>} of node {@code nK}. */
-    String url(String node) {
-        return "http://127.0.0.1:" + (basePort + Integer.parseInt(node.substring(1)) - 1);
+    /** {@code http://<host>:<port>} of node {@code nK}, as the launcher printed it. */
+    public String url(String node) {
+        String url = urls.get(node);
+        if (url == null) {
+            throw new IllegalArgumentException("no node " + node + ": the nodes are " + nodeIds());
+        }
+        return url;
     }
 
     /** The members setting the launcher gives every node. */
@@ -119,7 +219,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** A JSON request (or none, with {@code body} null) to {@code path} on {@code node}. */
-    HttpResponse<String> send(String node, String method, String path, String body) throws Exception {
+    public HttpResponse<String> send(String node, String method, String path, String body) throws Exception {
         var request = HttpRequest.newBuilder(URI.create(url(node) + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("content-type", "application/json");
@@ -130,7 +230,7 @@ final class LocalCluster implements AutoCloseable {
      * Waits until every node answers {@code /q/health/ready} with 200. The launcher's {@code start}
      * waits for the node it starts; the others see it again at their next probe of it.
      */
-    void awaitEveryNodeReady(Duration limit) throws Exception {
+    public void awaitEveryNodeReady(Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         for (String node : nodeIds()) {
             while (true) {
@@ -157,6 +257,7 @@ final class LocalCluster implements AutoCloseable {
         command.addAll(args);
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("CAIRN_BASE_PORT", String.valueOf(basePort));
+        builder.environment().put("CAIRN_NETNS", network == Network.NAMESPACES ? "1" : "0");
         // The JDK that runs the tests runs the jar too.
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         String artifact = System.getProperty("cairn.it.artifact");
@@ -182,19 +283,31 @@ final class LocalCluster implements AutoCloseable {
         return new Outcome(process.exitValue(), printed);
     }
 
-    /** A first port such that it and the next {@code count - 1}, and the same 1000 above (Raft), are free on loopback now. */
+    private static List<String> withOptions(List<String> args, String... options) {
+        List<String> all = new ArrayList<>(args);
+        if (options.length > 0) {
+            all.add("--");
+            all.addAll(List.of(options));
+        }
+        return all;
+    }
+
+    /**
+     * A first port such that it and the next {@code count - 1} (the HTTP ports) are free on loopback
+     * now, and so are the same ports {@link #RAFT_PORT_OFFSET} above (the Raft ports).
+     */
     private static int freeConsecutivePorts(int count) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int first;
             try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 first = probe.getLocalPort();
             }
-            // Each node's Raft port is its HTTP port + 1000 (cairn.cluster.raft-port-offset).
-            if (first + count - 1 + 1000 <= 65535 && allFree(first, count) && allFree(first + 1000, count)) {
+            if (first + count - 1 + RAFT_PORT_OFFSET <= 65535 && allFree(first, count) && allFree(first + RAFT_PORT_OFFSET, count)) {
                 return first;
             }
         }
-        throw new IllegalStateException("found no " + count + " consecutive free ports on 127.0.0.1");
+        throw new IllegalStateException("found no " + count + " consecutive free ports on 127.0.0.1 with the "
+                + count + " ports " + RAFT_PORT_OFFSET + " above them free too");
     }
 
     private static boolean allFree(int first, int count) {

@@ -3,18 +3,25 @@ package dev.cairn.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Three nodes started by {@code deploy/local-cluster.sh}, one of them killed: the groups it led elect
  * new leaders among the other two, which serve its objects within seconds with every acknowledged
- * write; restarted, it rebuilds its copies from the Raft log and serves again. A node whose
+ * write; restarted, it rebuilds its copies from the Raft log and serves again. One stopped (SIGSTOP)
+ * while clients give up on their calls to it is reached again as soon as it continues. A node whose
  * configuration disagrees with the cluster its data directory belongs to refuses to start.
  */
 class NodeFailureIT {
@@ -115,6 +123,53 @@ class NodeFailureIT {
             var answer = incrementServed("n2", object.getKey(), Duration.ofSeconds(10));
             assertEquals(values.get(object.getKey()) + 1, value(answer), "n2 " + object.getKey() + " (owner " + object.getValue() + ")");
             values.merge(object.getKey(), 1L, Long::sum);
+        }
+    }
+
+    /**
+     * An owner that stops answering (SIGSTOP) while clients give up on more calls forwarded to it than
+     * a node keeps connections to it: once it continues and leads its groups again, calls through the
+     * other nodes reach it. (An abandoned call gives its pooled connection back; the pool once kept every one of
+     * them, and forwarding to that owner never worked again.)
+     */
+    @Test
+    void callsAbandonedWhileTheirOwnerWasStoppedLeaveForwardingToItWorking() throws Exception {
+        Map<String, Long> values = new LinkedHashMap<>();
+        List<String> ofN2 = countersWithOwners(values, "paused-" + UUID.randomUUID() + "-").entrySet().stream()
+                .filter(o -> o.getValue().equals("n2")).map(Map.Entry::getKey).toList();
+        assertFalse(ofN2.isEmpty());
+
+        var stopped = cluster.stop("n2");
+        assertEquals(0, stopped.exitCode(), stopped.output());
+        assertTrue(stopped.output().matches("(?s)n2 pid=\\d+ stopped \\(SIGSTOP\\)\\s*"), stopped.output());
+        HttpClient impatient = HttpClient.newHttpClient();
+        List<CompletableFuture<HttpResponse<Void>>> abandoned = new ArrayList<>();
+        for (int i = 0; i < 3 * 64; i++) { // three times the connections a node keeps per owner
+            abandoned.add(impatient.sendAsync(HttpRequest.newBuilder(URI.create(cluster.url("n1") + "/objects/counter/"
+                            + ofN2.get(i % ofN2.size()) + "/increment")).timeout(Duration.ofSeconds(1))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).header("content-type", "application/json").build(),
+                    HttpResponse.BodyHandlers.discarding()));
+        }
+        for (var call : abandoned) {
+            // Those sent before the groups n2 led elected new leaders get no answer: the client gives up.
+            call.handle((answer, error) -> null).get();
+        }
+        var continued = cluster.cont("n2");
+        assertEquals(0, continued.exitCode(), continued.output());
+
+        // n2 catches up and takes back the groups it prefers (the balancer); then n1 forwards to it again.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (String name : ofN2) {
+            while (true) {
+                var answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cluster.url("n1") + "/objects/counter/" + name))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200 && answer.headers().firstValue("Cairn-Owner").orElseThrow().equals("n2")) {
+                    break;
+                }
+                assertTrue(System.nanoTime() < deadline, "through n1, after n2 continued: " + answer.statusCode() + " " + answer.body()
+                        + " owner " + answer.headers().firstValue("Cairn-Owner"));
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -1,0 +1,188 @@
+package dev.cairn.chaos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.cluster.LocalCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Injects faults into a {@link LocalCluster} through its launcher while a workload runs, keeps
+ * {@link Reachability} in step (a node killed, stopped or restarting takes no client requests; a
+ * partitioned one does) and measures each fault's recovery with a {@link RecoveryProbe} through the
+ * nodes the fault left alone. Each fault returns once the cluster is whole again (every node running,
+ * continued, healed and ready). Used by one test thread.
+ */
+final class Faults {
+    /**
+     * One fault injected: which, on which node, from when until when it was in effect (the history's
+     * clock: from taking the node away or cutting it off until it was back), and how long until every
+     * counter answered again.
+     */
+    record FaultRun(Fault fault, String node, long fromNanos, long toNanos, RecoveryProbe.Recovery recovery) {
+        /** Whether {@code increment} was sent to this run's node while the fault was on it. */
+        boolean hit(History.Increment increment) {
+            return increment.via().equals(node) && increment.startNanos() <= toNanos && increment.endNanos() >= fromNanos;
+        }
+
+        @Override
+        public String toString() {
+            return fault.label() + " on " + node + ": in effect " + String.format(Locale.ROOT, "%.2f s", (toNanos - fromNanos) / 1e9)
+                    + ", recovered in " + String.format(Locale.ROOT, "%.2f s", recovery.time().toNanos() / 1e9)
+                    + (recovery.unrecovered().isEmpty() ? "" : ", never: " + recovery.unrecovered());
+        }
+    }
+
+    /** How long the cluster may take to be whole again after a fault. */
+    private static final Duration WHOLE_AGAIN = Duration.ofSeconds(60);
+    /** How long a SIGTERM may take to show (the node's readiness goes DOWN at once on SIGTERM). */
+    private static final Duration TERM_SHOWS = Duration.ofSeconds(30);
+    /** Longer than LocalCluster's own limit on one run of the launcher. */
+    private static final Duration RESTART_LIMIT = Duration.ofMinutes(4);
+
+    private final LocalCluster cluster;
+    private final CounterClient client;
+    private final Reachability reachability;
+    private final RecoveryProbe probe;
+    private final History history;
+
+    Faults(LocalCluster cluster, CounterClient client, Reachability reachability, RecoveryProbe probe, History history) {
+        this.cluster = cluster;
+        this.client = client;
+        this.reachability = reachability;
+        this.probe = probe;
+        this.history = history;
+    }
+
+    /** The node owning most shards by {@code GET /cluster} (in part 2: leading most groups), the lowest id on a tie. */
+    String owningMost() throws Exception {
+        return shardsOwned().entrySet().stream()
+                .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
+                .orElseThrow().getKey();
+    }
+
+    /** The node owning fewest shards (in part 2: a follower of most groups), the lowest id on a tie. */
+    String owningFewest() throws Exception {
+        return shardsOwned().entrySet().stream()
+                .min(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .orElseThrow().getKey();
+    }
+
+    /** Every node with the number of shards it owns, as a reachable node sees it. */
+    private Map<String, Integer> shardsOwned() throws Exception {
+        JsonNode view = client.cluster(reachability.nodes().getFirst());
+        Map<String, Integer> owned = new TreeMap<>();
+        cluster.nodeIds().forEach(node -> owned.put(node, 0));
+        for (JsonNode assignment : view.path("owners")) {
+            owned.computeIfPresent(assignment.path("owner").asText(), (node, count) -> count + 1);
+        }
+        return owned;
+    }
+
+    /** SIGKILL, {@code down} for this long, started again. */
+    FaultRun kill(String node, Duration down) throws Exception {
+        long from = history.now();
+        reachability.down(node);
+        expectSuccess(cluster.kill(node), "kill " + node);
+        RecoveryProbe.Run recovery = probe.start(history.now(), others(node));
+        Thread.sleep(down);
+        expectSuccess(cluster.start(node), "start " + node);
+        reachability.up(node);
+        return whole(Fault.KILL, node, from, recovery);
+    }
+
+    /** SIGSTOP, stopped for this long, SIGCONT. */
+    FaultRun stop(String node, Duration stopped) throws Exception {
+        long from = history.now();
+        reachability.down(node);
+        expectSuccess(cluster.stop(node), "stop " + node);
+        RecoveryProbe.Run recovery = probe.start(history.now(), others(node));
+        Thread.sleep(stopped);
+        expectSuccess(cluster.cont(node), "cont " + node);
+        reachability.up(node);
+        return whole(Fault.STOP, node, from, recovery);
+    }
+
+    /** Cut off from the other nodes for this long, then healed; clients keep sending to it throughout. */
+    FaultRun partition(String node, Duration cut) throws Exception {
+        long from = history.now();
+        expectSuccess(cluster.partition(node), "partition " + node);
+        RecoveryProbe.Run recovery = probe.start(history.now(), others(node));
+        Thread.sleep(cut);
+        expectSuccess(cluster.heal(node), "heal " + node);
+        return whole(Fault.PARTITION, node, from, recovery);
+    }
+
+    /** SIGKILL, its data directory deleted, started again empty. */
+    FaultRun wipe(String node) throws Exception {
+        long from = history.now();
+        reachability.down(node);
+        expectSuccess(cluster.kill(node), "kill " + node);
+        RecoveryProbe.Run recovery = probe.start(history.now(), others(node));
+        expectSuccess(cluster.wipe(node), "wipe " + node);
+        expectSuccess(cluster.start(node), "start " + node);
+        reachability.up(node);
+        return whole(Fault.WIPE, node, from, recovery);
+    }
+
+    /**
+     * Every node in turn restarted with SIGTERM ({@code local-cluster.sh restart}), each ready before
+     * the next; one run per node. Its recovery is timed from when its readiness went DOWN (the
+     * SIGTERM took effect), so a probe never counts an answer from before the fault.
+     */
+    List<FaultRun> rolling() throws Exception {
+        List<FaultRun> runs = new ArrayList<>();
+        for (String node : cluster.nodeIds()) {
+            long from = history.now();
+            reachability.down(node);
+            AtomicReference<LocalCluster.Outcome> restarted = new AtomicReference<>();
+            AtomicReference<Exception> failed = new AtomicReference<>();
+            Thread restart = Thread.ofVirtual().name("chaos-restart-" + node).start(() -> {
+                try {
+                    restarted.set(cluster.restart(node));
+                } catch (Exception e) {
+                    failed.set(e);
+                }
+            });
+            long deadline = history.now() + TERM_SHOWS.toNanos();
+            while (client.ready(node)) {
+                if (history.now() > deadline) {
+                    throw new AssertionError(node + " is still ready " + TERM_SHOWS + " after its restart began");
+                }
+                Thread.sleep(10);
+            }
+            RecoveryProbe.Run recovery = probe.start(history.now(), others(node));
+            if (!restart.join(RESTART_LIMIT)) {
+                throw new AssertionError("local-cluster.sh restart " + node + " did not end within " + RESTART_LIMIT);
+            }
+            if (failed.get() != null) {
+                throw failed.get();
+            }
+            expectSuccess(restarted.get(), "restart " + node);
+            reachability.up(node);
+            runs.add(whole(Fault.ROLLING, node, from, recovery));
+        }
+        return runs;
+    }
+
+    private List<String> others(String node) {
+        return cluster.nodeIds().stream().filter(n -> !n.equals(node)).toList();
+    }
+
+    private FaultRun whole(Fault fault, String node, long from, RecoveryProbe.Run recovery) throws Exception {
+        long to = history.now();
+        cluster.awaitEveryNodeReady(WHOLE_AGAIN);
+        return new FaultRun(fault, node, from, to, recovery.await());
+    }
+
+    private static void expectSuccess(LocalCluster.Outcome outcome, String command) {
+        assertEquals(0, outcome.exitCode(), "local-cluster.sh " + command + ":\n" + outcome.output());
+    }
+}
