@@ -73,7 +73,9 @@ final class CounterClient {
 
     /** {@code GET /cluster} on {@code node}: the node's view of the members and of each shard's owner. */
     JsonNode cluster(String node) throws IOException, InterruptedException {
-        HttpResponse<String> answer = http.send(request(node, "/cluster").GET().build(), HttpResponse.BodyHandlers.ofString());
+        // Not part of the workload: a node's first answer may be slow (a cold JVM), so it gets longer than a call.
+        HttpResponse<String> answer = http.send(request(node, "/cluster").timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200) {
             throw new IOException("GET /cluster on " + node + " answered " + answer.statusCode() + ": " + answer.body());
         }
