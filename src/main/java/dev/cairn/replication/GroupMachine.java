@@ -37,7 +37,7 @@ import org.jboss.logging.Logger;
  *
  * <p>Threads: Ratis applies entries on the group's own updater thread, in log order, which alone
  * uses the {@link ReplicaWriter}; it sends notifications on its own threads; object threads call
- * {@link #submit}, {@link #serving} and {@link #confirmLease}.
+ * {@link #submit}, {@link #serving} and {@link #confirmLeadership}.
  */
 final class GroupMachine extends BaseStateMachine {
     private static final Logger LOG = Logger.getLogger(GroupMachine.class);
@@ -47,7 +47,8 @@ final class GroupMachine extends BaseStateMachine {
     private final LiveFiles live;
     private final ReplicaWriter replicas;
     private final GroupEvents events;
-    private final Duration leaseWait;
+    private final Duration confirmWait;
+    private final Duration commitWait;
     private final ClientId clientId = ClientId.randomId();
     /** Reads have their own client: Ratis makes a client's read wait for that client's last write. */
     private final ClientId readerId = ClientId.randomId();
@@ -58,13 +59,14 @@ final class GroupMachine extends BaseStateMachine {
 
     private enum Leadership { LEADING, FOLLOWING }
 
-    GroupMachine(int group, Shipments shipments, LiveFiles live, ReplicaWriter replicas, GroupEvents events, Duration leaseWait) {
+    GroupMachine(int group, Shipments shipments, LiveFiles live, ReplicaWriter replicas, GroupEvents events, Duration confirmWait, Duration commitWait) {
         this.group = group;
         this.shipments = shipments;
         this.live = live;
         this.replicas = replicas;
         this.events = events;
-        this.leaseWait = leaseWait;
+        this.confirmWait = confirmWait;
+        this.commitWait = commitWait;
     }
 
     int group() {
@@ -147,6 +149,10 @@ final class GroupMachine extends BaseStateMachine {
         } catch (IOException e) {
             withdraw(shipment, e);
         }
+        // Bounded: an object waiting on its entry keeps its file open, and another leader's entries for
+        // that file wait for it to close. Past the wait the entry counts as uncertain, like a lost leadership.
+        CompletableFuture.delayedExecutor(commitWait.toMillis(), TimeUnit.MILLISECONDS).execute(() -> withdraw(shipment,
+                new TimeoutException("not committed within " + commitWait.toMillis() + " ms")));
         return shipment.applied();
     }
 
@@ -162,10 +168,11 @@ final class GroupMachine extends BaseStateMachine {
     }
 
     /**
-     * Confirms, for a batch that wrote nothing, that this node still leads the group: at once while its
-     * leader lease holds (a majority answered within it), after a heartbeat round otherwise.
+     * Confirms, for a batch that wrote nothing, that this node still leads the group: a majority of the
+     * group answers a heartbeat sent after this call (Raft's ReadIndex), so a deposed or paused leader
+     * cannot answer from its stale state.
      */
-    void confirmLease() {
+    void confirmLeadership() {
         RaftServer.Division d = division;
         RaftClientRequest read = RaftClientRequest.newBuilder()
                 .setClientId(readerId)
@@ -177,13 +184,13 @@ final class GroupMachine extends BaseStateMachine {
                 .build();
         String why;
         try {
-            RaftClientReply reply = d.getRaftServer().submitClientRequestAsync(read).get(leaseWait.toMillis(), TimeUnit.MILLISECONDS);
+            RaftClientReply reply = d.getRaftServer().submitClientRequestAsync(read).get(confirmWait.toMillis(), TimeUnit.MILLISECONDS);
             if (reply.isSuccess()) {
                 return;
             }
             why = String.valueOf(reply.getException());
         } catch (TimeoutException e) {
-            why = "no majority confirmed it within " + leaseWait.toMillis() + " ms";
+            why = "no majority confirmed it within " + confirmWait.toMillis() + " ms";
         } catch (Exception e) {
             why = e.toString();
         }
@@ -218,7 +225,20 @@ final class GroupMachine extends BaseStateMachine {
         CompletableFuture<Void> closed = live.whenClosed(entry.file());
         if (!closed.isDone()) {
             events.leadershipLost(group);
-            closed.join();
+            while (true) {
+                try {
+                    closed.get(10, TimeUnit.SECONDS);
+                    break;
+                } catch (TimeoutException e) {
+                    LOG.warnf("group %d: entry %s waits for %s to be closed by this node's object (it lost the leadership)", group,
+                            entry.sequence(), entry.file());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while waiting for " + entry.file() + " to close");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    break; // closing never fails its stage
+                }
+            }
         }
         switch (entry.kind()) {
             case NEW_FILE -> {

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * How this node runs Raft. {@code electionTimeout}: a follower that hears nothing from its leader for
- * between this and twice this starts an election; the leader lease is 90 % of it.
+ * between this and twice this starts an election.
  * {@code raftPortOffset}: each member listens for Raft on its HTTP port plus this.
  * {@code maxEntryBytes}: most bytes one commit may replicate. Immutable.
  */

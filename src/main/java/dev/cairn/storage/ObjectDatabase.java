@@ -107,25 +107,40 @@ public final class ObjectDatabase implements AutoCloseable {
                 Files.createDirectories(file.getParent());
             }
             Optional<CommitSink.Appender> appender = sink.appenderFor(file);
-            boolean rolledBack = appender.map(a -> a.failedCommits() == CommitSink.FailedCommits.ROLLED_BACK).orElse(false);
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            // A sink that rolls back failed commits keeps the durable copies elsewhere: the file needs no
-            // fsync of its own, and SQLite must not checkpoint frames before the sink has them.
-            config.setSynchronous(rolledBack ? SQLiteConfig.SynchronousMode.OFF : SQLiteConfig.SynchronousMode.NORMAL);
-            if (rolledBack) {
-                config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "0");
+            try {
+                return open(file, created, appender, limits, codec);
+            } catch (Exception | Error e) {
+                appender.ifPresent(CommitSink.Appender::closed); // opened for nothing: the sink forgets it
+                throw e;
             }
-            config.enforceForeignKeys(true);
-            config.setBusyTimeout(5_000);
-            // Cairn never asks for generated keys; otherwise sqlite-jdbc queries for them after every insert.
-            config.setGetGeneratedKeys(false);
-            Connection c = config.createConnection("jdbc:sqlite:" + file);
-            return new ObjectDatabase((SQLiteConnection) c, file, created, limits, codec, appender);
         } catch (CairnException e) {
             throw e; // the sink refused the file (a replicated sink on a node that no longer leads its group)
         } catch (Exception e) {
             throw new StorageException("cannot open database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ObjectDatabase open(Path file, List<Path> created, Optional<CommitSink.Appender> appender, StorageLimits limits,
+            ValueCodec codec) throws SQLException {
+        boolean rolledBack = appender.map(a -> a.failedCommits() == CommitSink.FailedCommits.ROLLED_BACK).orElse(false);
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // A sink that rolls back failed commits keeps the durable copies elsewhere: the file needs no
+        // fsync of its own, and SQLite must not checkpoint frames before the sink has them.
+        config.setSynchronous(rolledBack ? SQLiteConfig.SynchronousMode.OFF : SQLiteConfig.SynchronousMode.NORMAL);
+        if (rolledBack) {
+            config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "0");
+        }
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout(5_000);
+        // Cairn never asks for generated keys; otherwise sqlite-jdbc queries for them after every insert.
+        config.setGetGeneratedKeys(false);
+        Connection c = config.createConnection("jdbc:sqlite:" + file);
+        try {
+            return new ObjectDatabase((SQLiteConnection) c, file, created, limits, codec, appender);
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
         }
     }
 
@@ -405,11 +420,15 @@ public final class ObjectDatabase implements AutoCloseable {
      */
     @Override
     public void close() {
-        sql.close();
-        engineStatements.values().forEach(ObjectDatabase::closeQuietly);
-        engineStatements.clear();
-        transaction.close();
-        closeQuietly(pageCount);
+        try {
+            sql.close();
+            engineStatements.values().forEach(ObjectDatabase::closeQuietly);
+            engineStatements.clear();
+            transaction.close();
+            closeQuietly(pageCount);
+        } catch (RuntimeException e) {
+            // Closing statements frees memory only; the connection, the rollback and the sink must still close.
+        }
         Optional<WalRollback> rollback = Optional.empty();
         StorageException rollbackFailure = null;
         try {
