@@ -170,11 +170,13 @@ class ChaosIT {
                 PROBE_LONGEST_PAUSE, RECOVERY_LIMIT);
         Faults faults = new Faults(cluster, client, reachability, probe, history);
         List<Faults.FaultRun> runs = new ArrayList<>();
+        Duration baseline;
         try (Workload workload = Workload.start(client, history, reachability, counters, CLIENTS, READ_PERCENT,
                 SEED + fault.ordinal(), WORKLOAD_CLOSE_LIMIT)) {
             Thread.sleep(WARM_UP);
             // What the probe alone takes on a whole cluster under this load: the floor of every recovery time.
-            BASELINES.add(probe.start(history.now(), cluster.nodeIds()).await().time());
+            baseline = probe.start(history.now(), cluster.nodeIds()).await().time();
+            BASELINES.add(baseline);
             for (int repetition = 0; repetition < REPETITIONS; repetition++) {
                 runs.addAll(injection.inject(faults));
                 Thread.sleep(SETTLE);
@@ -186,7 +188,8 @@ class ChaosIT {
         Checker.Report report = Checker.check(history);
         List<Duration> recoveries = runs.stream().map(run -> run.recovery().time()).toList();
         ROWS.put(fault, new Row(fault, runs.size(), report, recoveries, Duration.ofNanos(System.nanoTime() - started), null));
-        System.out.printf(Locale.ROOT, "ChaosIT: %s: %s%n  runs: %s%n", fault.label(), report, runs);
+        System.out.printf(Locale.ROOT, "ChaosIT: %s: %s%n  the probe alone, before the faults: %s; runs: %s%n", fault.label(), report,
+                seconds(baseline), runs);
 
         for (Faults.FaultRun run : runs) {
             assertTrue(run.recovery().unrecovered().isEmpty(), fault.label() + " on " + run.node() + ": counters that never answered an increment again within "
