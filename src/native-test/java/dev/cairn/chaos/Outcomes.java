@@ -19,10 +19,13 @@ final class Outcomes {
     /**
      * 503 problems answered before the call ran: a full or stopped mailbox and a node shutting down
      * refuse it before it is queued or run (rest.Problems: OverloadedException); {@code misdirected}
-     * refuses a forwarded call before placing it. Every other 503 ({@code commit-failed},
-     * {@code owner-unreachable} after the call went out, and whatever part 2 adds) may have run.
+     * refuses a forwarded call before placing it; {@code not-leader} answers a call that no leader ran,
+     * or whose writes the deposed leader rolled back (api.NotLeaderException.Outcome.NOT_RUN). Every
+     * other 503 ({@code commit-failed}, {@code commit-uncertain}, {@code owner-unreachable} after the
+     * call went out) may have run.
      */
-    private static final Set<String> NOT_RUN = Set.of(PROBLEMS + "overloaded", PROBLEMS + "shutting-down", PROBLEMS + "misdirected");
+    private static final Set<String> NOT_RUN = Set.of(PROBLEMS + "overloaded", PROBLEMS + "shutting-down", PROBLEMS + "misdirected",
+            PROBLEMS + "not-leader");
     /**
      * The detail of an {@code owner-unreachable} problem whose connection to the owner never opened
      * (service.OwnerProxy: a connect failure): the call was not sent. After a timeout or a connection
