@@ -25,7 +25,7 @@ class OutcomesTest {
         assertEquals(new Outcome.Failed("400 validation"), Outcomes.ofAnswer(400, null, "{\"type\":\"https://cairn.dev/problems/validation\"}"));
         assertEquals(new Outcome.Failed("429 too-many-requests"),
                 Outcomes.ofAnswer(429, null, "{\"type\":\"https://cairn.dev/problems/too-many-requests\"}"));
-        for (String type : new String[] {"overloaded", "shutting-down", "misdirected"}) {
+        for (String type : new String[] {"overloaded", "shutting-down", "misdirected", "not-leader"}) {
             assertEquals(new Outcome.Failed("503 " + type), Outcomes.ofAnswer(503, null, problem(type, "retry")), type);
         }
         assertEquals(new Outcome.Failed("503 owner-unreachable"), Outcomes.ofAnswer(503, null, problem("owner-unreachable",
@@ -37,7 +37,8 @@ class OutcomesTest {
         assertEquals(new Outcome.Unknown("503 owner-unreachable"), Outcomes.ofAnswer(503, null, problem("owner-unreachable",
                 "object shard 3 is owned by node n2 at http://127.0.0.1:1, which sent nothing for 30000 ms (cairn.cluster.forward-timeout); retry later")));
         assertEquals(new Outcome.Unknown("503 commit-failed"), Outcomes.ofAnswer(503, null, problem("commit-failed", "fsync failed")));
-        assertEquals(new Outcome.Unknown("503 not-leader"), Outcomes.ofAnswer(503, null, problem("not-leader", "a type this test does not know")));
+        assertEquals(new Outcome.Unknown("503 commit-uncertain"), Outcomes.ofAnswer(503, null, problem("commit-uncertain",
+                "this node lost the leadership of group 2 while replicating the call's writes")));
         assertEquals(new Outcome.Unknown("500 object-error"), Outcomes.ofAnswer(500, null, "{\"type\":\"https://cairn.dev/problems/object-error\"}"));
         assertEquals(new Outcome.Unknown("502 (no problem type)"), Outcomes.ofAnswer(502, null, "<html>bad gateway</html>"));
     }
