@@ -103,9 +103,12 @@ final class GroupMachine extends BaseStateMachine {
         return leader == null ? Optional.empty() : Optional.of(leader.toString());
     }
 
+    /** Entries a replica may lag behind and still take the leadership at once (the transfer waits for the rest). */
+    private static final long CLOSE_ENOUGH = 256;
+
     /**
-     * Whether {@code peer} follows this leader closely: it answered within {@code within} and holds
-     * every entry applied here, so a transfer to it does not stall the group while it catches up.
+     * Whether {@code peer} follows this leader closely: it answered within {@code within} and lags at
+     * most a few entries behind, so a transfer to it does not stall the group while it catches up.
      */
     boolean caughtUp(String peer, Duration within) {
         RaftServer.Division d = division;
@@ -118,7 +121,7 @@ final class GroupMachine extends BaseStateMachine {
         for (int i = 0; i < followers.size() && i < matched.length; i++) {
             var f = followers.get(i);
             if (f.getId().getId().toStringUtf8().equals(peer)) {
-                return f.getLastRpcElapsedTimeMs() < within.toMillis() && matched[i] >= info.getLastAppliedIndex();
+                return f.getLastRpcElapsedTimeMs() < within.toMillis() && matched[i] >= info.getLastAppliedIndex() - CLOSE_ENOUGH;
             }
         }
         return false;
