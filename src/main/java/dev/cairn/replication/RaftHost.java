@@ -244,8 +244,8 @@ public final class RaftHost implements AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3 * election, TimeUnit.MILLISECONDS));
-        // A read is confirmed by a heartbeat round to a majority (ReadIndex), not by Ratis's leader lease:
-        // a leader cut off by dropped packets kept its lease and answered stale reads in the chaos test.
+        // A read is confirmed by a heartbeat round to a majority (ReadIndex), not by Ratis's leader lease,
+        // whose safety rests on bounded clock drift and pauses.
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
         // Entries are whole commits: one must fit in an append batch and in the log's write buffer.

@@ -180,15 +180,17 @@ public final class ObjectDatabase implements AutoCloseable {
 
     /**
      * Makes every commit so far durable (see {@link WalShipper}); blocks the calling virtual thread until
-     * it is. Returns whether the sink took any (false when nothing was written since the last call).
+     * it is. Returns whether the sink took any bytes: false when the batch changed nothing (a read, a
+     * {@code CREATE TABLE IF NOT EXISTS} of a table that exists), so that its answer still needs
+     * confirming (see {@code Placement.confirmHere}).
      */
     public boolean makeDurable() throws IOException {
         if (!unsyncedCommit) {
             return false;
         }
-        boolean shipped = shipper != null;
-        if (shipped) {
-            shipper.ship();
+        boolean shipped = false;
+        if (shipper != null) {
+            shipped = shipper.ship();
             if (shipper.checkpointDue()) {
                 checkpoint();
             }

@@ -65,14 +65,18 @@ final class WalShipper {
         return appender.failedCommits();
     }
 
-    /** Blocks the calling virtual thread, without pinning its carrier, until every commit so far is durable. */
-    void ship() throws IOException {
+    /**
+     * Blocks the calling virtual thread, without pinning its carrier, until every commit so far is
+     * durable. Returns whether the sink took any bytes (a transaction that changed nothing writes none).
+     */
+    boolean ship() throws IOException {
         WalIndexHeader header = WalIndexHeader.read(walIndex());
         // Without a header of the layout this code knows, the whole WAL is shipped: it always holds its newest bytes.
         long end = header == null ? wal().size() : header.walBytes();
         boolean sameGeneration = header != null && durableWal != null && header.salts() == durableWal.salts()
                 && end >= durableWal.walBytes();
         long start = sameGeneration ? durableWal.walBytes() : 0;
+        boolean shipped = !unsyncedDirectories.isEmpty() || start < end;
         try {
             if (!unsyncedDirectories.isEmpty()) {
                 awaitDurable(appender.appendNewFile(file, unsyncedDirectories, wal(), end));
@@ -85,6 +89,7 @@ final class WalShipper {
             throw e;
         }
         durableWal = header;
+        return shipped;
     }
 
     /** After a durable commit: whether the WAL grew past the size at which a database that checkpoints by itself would. */
