@@ -1,7 +1,6 @@
 package dev.cairn.service;
 
 import dev.cairn.cluster.Cluster;
-import dev.cairn.cluster.Groups;
 import dev.cairn.cluster.MemberHealth;
 
 import jakarta.inject.Singleton;
@@ -13,8 +12,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness ({@code /q/health/ready}): in a cluster, UP once every Raft group has had a serving
- * leader since this node started, its preferred one when that member is up (so a started cluster
- * serves every object, its leadership spread), and then while this
+ * leader since this node started (so a started cluster serves every object), and then while this
  * node reaches a majority of the members, itself included (each other member by its last probe,
  * {@link MemberProbe}); its data lists those it does not reach (or has not probed yet). A node on the
  * minority side of a partition is taken out of rotation; one node down does not take the others with
@@ -53,15 +51,6 @@ final class ClusterHealthCheck implements HealthCheck {
                     long leaderless = IntStream.range(0, sharded.shards().count()).filter(s -> sharded.owners().ownerOf(s).isEmpty()).count();
                     if (leaderless > 0) {
                         yield response.withData("leaderless-shards", leaderless).down().build();
-                    }
-                    Groups groups = sharded.groups();
-                    long unbalanced = IntStream.range(0, groups.count()).filter(g -> {
-                        String preferred = groups.preferredLeader(g);
-                        return sharded.health().of(preferred) != MemberHealth.Health.DOWN
-                                && !sharded.owners().ownerOf(groups.firstShard(g)).orElse("").equals(preferred);
-                    }).count();
-                    if (unbalanced > 0) {
-                        yield response.withData("groups-moving-to-their-preferred-leader", unbalanced).down().build();
                     }
                     joining = Joining.JOINED;
                 }
