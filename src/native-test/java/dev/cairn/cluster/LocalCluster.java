@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class LocalCluster implements AutoCloseable {
     private static final Path SCRIPT = Path.of("deploy/local-cluster.sh");
     private static final Path PACKAGED_JAR = Path.of("target/quarkus-app/quarkus-run.jar");
-    private static final Duration SCRIPT_LIMIT = Duration.ofMinutes(3);
+    private static final Duration SCRIPT_LIMIT = Duration.ofMinutes(6);
     private static final Pattern NODE_LINE = Pattern.compile("(?m)^(n\\d+) pid=(\\d+) http=(http://([0-9.]+):(\\d+))$");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Each node's Raft port is its HTTP port plus this (cairn.cluster.raft-port-offset's default). */
@@ -257,6 +257,8 @@ public final class LocalCluster implements AutoCloseable {
         command.addAll(args);
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("CAIRN_BASE_PORT", String.valueOf(basePort));
+        // A restarted member replays its whole Raft log (no snapshots yet) before it is ready: slow on a loaded machine.
+        builder.environment().putIfAbsent("CAIRN_START_TIMEOUT", "300");
         builder.environment().put("CAIRN_NETNS", network == Network.NAMESPACES ? "1" : "0");
         // The JDK that runs the tests runs the jar too.
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
