@@ -11,6 +11,7 @@
 #   single       no cairn.cluster.members (started as bench/run.sh starts it, durability full, the
 #                default): a commit is the node's commit-log fsync
 # (the packaged jar, or CAIRN_BIN; the single node runs the program local-cluster.sh recorded), then
+# loads every system with every workload for PREWARM s (unmeasured, once: the JIT), then
 # runs ROUNDS rounds. Each round measures every workload on every system, the systems' order rotating
 # from round to round so that drift (JIT, the machine's other work) falls on all of them; the systems
 # not measured at that moment sit idle. Each measurement: WARMUP s of wrk unmeasured, then DURATION s
@@ -34,18 +35,18 @@
 #   REPL bytes system=<s> workload=<w> commits=.. bytes=.. bytes_per_commit=.. commits_per_request=..
 #   REPL bytes_per_commit=.. commits=.. bytes=.. (three_nodes, every measured run)
 #   REPL log system=<s> node=<n> warn=.. error=..   and   REPL log_kind ... logger=.. count=..
-#        (WARN/ERROR lines the nodes logged from the first measurement to the end of the last)
+#        (WARN/ERROR lines the nodes logged from the pre-warm to the end of the last measurement)
 #   REPL verdict latency|throughput workload=<w> PASS|FAIL (...)
 # server_cores: CPU of the measured system's processes per wall second; bench_idle_cores: of the
 # systems idle meanwhile; wrk_cores: wrk's; other_cores: the rest of the machine (other work).
 # Exit status 1 when a goal is missed.
 #
-# Knobs (environment): ROUNDS (3), DURATION (10 s), WARMUP (5 s), CONNS (48), THREADS (3, a multiple
-# of 3: one per node on three_nodes), NOBJ (1000), WORKLOADS ("latency many one", any of them, in
-# this order), LAT_GOAL_MS (5), RATIO_GOAL (0.60), BASE_PORT (24100: three_nodes take it and the next
-# two, one_member BASE_PORT+10, single BASE_PORT+20; the clusters' Raft ports are 1000 above),
-# CAIRN_BIN (a native binary instead of the jar), CAIRN_START_TIMEOUT (300 s per deployment),
-# KEEP=1 (keep the work directory: logs, wrk output, runs.tsv).
+# Knobs (environment): ROUNDS (3), DURATION (10 s), WARMUP (5 s), PREWARM (20 s, 0 = none), CONNS
+# (48), THREADS (3, a multiple of 3: one per node on three_nodes), NOBJ (1000), WORKLOADS ("latency
+# many one", any of them, in this order), LAT_GOAL_MS (5), RATIO_GOAL (0.60), BASE_PORT (24100:
+# three_nodes take it and the next two, one_member BASE_PORT+10, single BASE_PORT+20; the clusters'
+# Raft ports are 1000 above), CAIRN_BIN (a native binary instead of the jar), CAIRN_START_TIMEOUT
+# (300 s per deployment), KEEP=1 (keep the work directory: logs, wrk output, runs.tsv).
 # Every deployment is stopped on exit (local-cluster.sh down; the single node SIGTERM, SIGKILL after
 # STOP_TIMEOUT=60 s), whatever happens.
 set -euo pipefail
@@ -56,6 +57,7 @@ LAUNCHER="$ROOT/deploy/local-cluster.sh"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-5}"
+PREWARM="${PREWARM:-20}"
 CONNS="${CONNS:-48}"
 THREADS="${THREADS:-3}"
 NOBJ="${NOBJ:-1000}"
@@ -80,6 +82,7 @@ usage_error() {
 for knob in ROUNDS DURATION WARMUP CONNS THREADS NOBJ CAIRN_START_TIMEOUT; do
     [[ ${!knob} =~ ^[1-9][0-9]*$ ]] || usage_error "$knob must be a positive whole number, not '${!knob}'"
 done
+[[ $PREWARM =~ ^(0|[1-9][0-9]*)$ ]] || usage_error "PREWARM must be a whole number of seconds (0: none), not '$PREWARM'"
 ((THREADS % 3 == 0)) || usage_error "THREADS must be a multiple of 3 (each node of three_nodes gets as many), not $THREADS"
 ((CONNS % THREADS == 0)) || usage_error "CONNS must be a multiple of THREADS ($THREADS), so every thread has as many connections, not $CONNS"
 for knob in LAT_GOAL_MS RATIO_GOAL; do
@@ -283,43 +286,59 @@ find_latency_counter
 
 wrkstat() { sed -n "s/^WRKSTAT.* $2=\([^ ]*\).*/\1/p" "$1" | head -n1; }
 
-# measure <round> <system> <workload>: WARMUP s unmeasured, then DURATION s measured; prints the
-# REPL run line and appends the figures to $WORK/runs.tsv.
-measure() {
-    local round="$1" sys="$2" workload="$3" conns="$CONNS" threads="$THREADS" lua url path args=() note=""
-    url="${URL[$sys]}"
+# target <system> <workload>: sets W_CONNS W_THREADS W_LUA W_URL (with the path) and W_ARGS (the
+# script's) for a wrk run, and W_NOTE when three_nodes' latency counter had to be replaced.
+target() {
+    local sys="$1" workload="$2" path
+    W_CONNS="$CONNS" W_THREADS="$THREADS" W_ARGS=() W_NOTE=""
     case "$workload" in
         latency)
-            conns=1 threads=1 lua="$POST_LUA" path="/objects/counter/lat/increment"
+            W_CONNS=1 W_THREADS=1 W_LUA="$POST_LUA" path="/objects/counter/lat/increment"
             if [[ $sys == three_nodes ]]; then
-                if [[ "$(owner_of "$url" "$LAT_NAME")" != n1 ]]; then
-                    note=" moved_from=$LAT_NAME"
+                if [[ "$(owner_of "${URL[$sys]}" "$LAT_NAME")" != n1 ]]; then
+                    W_NOTE=" moved_from=$LAT_NAME"
                     find_latency_counter
                 fi
                 path="/objects/counter/$LAT_NAME/increment"
             fi
             ;;
         many)
-            lua="$MANY_LUA" path="/" args=("/objects/counter/o{i}/increment" "$NOBJ")
-            [[ $sys != three_nodes ]] || lua="$MANY_SPREAD_LUA"
+            W_LUA="$MANY_LUA" path="/" W_ARGS=("/objects/counter/o{i}/increment" "$NOBJ")
+            [[ $sys != three_nodes ]] || W_LUA="$MANY_SPREAD_LUA"
             ;;
         one)
-            lua="$POST_LUA" path="/objects/counter/hot/increment"
-            [[ $sys != three_nodes ]] || lua="$POST_SPREAD_LUA"
+            W_LUA="$POST_LUA" path="/objects/counter/hot/increment"
+            [[ $sys != three_nodes ]] || W_LUA="$POST_SPREAD_LUA"
             ;;
     esac
+    W_URL="${URL[$sys]}$path"
+}
+
+# load <seconds> <output file> [--latency]: one wrk run on the target set by `target`.
+load() {
+    local seconds="$1" out="$2"
+    shift 2
+    wrk -t"$W_THREADS" -c"$W_CONNS" -d"${seconds}s" --timeout 10s "$@" -s "$W_LUA" "$W_URL" -- "${W_ARGS[@]}" >"$out" 2>&1 || true
+}
+
+# measure <round> <system> <workload>: WARMUP s unmeasured, then DURATION s measured; prints the
+# REPL run line and appends the figures to $WORK/runs.tsv.
+measure() {
+    local round="$1" sys="$2" workload="$3" note
+    target "$sys" "$workload"
+    note="$W_NOTE"
     local out="$WORK/wrk/r$round.$sys.$workload" idle_pids=() other
     for other in "${SYSTEMS[@]}"; do
         # shellcheck disable=SC2206 # PIDS holds a list of numbers
         [[ $other == "$sys" ]] || idle_pids+=(${PIDS[$other]})
     done
-    wrk -t"$threads" -c"$conns" -d"${WARMUP}s" --timeout 10s -s "$lua" "$url$path" -- "${args[@]}" >"$out.warmup.txt" 2>&1 || true
+    load "$WARMUP" "$out.warmup.txt"
     local e0 b0 e1 b1 s0 s1 i0 i1 m0 m1 w0 w1 t0 t1 at
     at="$(date -u +%H:%M:%S)"
     read -r e0 b0 < <(replication_counters "$sys")
     # shellcheck disable=SC2086 # PIDS holds a list
     s0=$(ticks ${PIDS[$sys]}) i0=$(ticks "${idle_pids[@]}") m0=$(machine_busy) w0=$(child_ticks) t0=$(date +%s%N)
-    wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 10s --latency -s "$lua" "$url$path" -- "${args[@]}" >"$out.txt" 2>&1 || true
+    load "$DURATION" "$out.txt" --latency
     # shellcheck disable=SC2086
     s1=$(ticks ${PIDS[$sys]}) i1=$(ticks "${idle_pids[@]}") m1=$(machine_busy) w1=$(child_ticks) t1=$(date +%s%N)
     read -r e1 b1 < <(replication_counters "$sys")
@@ -330,7 +349,7 @@ measure() {
     }
     if [[ $workload == latency && $sys == three_nodes ]]; then
         local after
-        after="$(owner_of "$url" "$LAT_NAME")"
+        after="$(owner_of "${URL[$sys]}" "$LAT_NAME")"
         [[ $after == n1 ]] || note="$note owner_after=${after:-none}"
     fi
     local secs rps p50 p99 requests errors server idle wrkc machine othc
@@ -350,14 +369,26 @@ measure() {
 }
 
 # ---------------------------------------------------------------- the rounds
-declare -A LOG_FROM # each log's line count before the first measurement
+declare -A LOG_FROM # each log's line count before the first load
 for sys in "${SYSTEMS[@]}"; do
     for log in ${LOGS[$sys]}; do
         LOG_FROM[$log]="$(wc -l <"$log")"
     done
 done
 : >"$WORK/runs.tsv"
-echo "REPL start $(date -u +%Y-%m-%dT%H:%M:%SZ) cores=$(nproc) rounds=$ROUNDS duration_s=$DURATION warmup_s=$WARMUP conns=$CONNS threads=$THREADS nobj=$NOBJ workloads=${WORKLOADS// /,} latency_counter=$LAT_NAME program=$(awk '/^launch=/' "$WORK/one/local-cluster.env" | cut -c1-160)"
+echo "REPL start $(date -u +%Y-%m-%dT%H:%M:%SZ) cores=$(nproc) rounds=$ROUNDS duration_s=$DURATION warmup_s=$WARMUP prewarm_s=$PREWARM conns=$CONNS threads=$THREADS nobj=$NOBJ workloads=${WORKLOADS// /,} latency_counter=$LAT_NAME program=$(awk '/^launch=/' "$WORK/one/local-cluster.env" | cut -c1-160)"
+# Once, before the rounds: every system on every workload, so the JIT has compiled the paths of all
+# before anything is measured (three JVMs at ~100 commits/s take minutes to get there otherwise).
+if ((PREWARM > 0)); then
+    for workload in "${WORKLOAD_LIST[@]}"; do
+        for sys in "${SYSTEMS[@]}"; do
+            target "$sys" "$workload"
+            load "$PREWARM" "$WORK/wrk/prewarm.$sys.$workload.txt"
+            alive "$sys"
+        done
+    done
+    echo "REPL prewarmed $(date -u +%Y-%m-%dT%H:%M:%SZ) ${PREWARM} s per system and workload"
+fi
 for ((round = 1; round <= ROUNDS; round++)); do
     order=()
     for ((k = 0; k < ${#SYSTEMS[@]}; k++)); do
@@ -417,7 +448,7 @@ awk -F'\t' '$2 == "three_nodes" { e += $9; b += $10 }
     END { printf "REPL bytes_per_commit=%s commits=%d bytes=%d (three_nodes, every measured run; each entry goes to 2 followers)\n",
         (e > 0 ? sprintf("%.0f", b / e) : "n/a"), e, b }' "$WORK/runs.tsv"
 
-# WARN and ERROR lines logged while the rounds ran (start-up's are left out).
+# WARN and ERROR lines logged under the bench's load (start-up's are left out).
 for sys in "${SYSTEMS[@]}"; do
     for log in ${LOGS[$sys]}; do
         node="$(basename "$log" .log)"
