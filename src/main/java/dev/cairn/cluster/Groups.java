@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -73,7 +75,7 @@ public final class Groups {
         String[] leaders = new String[ranked.size()];
         Map<String, List<Integer>> leading = new HashMap<>();
         for (int g = 0; g < ranked.size(); g++) {
-            if (!assign(g, ranked, leaders, leading, most, new java.util.HashSet<>())) {
+            if (!assign(g, ranked, leaders, leading, most, new HashSet<>())) {
                 leaders[g] = ranked.get(g).getFirst();
                 leading.computeIfAbsent(leaders[g], k -> new ArrayList<>()).add(g);
             }
@@ -82,7 +84,7 @@ public final class Groups {
     }
 
     private static boolean assign(int g, List<List<String>> ranked, String[] leaders, Map<String, List<Integer>> leading, int most,
-            java.util.Set<String> visited) {
+            Set<String> visited) {
         for (String m : ranked.get(g)) {
             List<Integer> led = leading.computeIfAbsent(m, k -> new ArrayList<>());
             if (led.size() < most) {

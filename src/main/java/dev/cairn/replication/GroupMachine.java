@@ -3,10 +3,12 @@ package dev.cairn.replication;
 import dev.cairn.api.NotLeaderException;
 import dev.cairn.storage.ReplicaWriter;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -237,8 +239,8 @@ final class GroupMachine extends BaseStateMachine {
                             entry.sequence(), entry.file());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while waiting for " + entry.file() + " to close");
-                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new InterruptedIOException("interrupted while waiting for " + entry.file() + " to close");
+                } catch (ExecutionException e) {
                     break; // closing never fails its stage
                 }
             }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -333,7 +334,7 @@ public final class RaftHost implements AutoCloseable {
             }
             groups.replicas(g).stream()
                     .filter(id -> !id.equals(members.self()) && health.of(id) == MemberHealth.Health.UP)
-                    .sorted(java.util.Comparator.comparing((String id) -> !machines.get(g).caughtUp(id, settings.electionTimeout())))
+                    .sorted(Comparator.comparing((String id) -> !machines.get(g).caughtUp(id, settings.electionTimeout())))
                     .findFirst()
                     .ifPresent(to -> moves.add(transfer(g, to)));
         }

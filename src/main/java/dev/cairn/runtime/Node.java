@@ -25,6 +25,7 @@ import dev.cairn.storage.Durability;
 import dev.cairn.storage.ValueCodec;
 import dev.cairn.storage.log.CommitLog;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,7 +154,7 @@ public final class Node implements Namespaces, Mailboxes {
      * their alarms from their files (it holds only what this node committed itself).
      */
     public CompletableFuture<Void> checkAlarmsOf(Predicate<ObjectId> group) {
-        List<ObjectId> ids = new java.util.ArrayList<>();
+        List<ObjectId> ids = new ArrayList<>();
         for (String ns : byName.keySet()) {
             storedIds(ns).stream().filter(group).forEach(ids::add);
         }

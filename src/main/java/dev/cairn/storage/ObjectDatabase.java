@@ -431,31 +431,22 @@ public final class ObjectDatabase implements AutoCloseable {
         } catch (RuntimeException e) {
             // Closing statements frees memory only; the connection, the rollback and the sink must still close.
         }
-        Optional<WalRollback> rollback = Optional.empty();
-        StorageException rollbackFailure = null;
-        try {
-            rollback = shipper == null ? Optional.empty() : shipper.rollbackDue();
-        } catch (IOException e) {
-            rollbackFailure = new StorageException("cannot roll back " + file + " to its durable commits: " + e.getMessage(), e);
+        if (shipper == null) {
+            closeConnection();
+            return;
         }
+        try {
+            shipper.close(this::closeConnection);
+        } catch (IOException e) {
+            throw new StorageException("cannot roll back " + file + " to its durable commits: " + e.getMessage(), e);
+        }
+    }
+
+    private void closeConnection() {
         try {
             connection.close();
         } catch (SQLException ignored) {
             // Nothing is pending: every batch was committed or rolled back before closing.
-        }
-        try {
-            if (rollback.isPresent()) {
-                rollback.get().restore();
-            }
-        } catch (IOException e) {
-            rollbackFailure = new StorageException("cannot roll back " + file + " to its durable commits: " + e.getMessage(), e);
-        } finally {
-            if (shipper != null) {
-                shipper.close();
-            }
-        }
-        if (rollbackFailure != null) {
-            throw rollbackFailure;
         }
     }
 

@@ -61,10 +61,6 @@ final class WalShipper {
         this.appender = appender;
     }
 
-    CommitSink.FailedCommits failedCommits() {
-        return appender.failedCommits();
-    }
-
     /**
      * Blocks the calling virtual thread, without pinning its carrier, until every commit so far is
      * durable. Returns whether the sink took any bytes (a transaction that changed nothing writes none).
@@ -98,16 +94,27 @@ final class WalShipper {
     }
 
     /**
-     * Before the connection closes, when a commit could not be made durable and the sink wants such
-     * commits undone: what restores the file to its durable commits once the connection is closed.
+     * Closes the database with {@code closeConnection}, its file first rolled back to its durable
+     * commits when one could not be made durable and the sink wants such commits undone (what the
+     * rollback needs is read while the connection is still open; SQLite may checkpoint at close).
+     * Then releases Cairn's own handle and tells the appender, whatever happened.
+     *
+     * @throws IOException when the rollback could not be read or written
      */
-    Optional<WalRollback> rollbackDue() throws IOException {
-        if (state == State.DURABLE || appender.failedCommits() == CommitSink.FailedCommits.KEPT) {
-            return Optional.empty();
+    void close(Runnable closeConnection) throws IOException {
+        try {
+            Optional<WalRollback> rollback = state == State.FAILED && appender.failedCommits() == CommitSink.FailedCommits.ROLLED_BACK
+                    ? Optional.of(WalRollback.prepare(file, durableWal == null
+                            ? new WalRollback.Committed.Nothing()
+                            : new WalRollback.Committed.Through(durableWal.salts(), durableWal.walBytes())))
+                    : Optional.empty();
+            closeConnection.run();
+            if (rollback.isPresent()) {
+                rollback.get().restore();
+            }
+        } finally {
+            releaseWal();
         }
-        return Optional.of(WalRollback.prepare(file, durableWal == null
-                ? new WalRollback.Committed.Nothing()
-                : new WalRollback.Committed.Through(durableWal.salts(), durableWal.walBytes())));
     }
 
     /** Waits (a virtual thread unmounts) until the sink says the bytes are durable. */
@@ -159,7 +166,7 @@ final class WalShipper {
     }
 
     /** After the connection closed (any thread): forces and closes Cairn's own handle on the WAL; tells the appender. */
-    void close() {
+    private void releaseWal() {
         if (wal == null) {
             appender.closed();
             return;

@@ -124,10 +124,15 @@ final class ShippingLeader implements AutoCloseable {
 
     /** Closes the connection: SQLite checkpoints the WAL into the file and deletes it. */
     @Override
-    public void close() throws SQLException {
+    public void close() throws SQLException, IOException {
         shipper.releaseWalIndex();
-        connection.close();
-        shipper.close();
+        shipper.close(() -> {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /**
