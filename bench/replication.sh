@@ -165,8 +165,8 @@ CAIRN_BASE_PORT="$ONE_PORT" "$LAUNCHER" up 1 "$WORK/one" >&2
 # The single node runs the program local-cluster.sh chose (the jar with its JDK, or CAIRN_BIN), with
 # the flags bench/run.sh gives it; its working directory is its data directory.
 start_single() {
-    # shellcheck disable=SC2034 # the file sets them all; only launch and launch_tail are used
-    local nodes base_port launch launch_tail extra
+    # shellcheck disable=SC2034 # the file sets them all (netns, net, tag: later launchers); only launch and launch_tail are used
+    local nodes base_port launch launch_tail extra netns net tag
     # shellcheck source=/dev/null
     . "$WORK/one/local-cluster.env"
     mkdir -p "$WORK/single"
