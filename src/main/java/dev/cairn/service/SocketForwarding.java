@@ -38,9 +38,9 @@ import java.util.Set;
  * another node is passed to that node (same path and query, the client's headers, plus
  * {@code Cairn-Forwarded-By}). Only once the owner accepted is the client's request upgraded; then
  * text and binary messages flow both ways unchanged, and a close on either side closes the other with
- * the same code and reason. An upgrade the owner refuses is answered to the client with the owner's
- * status, content type and body; an owner that cannot be reached with a {@code 503 unreachable}
- * problem. Hibernation, tags and every socket event happen at the owner; this node only relays.
+ * the same code and reason (a connection that drops without one: see {@link Dropped}). An upgrade the
+ * owner refuses is answered to the client with the owner's status, content type and body; an owner that
+ * cannot be reached with a {@code 503 unreachable} problem. Hibernation, tags and every socket event happen at the owner; this node only relays.
  *
  * <p>Everything else falls through to the local handling: a request already forwarded once (never
  * forwarded again: the local upgrade check then answers), an object that lives here, and an unknown
@@ -172,14 +172,35 @@ final class SocketForwarding {
             }
             UpgradedRequests.finished(wrapper);
             var socket = upgraded.result();
-            pipe(socket, owner);
-            pipe(owner, socket);
+            pipe(socket, owner, Dropped.CLIENT_WENT_AWAY);
+            pipe(owner, socket, Dropped.OWNER_WENT_AWAY);
             owner.resume();
         });
     }
 
-    /** Messages from {@code from} to {@code to}, pausing {@code from} while {@code to} cannot take more; a close or error closes {@code to}. */
-    private static void pipe(WebSocketBase from, WebSocketBase to) {
+    /**
+     * How the other side is closed when one side's connection ends without a close frame, or fails. An
+     * owner's connection ends so when its node died or was cut off: the object moves to another node, so
+     * its client is told to reconnect with 1012, as when a leader hands a group over.
+     */
+    private enum Dropped {
+        CLIENT_WENT_AWAY((short) 1001, "the client went away"),
+        OWNER_WENT_AWAY((short) 1012, "the object's node went away; reconnect");
+
+        final short code;
+        final String reason;
+
+        Dropped(short code, String reason) {
+            this.code = code;
+            this.reason = reason;
+        }
+    }
+
+    /**
+     * Messages from {@code from} to {@code to}, pausing {@code from} while {@code to} cannot take more; a
+     * close of {@code from} closes {@code to} alike, its connection dropped or failed as {@code dropped} says.
+     */
+    private static void pipe(WebSocketBase from, WebSocketBase to, Dropped dropped) {
         from.textMessageHandler(text -> {
             to.writeTextMessage(text);
             holdWhileFull(from, to);
@@ -188,10 +209,10 @@ final class SocketForwarding {
             to.writeBinaryMessage(bytes);
             holdWhileFull(from, to);
         });
-        from.closeHandler(v -> closeLike(from, to));
+        from.closeHandler(v -> closeLike(from, to, dropped));
         from.exceptionHandler(e -> {
             if (!to.isClosed()) {
-                to.close((short) 1011, "the relayed connection failed");
+                to.close(dropped.code, dropped.reason);
             }
         });
     }
@@ -205,15 +226,15 @@ final class SocketForwarding {
 
     /**
      * Closes {@code to} as {@code from} was closed: the same code and reason. No code at all (1005) is
-     * passed on as a plain close; a connection that ended without a close (1006) as 1001, going away.
+     * passed on as a plain close; a connection that ended without a close (1006) as {@code dropped}.
      */
-    private static void closeLike(WebSocketBase from, WebSocketBase to) {
+    private static void closeLike(WebSocketBase from, WebSocketBase to, Dropped dropped) {
         if (to.isClosed()) {
             return;
         }
         Short code = from.closeStatusCode();
         if (code == null || code == 1006 || code == 1015) {
-            to.close((short) 1001, "the other side of the relay went away");
+            to.close(dropped.code, dropped.reason);
         } else if (code == 1005) {
             to.close();
         } else {

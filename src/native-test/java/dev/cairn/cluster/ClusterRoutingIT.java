@@ -43,24 +43,8 @@ class ClusterRoutingIT {
         long started = System.nanoTime();
         cluster = LocalCluster.up(3, dir);
         System.out.printf("ClusterRoutingIT: 3 nodes ready in %d ms (logs in %s)%n", (System.nanoTime() - started) / 1_000_000, dir);
-        // Right after start-up leadership moves to each group's preferred member (a few planned moves,
-        // answering retryable 503s meanwhile); these tests count owners, so they start once it is spread.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!leadershipSpread()) {
-            assertTrue(System.nanoTime() < deadline, "leadership not spread after 60 s: " + cluster.send("n1", "GET", "/cluster", null).body());
-            Thread.sleep(200);
-        }
-    }
-
-    /** Whether every group is led by its preferred member, as n1 sees it. */
-    private static boolean leadershipSpread() throws Exception {
-        var view = new ObjectMapper().readTree(cluster.send("n1", "GET", "/cluster", null).body());
-        for (var group : view.path("groups")) {
-            if (!group.path("leader").asText("").equals(group.path("preferredLeader").asText())) {
-                return false;
-            }
-        }
-        return true;
+        // These tests count owners, so they start once leadership is spread.
+        cluster.awaitLeadershipSpread("n1", Duration.ofSeconds(60));
     }
 
     @AfterAll

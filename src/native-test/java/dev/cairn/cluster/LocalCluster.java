@@ -3,6 +3,7 @@ package dev.cairn.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +39,7 @@ public final class LocalCluster implements AutoCloseable {
     private static final Path PACKAGED_JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     private static final Duration SCRIPT_LIMIT = Duration.ofMinutes(6);
     private static final Pattern NODE_LINE = Pattern.compile("(?m)^(n\\d+) pid=(\\d+) http=(http://([0-9.]+):(\\d+))$");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Each node's Raft port is its HTTP port plus this (cairn.cluster.raft-port-offset's default). */
     private static final int RAFT_PORT_OFFSET = 1000;
@@ -226,6 +229,30 @@ public final class LocalCluster implements AutoCloseable {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A request to a cluster node: {@link #send} with its arguments. */
+    interface Request {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    /**
+     * {@code request} sent again while it is answered 503 (an election or a move under way; each such
+     * problem must say it is retryable), until {@code deadline}: the first other answer, or the last 503.
+     * Waits 100 ms before the first retry, twice as long before each next one, at most a second, as a
+     * client should: retries sent at once only add to the commits a slow group is behind on.
+     */
+    static HttpResponse<String> retryingUnavailable(Request request, Instant deadline) throws Exception {
+        long pauseMs = 100;
+        while (true) {
+            HttpResponse<String> answer = request.send();
+            if (answer.statusCode() != 503 || !Instant.now().isBefore(deadline)) {
+                return answer;
+            }
+            assertTrue(answer.body().contains("\"retryable\":true"), "a 503 says it is retryable: " + answer.body());
+            Thread.sleep(pauseMs);
+            pauseMs = Math.min(1000, pauseMs * 2);
+        }
+    }
+
     /**
      * Waits until every node answers {@code /q/health/ready} with 200. The launcher's {@code start}
      * waits for the node it starts; the others see it again at their next probe of it.
@@ -243,6 +270,32 @@ public final class LocalCluster implements AutoCloseable {
                 }
                 Thread.sleep(100);
             }
+        }
+    }
+
+    /**
+     * Waits until every group is led by its preferred member, as {@code node} sees it ({@code GET
+     * /cluster}). Right after start-up leadership moves there (a few planned moves, answering retryable
+     * 503s meanwhile); tests that count or place by owner start once it is spread.
+     */
+    void awaitLeadershipSpread(String node, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            HttpResponse<String> view = send(node, "GET", "/cluster", null);
+            assertEquals(200, view.statusCode(), view.body());
+            List<String> elsewhere = new ArrayList<>();
+            JSON.readTree(view.body()).path("groups").forEach(group -> {
+                if (!group.path("leader").asText("").equals(group.path("preferredLeader").asText())) {
+                    elsewhere.add("group " + group.path("group") + " led by " + group.path("leader") + ", preferring " + group.path("preferredLeader"));
+                }
+            });
+            if (elsewhere.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("leadership not spread after " + limit + ", as " + node + " sees it: " + elsewhere);
+            }
+            Thread.sleep(200);
         }
     }
 

@@ -13,12 +13,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -149,6 +154,77 @@ class SocketForwardingTest {
             next(); // the upgrade
             client.close(4002, "bye now");
             assertEquals("close 4002 bye now", next());
+        }
+    }
+
+    /**
+     * A TCP hop to the stand-in owner that the test can cut, as the death of the owner's process ends
+     * its connections: without a close frame. An accepting thread and two copying threads per connection
+     * share the list of sockets (thread-safe); the test thread closes them.
+     */
+    private static final class Hop implements AutoCloseable {
+        private final ServerSocket server;
+        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+        Hop(int ownerPort) throws IOException {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        Socket client = server.accept();
+                        Socket owner = new Socket(InetAddress.getLoopbackAddress(), ownerPort);
+                        sockets.add(client);
+                        sockets.add(owner);
+                        Thread.ofVirtual().start(() -> copy(client, owner));
+                        Thread.ofVirtual().start(() -> copy(owner, client));
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            });
+        }
+
+        URI uri() {
+            return URI.create("http://127.0.0.1:" + server.getLocalPort());
+        }
+
+        private static void copy(Socket from, Socket to) {
+            try {
+                from.getInputStream().transferTo(to.getOutputStream());
+            } catch (IOException e) {
+                // cut
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    /** The owner's node died or was cut off: its objects move, so the client is told to reconnect (1012), as on a move. */
+    @Test
+    void anOwnersConnectionThatEndsWithoutACloseClosesTheClientWith1012() throws Exception {
+        try (Hop hop = new Hop(owner.actualPort())) {
+            FarSockets.n2 = hop.uri();
+            try (WsClient client = WsClient.connect(ws("/objects/chat/far-" + UUID.randomUUID() + "/ws"))) {
+                assertEquals("welcome", client.next());
+                hop.close();
+                assertEquals(new WsClient.Close(1012, "the object's node went away; reconnect"), client.awaitClose());
+            }
+        }
+    }
+
+    @Test
+    void aClientsConnectionThatDropsWithoutACloseClosesTheOwnersWith1001() throws Exception {
+        try (WsClient client = WsClient.connect(ws("/objects/chat/far-" + UUID.randomUUID() + "/ws"))) {
+            assertEquals("welcome", client.next());
+            next(); // the upgrade
+            client.abort();
+            assertEquals("close 1001 the client went away", next());
         }
     }
 

@@ -194,7 +194,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Drops the TCP connection without a close frame. */
-    void abort() {
+    public void abort() {
         ws.abort();
     }
 
