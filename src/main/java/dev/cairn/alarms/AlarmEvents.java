@@ -30,7 +30,7 @@ final class AlarmEvents {
                 }
                 yield null;
             }
-            case AlarmWork.Check check -> alarm.get();
+            case AlarmWork.Check check -> new AlarmWork.Checked(alarm.get(), alarm.objectName());
         };
     }
 

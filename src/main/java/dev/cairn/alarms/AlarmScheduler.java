@@ -385,10 +385,14 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         }, Thread::startVirtualThread);
     }
 
-    /** Reads the object's alarm and makes the index agree. */
+    /** Reads the object's alarm and makes the index agree, with the name the alarm was set under. */
     private CompletableFuture<Void> check(ObjectId id) {
         return targets.send(id, new AlarmWork.Check())
-                .thenCompose(truth -> index.reconcile(id, (OptionalLong) truth))
+                .thenCompose(answer -> {
+                    AlarmWork.Checked checked = (AlarmWork.Checked) answer;
+                    ObjectId named = checked.objectName().map(name -> targets.idFromIndex(id.namespace(), id.toString(), name)).orElse(id);
+                    return index.reconcile(named, checked.scheduledMs());
+                })
                 .exceptionally(e -> {
                     LOG.errorf(e, "alarms: could not check the alarm of %s", describe(id));
                     return null;

@@ -55,6 +55,7 @@ final class Catalog {
             }
             switch (loop.mailbox.offer(e)) {
                 case ACCEPTED -> {
+                    loop.knownAs(id);
                     if (shuttingDown.getAsBoolean()) {
                         // Accepted just as the shutdown began, possibly by a loop activated after the
                         // drain took its snapshot: this loop too runs what it has, then stops.

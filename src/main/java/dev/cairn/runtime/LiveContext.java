@@ -165,7 +165,7 @@ final class LiveContext implements ObjectContext, Storage, SqlStorage {
             throw new IllegalStateException(loop.kind().getSimpleName() + " cannot set an alarm: it does not implement "
                     + AlarmHandler.class.getName() + ", so there would be nothing to run");
         }
-        loop.database().alarm().set(time.toEpochMilli());
+        loop.database().alarm().set(time.toEpochMilli(), loop.id().name());
     }
 
     @Override

@@ -39,7 +39,8 @@ import org.jboss.logging.Logger;
 final class ObjectLoop implements ActivationAccess {
     private static final Logger LOG = Logger.getLogger(ObjectLoop.class);
 
-    final ObjectId id;
+    /** Written by delivering threads once, when a call by name reaches a loop activated by id (see {@link #knownAs}). */
+    volatile ObjectId id;
     final Mailbox mailbox;
     final CompletableFuture<Void> terminated = new CompletableFuture<>();
     /** Socket sends and other effects held back until the batch commits (output gate). */
@@ -286,6 +287,8 @@ final class ObjectLoop implements ActivationAccess {
             try {
                 context = new LiveContext(this, services.clock(), services.namespaces());
                 instance = namespace.objectKind().construct(context);
+            } catch (NotLeaderException ex) {
+                throw ex; // the constructor's first write found this node no longer leading: the caller retries elsewhere
             } catch (Exception ex) {
                 throw new ObjectException("constructor of " + namespace.kind().getSimpleName() + " failed: "
                         + messageOf(ex), ex);
@@ -312,6 +315,17 @@ final class ObjectLoop implements ActivationAccess {
     @Override
     public ObjectId id() {
         return id;
+    }
+
+    /**
+     * Learns the object's name from a call that used it, when this activation began without one (a
+     * call by id, or an alarm check of a new leader, which finds the object by its file): from then on
+     * {@code ctx.id().name()} answers it, as it does for an activation by name.
+     */
+    void knownAs(ObjectId named) {
+        if (id.name().isEmpty() && named.name().isPresent() && named.equals(id)) {
+            id = named;
+        }
     }
 
     @Override
@@ -353,6 +367,7 @@ final class ObjectLoop implements ActivationAccess {
         return switch (t) {
             case Refusal r -> r;
             case ObjectException o -> o;
+            case NotLeaderException n -> n; // the storage found this node no longer leading: retryable, whatever code it passed through
             default -> new ObjectException(messageOf(t), t);
         };
     }

@@ -1,10 +1,10 @@
 package dev.cairn.storage;
 
-
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -21,6 +21,15 @@ public final class AlarmTable {
     private static final String SET = "INSERT INTO " + TABLE + " (id, scheduled_ms) VALUES (1, ?)"
             + " ON CONFLICT (id) DO UPDATE SET scheduled_ms = excluded.scheduled_ms";
     private static final String DELETE = "DELETE FROM " + TABLE;
+    /**
+     * The name the object was called by when it set its alarm: an alarm is found again from the file
+     * alone (by a new leader after a failover), and its handler must see the object's name then too.
+     */
+    static final String NAME_TABLE = "_cairn_name";
+    private static final String CREATE_NAME = "CREATE TABLE IF NOT EXISTS " + NAME_TABLE
+            + " (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL)";
+    private static final String GET_NAME = "SELECT name FROM " + NAME_TABLE + " WHERE id = 1";
+    private static final String SET_NAME = "INSERT OR IGNORE INTO " + NAME_TABLE + " (id, name) VALUES (1, ?)";
 
     private final ObjectDatabase db;
     /** Writes since the database was opened; compared before and after a handler. */
@@ -42,10 +51,26 @@ public final class AlarmTable {
         }, OptionalLong.empty());
     }
 
-    public void set(long scheduledMillis) {
+    /** Sets the alarm; {@code objectName}: the name the object is known by, when it is. */
+    public void set(long scheduledMillis, Optional<String> objectName) {
         beforeWrite();
         db.writeCreatingTable(TABLE, List.of(CREATE), () -> run(SET, scheduledMillis));
+        objectName.ifPresent(name -> db.writeCreatingTable(NAME_TABLE, List.of(CREATE_NAME), () -> {
+            PreparedStatement p = db.engineStatement(SET_NAME);
+            p.setString(1, name);
+            return p.executeUpdate();
+        }));
         writes++;
+    }
+
+    /** The name recorded by {@link #set}, if any. */
+    public Optional<String> objectName() {
+        return db.orWhenNoTable(NAME_TABLE, () -> {
+            db.beginWork();
+            try (ResultSet rs = db.engineStatement(GET_NAME).executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+            }
+        }, Optional.empty());
     }
 
     public void delete() {

@@ -66,6 +66,8 @@ class ChaosIT {
     /** Between two repetitions, with the cluster whole. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
     private static final Duration FINAL_READS_LIMIT = Duration.ofSeconds(60);
+    /** How long the balancer may take to hand every group back to its preferred leader between faults. */
+    private static final Duration SPREAD_LIMIT = Duration.ofSeconds(120);
     /** Part 2's targets (issue 17). */
     private static final Duration FAILOVER_MEDIAN = Duration.ofSeconds(3);
     private static final Duration FAILOVER_MAX = Duration.ofSeconds(5);
@@ -163,6 +165,10 @@ class ChaosIT {
     private static void exercise(Fault fault, Injection injection) throws Exception {
         long started = System.nanoTime();
         String prefix = "chaos-" + fault.name().toLowerCase(Locale.ROOT) + "-" + Long.toHexString(SEED) + "-";
+        if (replicated) {
+            // Every fault starts from the same cluster: each group back on its preferred leader after the last fault.
+            cluster.awaitLeadershipSpread(cluster.nodeIds().getFirst(), SPREAD_LIMIT);
+        }
         List<String> counters = Counters.spread(client, cluster.nodeIds().getFirst(), prefix, COUNTERS, shards);
         History history = new History(System::nanoTime);
         Reachability reachability = new Reachability(cluster.nodeIds());

@@ -1,5 +1,6 @@
 package dev.cairn.chaos;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,11 +9,17 @@ import java.util.Map;
 /**
  * Picks counter names that cover every shard (and so every Raft group), asking the cluster which
  * shard each candidate name falls in: a name's shard comes from an HMAC under the namespace's key,
- * which the test does not know. Reading a counter creates it at 0.
+ * which the test does not know. Reading a counter creates it at 0; a retryable answer is asked again.
  */
 final class Counters {
     /** Candidate names tried per counter wanted before giving up. */
     private static final int CANDIDATES_PER_COUNTER = 20;
+    /**
+     * How long one name may go on answering a retryable 503 or timing out: right after a fault the
+     * cluster may still be electing or handing leadership back to preferred members.
+     */
+    private static final Duration RETRY_LIMIT = Duration.ofSeconds(60);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
 
     private Counters() {}
 
@@ -29,7 +36,7 @@ final class Counters {
                 throw new AssertionError(i + " names cover " + byShard.size() + " of " + shards + " shards only: " + byShard.keySet());
             }
             String name = prefix + i;
-            CounterClient.Reading reading = client.read(node, name);
+            CounterClient.Reading reading = readRetrying(client, node, name);
             if (!(reading instanceof CounterClient.Reading.Value value)) {
                 throw new AssertionError("reading the new counter " + name + " through " + node + " failed: " + reading);
             }
@@ -49,5 +56,18 @@ final class Counters {
             }
         }
         return List.copyOf(chosen.subList(0, count));
+    }
+
+    private static CounterClient.Reading readRetrying(CounterClient client, String node, String name) throws InterruptedException {
+        long deadline = System.nanoTime() + RETRY_LIMIT.toNanos();
+        while (true) {
+            CounterClient.Reading reading = client.read(node, name);
+            boolean retryable = reading instanceof CounterClient.Reading.Unread(String reason)
+                    && (reason.startsWith("503 ") && reason.contains("\"retryable\":true") || reason.startsWith("HttpTimeoutException"));
+            if (!retryable || System.nanoTime() > deadline) {
+                return reading;
+            }
+            Thread.sleep(RETRY_PAUSE.toMillis());
+        }
     }
 }

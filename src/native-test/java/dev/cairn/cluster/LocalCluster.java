@@ -278,7 +278,7 @@ public final class LocalCluster implements AutoCloseable {
      * /cluster}). Right after start-up leadership moves there (a few planned moves, answering retryable
      * 503s meanwhile); tests that count or place by owner start once it is spread.
      */
-    void awaitLeadershipSpread(String node, Duration limit) throws Exception {
+    public void awaitLeadershipSpread(String node, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
             HttpResponse<String> view = send(node, "GET", "/cluster", null);

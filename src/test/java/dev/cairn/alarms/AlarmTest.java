@@ -371,6 +371,25 @@ class AlarmTest {
     }
 
     @Test
+    void anAlarmFoundFromTheObjectsFileAloneFiresUnderTheNameItWasSetUnder() throws Exception {
+        Instant at = now().plusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        object("failed-over").call(a -> { a.ctx.storage().setAlarm(at); return null; });
+        cairn.stop();
+        // A new leader of the object's Raft group has the object's file but no index row of it.
+        indexSql("DELETE FROM alarms");
+        cairn.restart();
+        assertEquals(List.of(), alarms().pending(Optional.empty(), 10));
+
+        cairn.node().checkAlarmsOf(id -> true).join();
+        var pending = alarms().pending(Optional.empty(), 10);
+        assertEquals(1, pending.size(), pending.toString());
+        assertEquals(Optional.of("failed-over"), pending.getFirst().id().name());
+        cairn.clock().advance(Duration.ofSeconds(30));
+        fireDue();
+        assertEquals(List.of(new AlarmInfo(at, 0)), attempts("failed-over"), "the handler saw the object's name");
+    }
+
+    @Test
     void aDeletionWhoseConfirmationNeverReachedTheIndexIsRepairedAtStartUp() throws Exception {
         var deleted = object("deleted");
         var wiped = object("wiped");

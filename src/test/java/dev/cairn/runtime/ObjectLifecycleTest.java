@@ -19,6 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -62,6 +63,14 @@ class ObjectLifecycleTest {
     void theContextKnowsTheNameTheObjectWasAddressedBy() {
         assertEquals(name, probe.call(p -> p.ctx().id().name().orElseThrow()));
         assertEquals(probe.id(), probes.idFromString(probe.id().toString()));
+    }
+
+    @Test
+    void anActivationByIdLearnsTheNameFromTheFirstCallByName() {
+        Stub<Probe> byId = probes.get(probes.idFromString(probe.id().toString()));
+        assertEquals(Optional.empty(), byId.call(p -> p.ctx().id().name()), "activated by id: no name yet");
+        probe.call(p -> p.ctx().id().name());
+        assertEquals(Optional.of(name), byId.call(p -> p.ctx().id().name()), "the same activation, reached by name once");
     }
 
     @Test
