@@ -167,8 +167,10 @@ final class GroupMachine extends BaseStateMachine {
         shipments.withdrawn(shipment, refused
                 ? new NotLeaderException(NotLeaderException.Outcome.NOT_RUN, "this node is handing over the leadership of group "
                         + group + " (" + failure.getMessage() + "); the call's writes were not kept; retry", failure)
-                : new NotLeaderException(NotLeaderException.Outcome.UNKNOWN, "this node lost the leadership of group " + group
-                        + " while replicating the call's writes (" + failure.getMessage() + "); a new leader may keep or drop them:"
+                : new NotLeaderException(NotLeaderException.Outcome.UNKNOWN, (failure instanceof TimeoutException
+                        ? "group " + group + " did not commit the call's writes in time"
+                        : "this node lost the leadership of group " + group + " while replicating the call's writes")
+                        + " (" + failure.getMessage() + "); they may still be kept or dropped:"
                         + " read before retrying a call that is not idempotent", failure));
     }
 
