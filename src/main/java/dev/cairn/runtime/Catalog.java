@@ -53,9 +53,9 @@ final class Catalog {
                 }
                 loop = activate(namespace, id);
             }
+            loop.knownAs(id); // before the event can run: it may read ctx.id().name()
             switch (loop.mailbox.offer(e)) {
                 case ACCEPTED -> {
-                    loop.knownAs(id);
                     if (shuttingDown.getAsBoolean()) {
                         // Accepted just as the shutdown began, possibly by a loop activated after the
                         // drain took its snapshot: this loop too runs what it has, then stops.
