@@ -5,6 +5,8 @@ import dev.cairn.api.ObjectId;
 import dev.cairn.cluster.Cluster;
 import dev.cairn.runtime.Node;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -63,6 +65,7 @@ final class ObjectForwarding {
             ctx.next();
             return;
         }
+        tagForMetrics(address.get());
         Optional<Cluster.Owner> found = sharded.ownerOf(id.get());
         if (found.isEmpty()) {
             proxy.leaderless(ctx, sharded.shards().shardOf(id.get()), id.get());
@@ -81,6 +84,22 @@ final class ObjectForwarding {
             return;
         }
         proxy.forward(ctx, owner);
+    }
+
+    /**
+     * What {@code http.server.requests} tags the request's {@code uri} with when this route answers it
+     * (forwarded, or refused here): the namespace, not the object, or every object name would become a
+     * tag value and the meter would soon refuse new ones. Set as the generated endpoints set theirs, in
+     * the request context's local {@code UrlPathTemplate}; served here, the endpoint's own template wins.
+     */
+    private static void tagForMetrics(ObjectAddress address) {
+        Context context = Vertx.currentContext();
+        if (context != null) {
+            context.putLocal("UrlPathTemplate", switch (address.by()) {
+                case NAME -> "/objects/" + address.namespace() + "/{name}/*";
+                case ID -> "/ids/" + address.namespace() + "/{id}/*";
+            });
+        }
     }
 
     /** The id the path addresses, or none when the local endpoints should answer (and refuse) it. */

@@ -125,6 +125,12 @@ final class OwnerProxy {
 
     private void relay(RoutingContext ctx, Cluster.Owner owner, HttpClientResponse answer, long start) {
         HttpServerResponse response = ctx.response();
+        if (response.closed() || response.ended()) {
+            // The client went away while the owner answered: nobody to relay to, and the owner's
+            // connection goes back only once its answer is dropped.
+            answer.request().reset();
+            return;
+        }
         response.setStatusCode(answer.statusCode()).setStatusMessage(answer.statusMessage());
         copyHeaders(answer.headers(), response.headers());
         response.putHeader(ObjectForwarding.OWNER, owner.member().id()).putHeader(ObjectForwarding.SHARD, Integer.toString(owner.shard()));

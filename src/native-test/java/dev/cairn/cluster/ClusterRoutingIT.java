@@ -89,7 +89,10 @@ class ClusterRoutingIT {
         }
     }
 
-    /** Each node owns roughly a third of 1,000 named objects (rendezvous hashing over 64 shards). */
+    /**
+     * Each node owns roughly a third of 1,000 named objects (rendezvous hashing over 64 shards); the
+     * requests a node forwards are metered by namespace, not by object name.
+     */
     @Test
     void aThousandObjectsAreSpreadOverTheNodes() throws Exception {
         Map<String, Integer> owned = new TreeMap<>();
@@ -104,6 +107,14 @@ class ClusterRoutingIT {
         assertEquals(cluster.nodeIds(), List.copyOf(owned.keySet()), "owners are members: " + owned);
         owned.forEach((node, count) -> assertTrue(count >= 200 && count <= 470,
                 node + " owns " + count + " of 1,000 (expected 20% to 47%): " + owned));
+        for (String node : cluster.nodeIds()) {
+            String metrics = cluster.send(node, "GET", "/q/metrics", null).body();
+            List<String> requests = metrics.lines().filter(l -> l.startsWith("http_server_requests_seconds_count")).toList();
+            assertTrue(requests.stream().noneMatch(l -> l.contains(prefix)), node + " tags requests by object name: "
+                    + requests.stream().filter(l -> l.contains(prefix)).limit(3).toList());
+            assertTrue(requests.stream().anyMatch(l -> l.contains("uri=\"/objects/counter/{name}/*\"")),
+                    node + " tags the requests it forwarded by namespace: " + requests);
+        }
     }
 
     /** The fetch path goes to the owner too: KvStore's fetch handler answers a stored value as JSON. */
