@@ -202,6 +202,10 @@ public final class CairnProcess implements AutoCloseable {
         return output.toString();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();

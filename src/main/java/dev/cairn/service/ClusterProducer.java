@@ -38,13 +38,13 @@ final class ClusterProducer {
 
     @Produces
     @Singleton
-    Cluster cluster(CairnConfig config, InstantSource clock, RandomGenerator random) {
+    Cluster cluster(CairnConfig config, InstantSource clock, RandomGenerator random, DataDirLock locked) {
         return built(config, clock, random).cluster();
     }
 
     @Produces
     @Singleton
-    Replication replication(CairnConfig config, InstantSource clock, RandomGenerator random) {
+    Replication replication(CairnConfig config, InstantSource clock, RandomGenerator random, DataDirLock locked) {
         return built(config, clock, random).replication();
     }
 

@@ -45,11 +45,18 @@ import org.jboss.logging.Logger;
 final class NodeProducer {
     private static final Logger LOG = Logger.getLogger(NodeProducer.class);
 
+    /** The process's lock on its data directory: every bean that reads the directory takes it as a parameter, so it comes first. */
+    @Produces
+    @Singleton
+    DataDirLock dataDirLock(CairnConfig config) {
+        return DataDirLock.acquire(usableDataDir(config.dataDir()), ProcessHandle.current().pid());
+    }
+
     @Produces
     @Singleton
     Node node(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json, MeterRegistry meters,
             @DataSource("alarm-index") AgroalDataSource alarmIndex, Placement placement, RemoteCalls remoteCalls,
-            Replication replication) {
+            Replication replication, DataDirLock locked) {
         var declarations = ConfiguredSettings.declarations(config);
         Settings settings = ConfiguredSettings.from(config, withinFileLimit(config.objects().maxActive()));
         usableDataDir(settings.dataDir());
@@ -235,7 +242,7 @@ final class NodeProducer {
     }
 
     /** After the HTTP requests in flight: waits for (or refuses) what is still queued and closes every database. */
-    void stop(@Observes ShutdownEvent event, Node node, Replication replication) {
+    void stop(@Observes ShutdownEvent event, Node node, Replication replication, DataDirLock lock) {
         try {
             if (signalHook != null) {
                 Runtime.getRuntime().removeShutdownHook(signalHook);
@@ -243,9 +250,13 @@ final class NodeProducer {
         } catch (IllegalStateException signalled) {
             // The JVM is stopping (SIGTERM): the hook runs or ran; shutdown() below is idempotent with it.
         }
-        node.shutdown();
-        if (replication instanceof Replication.Raft raft) {
-            raft.host().close(); // after the objects' last commits, which it replicates
+        try {
+            node.shutdown();
+            if (replication instanceof Replication.Raft raft) {
+                raft.host().close(); // after the objects' last commits, which it replicates
+            }
+        } finally {
+            lock.close(); // last: nothing of this process touches the directory any more
         }
     }
 
