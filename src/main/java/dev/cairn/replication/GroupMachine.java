@@ -55,6 +55,7 @@ final class GroupMachine extends BaseStateMachine {
     /** Reads have their own client: Ratis makes a client's read wait for that client's last write. */
     private final ClientId readerId = ClientId.randomId();
     private final AtomicLong calls = new AtomicLong();
+    private final UndecidedCommits undecided = new UndecidedCommits();
     private volatile RaftServer.Division division;
     /** Whether this node led the group when last told: losing it evicts the group's objects. */
     private volatile Leadership leadership = Leadership.FOLLOWING;
@@ -148,23 +149,26 @@ final class GroupMachine extends BaseStateMachine {
             d.getRaftServer().submitClientRequestAsync(request).whenComplete((reply, error) -> {
                 Throwable failure = error != null ? error : reply.isSuccess() ? null : reply.getException();
                 if (failure != null) {
-                    withdraw(shipment, failure);
+                    withdraw(entry.file(), shipment, failure);
                 }
             });
         } catch (IOException e) {
-            withdraw(shipment, e);
+            withdraw(entry.file(), shipment, e);
         }
         // Bounded: an object waiting on its entry keeps its file open, and another leader's entries for
         // that file wait for it to close. Past the wait the entry counts as uncertain, like a lost leadership.
-        CompletableFuture.delayedExecutor(commitWait.toMillis(), TimeUnit.MILLISECONDS).execute(() -> withdraw(shipment,
+        CompletableFuture.delayedExecutor(commitWait.toMillis(), TimeUnit.MILLISECONDS).execute(() -> withdraw(entry.file(), shipment,
                 new TimeoutException("not committed within " + commitWait.toMillis() + " ms")));
         return shipment.applied();
     }
 
-    private void withdraw(Shipments.Shipment shipment, Throwable failure) {
+    private void withdraw(String file, Shipments.Shipment shipment, Throwable failure) {
         // A leader stepping down or not ready yet refuses the entry before appending it: it cannot commit.
         boolean refused = failure instanceof LeaderSteppingDownException || failure instanceof LeaderNotReadyException;
-        shipments.withdrawn(shipment, refused
+        if (!refused) {
+            undecided.mayStillCommit(shipment.sequence(), file); // first: an apply of the entry racing this finds it
+        }
+        boolean withdrawn = shipments.withdrawn(shipment, refused
                 ? new NotLeaderException(NotLeaderException.Outcome.NOT_RUN, "this node is handing over the leadership of group "
                         + group + " (" + failure.getMessage() + "); the call's writes were not kept; retry", failure)
                 : new NotLeaderException(NotLeaderException.Outcome.UNKNOWN, (failure instanceof TimeoutException
@@ -172,6 +176,14 @@ final class GroupMachine extends BaseStateMachine {
                         : "this node lost the leadership of group " + group + " while replicating the call's writes")
                         + " (" + failure.getMessage() + "); they may still be kept or dropped:"
                         + " read before retrying a call that is not idempotent", failure));
+        if (!withdrawn) {
+            undecided.decided(shipment.sequence()); // it was applied first
+        }
+    }
+
+    /** Whether {@code file} must not be opened yet: an earlier commit of it, withdrawn here, may still commit. */
+    boolean holdsBack(String file) {
+        return undecided.holdsBack(file);
     }
 
     /**
@@ -214,13 +226,21 @@ final class GroupMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto log = trx.getLogEntry();
         Entry entry = Entry.read(log.getStateMachineLogEntry().getLogData().newInput());
-        if (!shipments.applied(entry.origin(), entry.sequence())) {
+        if (shipments.applied(entry.origin(), entry.sequence())) {
+            // This node's own SQLite wrote the file: what the replica writer held of its WAL is stale. A
+            // commit of this generation withdrawn here and committed after all is then taken up from its
+            // own frames, not refused for continuing a generation the writer never saw.
+            replicas.forget(entry.file());
+        } else {
             try {
                 write(entry);
             } catch (IOException e) {
                 // This member cannot keep its copy: Ratis stops applying here, the other members go on.
                 LOG.errorf(e, "group %d: cannot write entry %d into %s", group, log.getIndex(), entry.file());
                 return CompletableFuture.failedFuture(e);
+            }
+            if (entry.origin() == shipments.incarnation()) {
+                undecided.decided(entry.sequence()); // a commit withdrawn here, committed after all: now in the file
             }
         }
         updateLastAppliedTermIndex(log.getTerm(), log.getIndex());
@@ -274,6 +294,7 @@ final class GroupMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderReady() {
+        undecided.allDecided();
         events.serving(group);
     }
 

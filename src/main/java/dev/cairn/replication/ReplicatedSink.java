@@ -51,6 +51,11 @@ final class ReplicatedSink implements CommitSink {
         if (machine == null || !machine.serving()) {
             throw notServing(file);
         }
+        if (machine.holdsBack(file)) {
+            throw new NotLeaderException(NotLeaderException.Outcome.NOT_RUN, "an earlier commit of " + file + " may still be"
+                    + " committed by group " + machine.group() + " (it was answered commit-uncertain); the object waits until"
+                    + " the group decides it; retry", null);
+        }
         live.opened(file);
         return Optional.of(new ReplicatedAppender(machine, file));
     }

@@ -128,6 +128,42 @@ class ReplicaWriterTest {
         }
     }
 
+    /**
+     * A node that led the file for a while (its own SQLite wrote it, so this writer read none of those
+     * entries) and then applies a committed entry continuing its own WAL generation (a commit it had
+     * withdrawn, committed after all): what the writer held from before is stale and must be forgotten.
+     */
+    @Test
+    void aFileThisNodeWroteItselfIsTakenUpAfterForgettingWhatWasHeldBefore() throws Exception {
+        try (ShippingLeader leader = new ShippingLeader(dir.resolve("leader/counter.sqlite"))) {
+            ReplicaWriter follower = new ReplicaWriter(dir.resolve("replica"));
+            follower.create(FILE, leader.initialBytes());
+            // The old generation, read to its end: a table (two frames), then commits of one frame each.
+            apply(follower, leader.commit("CREATE TABLE t(k INTEGER PRIMARY KEY)"));
+            for (int k = 1; k <= 3; k++) {
+                apply(follower, leader.commit("INSERT INTO t VALUES (" + k + ")"));
+            }
+            long oldEnd = leader.shipped().getLast().end();
+            // This node leads: its own SQLite starts the WAL again in place and writes up to that same offset.
+            leader.execute("PRAGMA wal_checkpoint(PASSIVE)");
+            ReplicaWriter ownSqlite = new ReplicaWriter(dir.resolve("replica"));
+            do {
+                apply(ownSqlite, leader.commit("INSERT INTO t VALUES (NULL)"));
+            } while (leader.shipped().getLast().end() < oldEnd);
+            assertEquals(oldEnd, leader.shipped().getLast().end(), "the new generation reached the old one's end");
+            // A commit it had withdrawn, committed after all: it continues the new generation where the old one ended.
+            List<Entry> withdrawn = leader.commit("INSERT INTO t VALUES (NULL)");
+            assertEquals(oldEnd, withdrawn.getFirst().offset());
+
+            IllegalArgumentException stale = assertThrows(IllegalArgumentException.class,
+                    () -> follower.apply(FILE, withdrawn.getFirst().offset(), withdrawn.getFirst().bytes()));
+            assertTrue(stale.getMessage().contains("salts are not those of the WAL generation"), stale.getMessage());
+            follower.forget(FILE);
+            apply(follower, withdrawn);
+            assertEquals(leader.dump(), replicaDump());
+        }
+    }
+
     @Test
     void aTransactionHandedOverInPiecesAppearsWithItsLastPiece() throws Exception {
         try (ShippingLeader leader = new ShippingLeader(dir.resolve("leader/counter.sqlite"))) {
