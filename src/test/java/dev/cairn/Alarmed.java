@@ -5,6 +5,7 @@ import dev.cairn.api.AlarmInfo;
 import dev.cairn.api.ObjectContext;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,12 +24,17 @@ public final class Alarmed implements AlarmHandler {
     public static final Map<String, Behaviour> BEHAVIOUR = new ConcurrentHashMap<>();
     public static final Map<String, List<AlarmInfo>> ATTEMPTS = new ConcurrentHashMap<>();
     public static final Map<String, AtomicInteger> CONSTRUCTIONS = new ConcurrentHashMap<>();
+    /** Objects (by name, or id when reached without one) whose next construction fails once. */
+    public static final Set<String> FAIL_NEXT_CONSTRUCTION = ConcurrentHashMap.newKeySet();
 
     public final ObjectContext ctx;
 
     public Alarmed(ObjectContext ctx) {
         this.ctx = ctx;
         CONSTRUCTIONS.computeIfAbsent(name(), k -> new AtomicInteger()).incrementAndGet();
+        if (FAIL_NEXT_CONSTRUCTION.remove(name())) {
+            throw new IllegalStateException("construction failed on purpose");
+        }
         ctx.storage().sql().exec("CREATE TABLE IF NOT EXISTS runs (scheduled INTEGER, retry_count INTEGER, at INTEGER)");
     }
 

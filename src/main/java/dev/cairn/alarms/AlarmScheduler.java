@@ -66,6 +66,11 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
      * the scan must not enqueue it: it would fire the alarm again at once, before its retry delay.
      */
     private final java.util.Set<java.util.Set<ObjectId>> scans = ConcurrentHashMap.newKeySet();
+    /**
+     * Objects whose takeover check failed (their group's new leader could not yet confirm its
+     * leadership, say): checked again at the next scan, as long as they still run here.
+     */
+    private final java.util.Set<ObjectId> uncheckedTakeovers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private Thread timer;
     /**
@@ -155,6 +160,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         if (closed) {
             return;
         }
+        checkAgain();
         long until = clock.millis() + settings.horizon().toMillis();
         java.util.Set<ObjectId> finishedMeanwhile = ConcurrentHashMap.newKeySet();
         scans.add(finishedMeanwhile);
@@ -385,6 +391,23 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         }, Thread::startVirtualThread);
     }
 
+    /** The takeover checks that failed since the last scan, before it reads the index (a check that fails again waits for the next). */
+    private void checkAgain() {
+        if (uncheckedTakeovers.isEmpty()) {
+            return;
+        }
+        List<ObjectId> again = List.copyOf(uncheckedTakeovers);
+        uncheckedTakeovers.removeAll(again);
+        List<CompletableFuture<Void>> checks = new ArrayList<>();
+        for (ObjectId id : again) {
+            if (targets.runsHere(id)) {
+                running.acquireUninterruptibly();
+                checks.add(check(id).whenComplete((v, e) -> running.release()));
+            }
+        }
+        CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
+    }
+
     /** Reads the object's alarm and makes the index agree, with the name the alarm was set under. */
     private CompletableFuture<Void> check(ObjectId id) {
         return targets.send(id, new AlarmWork.Check())
@@ -394,7 +417,13 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
                     return index.reconcile(named, checked.scheduledMs());
                 })
                 .exceptionally(e -> {
-                    LOG.errorf(e, "alarms: could not check the alarm of %s", describe(id));
+                    if (targets.runsHere(id)) {
+                        LOG.warnf("alarms: could not check the alarm of %s (%s); checking it again at the next scan", describe(id),
+                                e.getMessage());
+                        uncheckedTakeovers.add(id);
+                    } else {
+                        LOG.debugf("alarms: %s no longer runs here; its group's new leader checks its alarm", describe(id));
+                    }
                     return null;
                 });
     }

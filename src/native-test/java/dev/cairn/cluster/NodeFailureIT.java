@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,10 +62,15 @@ class NodeFailureIT {
 
     /** Counters {@code name -> value} incremented through every node, with the owner each answer named. */
     private static Map<String, String> countersWithOwners(Map<String, Long> values, String prefix) throws Exception {
+        // From the same start each time: every group on its preferred leader, after the last test's faults.
+        cluster.awaitLeadershipSpread(cluster.nodeIds().getFirst(), Duration.ofSeconds(120));
         Map<String, String> owners = new LinkedHashMap<>();
         for (int i = 0; i < 30; i++) {
             String name = prefix + i;
-            var answer = cluster.send(cluster.nodeIds().get(i % 3), "POST", "/objects/counter/" + name + "/increment", "{\"by\": " + (i + 1) + "}");
+            String via = cluster.nodeIds().get(i % 3);
+            String body = "{\"by\": " + (i + 1) + "}";
+            var answer = LocalCluster.retryingUnavailable(() -> cluster.send(via, "POST", "/objects/counter/" + name + "/increment", body),
+                    Instant.now().plusSeconds(60));
             values.put(name, value(answer));
             owners.put(name, answer.headers().firstValue("Cairn-Owner").orElseThrow());
         }

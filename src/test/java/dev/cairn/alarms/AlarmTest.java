@@ -63,6 +63,7 @@ class AlarmTest {
         Alarmed.ATTEMPTS.clear();
         Alarmed.BEHAVIOUR.clear();
         Alarmed.CONSTRUCTIONS.clear();
+        Alarmed.FAIL_NEXT_CONSTRUCTION.clear();
     }
 
     private Stub<Alarmed> object(String name) {
@@ -387,6 +388,21 @@ class AlarmTest {
         cairn.clock().advance(Duration.ofSeconds(30));
         fireDue();
         assertEquals(List.of(new AlarmInfo(at, 0)), attempts("failed-over"), "the handler saw the object's name");
+    }
+
+    @Test
+    void aTakeoverCheckThatFailsIsTriedAgainAtTheNextScan() throws Exception {
+        Instant at = now().plusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        object("checked-late").call(a -> { a.ctx.storage().setAlarm(at); return null; });
+        cairn.stop();
+        indexSql("DELETE FROM alarms");
+        cairn.restart();
+        String id = cairn.namespace(Alarmed.class).idFromName("checked-late").toString();
+        Alarmed.FAIL_NEXT_CONSTRUCTION.add(id);
+
+        cairn.node().checkAlarmsOf(any -> true).join(); // the checks, then a scan
+        assertEquals(2, Alarmed.CONSTRUCTIONS.get(id).get(), "the first check failed, the scan after it checked again");
+        assertEquals(List.of(at), alarms().pending(Optional.empty(), 10).stream().map(PendingAlarm::scheduledTime).toList());
     }
 
     @Test
