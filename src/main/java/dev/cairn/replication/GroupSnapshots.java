@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.jboss.logging.Logger;
@@ -42,14 +43,27 @@ final class GroupSnapshots {
     /** While Ratis installs a snapshot from the leader, or the group closes: no build starts. */
     private volatile boolean paused;
 
+    /** Where a build is. */
+    private enum Phase { QUEUED, RUNNING, ENDED }
+
     /** One build: its target, whether it is still wanted, and when it ended. */
     private static final class Build {
         final TermIndex target;
+        final AtomicReference<Phase> phase = new AtomicReference<>(Phase.QUEUED);
         final CompletableFuture<Void> ended = new CompletableFuture<>();
         volatile boolean cancelled;
 
         Build(TermIndex target) {
             this.target = target;
+        }
+
+        /** Ends a build cancelled before it started (it may wait behind other groups' builds): there is nothing to wait for. */
+        boolean endIfQueued() {
+            if (phase.compareAndSet(Phase.QUEUED, Phase.ENDED)) {
+                ended.complete(null);
+                return true;
+            }
+            return false;
         }
     }
 
@@ -95,6 +109,9 @@ final class GroupSnapshots {
     }
 
     private void run(Build build, Snapshot previous, SnapshotBuilder.EntryLog log) {
+        if (!build.phase.compareAndSet(Phase.QUEUED, Phase.RUNNING)) {
+            return; // cancelled while queued
+        }
         long started = System.nanoTime();
         TermIndex target = build.target;
         Path dir = null;
@@ -117,6 +134,7 @@ final class GroupSnapshots {
             retryFrom = target.getIndex() + every; // read on the updater thread after `ended` completes
             removeQuietly(dir);
         } finally {
+            build.phase.set(Phase.ENDED);
             build.ended.complete(null);
         }
     }
@@ -140,6 +158,9 @@ final class GroupSnapshots {
             return;
         }
         b.cancelled = true;
+        if (b.endIfQueued()) {
+            return;
+        }
         try {
             b.ended.get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
