@@ -44,8 +44,9 @@ import org.jboss.logging.Logger;
  * snapshot; either way the group's files are replaced with the snapshot's ({@link GroupFiles}).
  *
  * <p>Threads: Ratis applies entries on the group's own updater thread, in log order, which alone
- * uses the {@link ReplicaWriter} (and initializes, takes snapshots, reinitializes after an install);
- * it sends notifications and pauses the group before an install on its own threads; object threads
+ * uses the {@link ReplicaWriter} (and takes snapshots, reinitializes after an install); Ratis
+ * initializes the group before that thread starts, and sends notifications and pauses the group
+ * before an install on its own threads; object threads
  * call {@link #submit}, {@link #serving} and {@link #confirmLeadership}.
  */
 final class GroupMachine extends BaseStateMachine {
