@@ -1,5 +1,6 @@
 package dev.cairn.replication;
 
+import dev.cairn.storage.ReplicaWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -31,6 +32,17 @@ record Entry(long origin, long sequence, String file, Kind kind, long walOffset,
 
     static Entry newFile(long origin, long sequence, String file, byte[] database, byte[] wal) {
         return new Entry(origin, sequence, file, Kind.NEW_FILE, 0, database, wal);
+    }
+
+    /** Writes this commit into {@code writer}'s copy of {@link #file}, as every replica and every snapshot does. */
+    void applyTo(ReplicaWriter writer) throws IOException {
+        switch (kind) {
+            case NEW_FILE -> {
+                writer.create(file, database);
+                writer.apply(file, 0, wal);
+            }
+            case WAL -> writer.apply(file, walOffset, wal);
+        }
     }
 
     byte[] toBytes() {

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -28,6 +29,7 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,9 +39,15 @@ import org.jboss.logging.Logger;
  * committed entries are written into the files page by page ({@link ReplicaWriter}); a file this
  * node still has open as a leader is first closed ({@link GroupEvents#leadershipLost}).
  *
+ * <p>Snapshots ({@link GroupSnapshots}) bound the log: the group starts from its newest snapshot and
+ * the entries after it, and a follower that lags behind the log's start installs the leader's newest
+ * snapshot; either way the group's files are replaced with the snapshot's ({@link GroupFiles}).
+ *
  * <p>Threads: Ratis applies entries on the group's own updater thread, in log order, which alone
- * uses the {@link ReplicaWriter}; it sends notifications on its own threads; object threads call
- * {@link #submit}, {@link #serving} and {@link #confirmLeadership}.
+ * uses the {@link ReplicaWriter} (and takes snapshots, reinitializes after an install); Ratis
+ * initializes the group before that thread starts, and sends notifications and pauses the group
+ * before an install on its own threads; object threads
+ * call {@link #submit}, {@link #serving} and {@link #confirmLeadership}.
  */
 final class GroupMachine extends BaseStateMachine {
     private static final Logger LOG = Logger.getLogger(GroupMachine.class);
@@ -47,7 +55,9 @@ final class GroupMachine extends BaseStateMachine {
     private final int group;
     private final Shipments shipments;
     private final LiveFiles live;
-    private final ReplicaWriter replicas;
+    private final Supplier<ReplicaWriter> writers;
+    private final GroupFiles files;
+    private final GroupSnapshots snapshots;
     private final GroupEvents events;
     private final Duration confirmWait;
     private final Duration commitWait;
@@ -56,17 +66,23 @@ final class GroupMachine extends BaseStateMachine {
     private final ClientId readerId = ClientId.randomId();
     private final AtomicLong calls = new AtomicLong();
     private final UndecidedCommits undecided = new UndecidedCommits();
+    /** Writes committed entries into the group's files. Updater thread; a new one whenever the files are replaced. */
+    private ReplicaWriter replicas;
     private volatile RaftServer.Division division;
     /** Whether this node led the group when last told: losing it evicts the group's objects. */
     private volatile Leadership leadership = Leadership.FOLLOWING;
 
     private enum Leadership { LEADING, FOLLOWING }
 
-    GroupMachine(int group, Shipments shipments, LiveFiles live, ReplicaWriter replicas, GroupEvents events, Duration confirmWait, Duration commitWait) {
+    GroupMachine(int group, Shipments shipments, LiveFiles live, Supplier<ReplicaWriter> writers, GroupFiles files, GroupSnapshots snapshots,
+            GroupEvents events, Duration confirmWait, Duration commitWait) {
         this.group = group;
         this.shipments = shipments;
         this.live = live;
-        this.replicas = replicas;
+        this.writers = writers;
+        this.files = files;
+        this.snapshots = snapshots;
+        this.replicas = writers.get();
         this.events = events;
         this.confirmWait = confirmWait;
         this.commitWait = commitWait;
@@ -76,10 +92,103 @@ final class GroupMachine extends BaseStateMachine {
         return group;
     }
 
+    /**
+     * Starts the group from its newest snapshot: its files replaced with the snapshot's, Ratis applies
+     * the entries after it (all of them when there is none).
+     */
     @Override
     public void initialize(RaftServer server, RaftGroupId id, RaftStorage storage) throws IOException {
         super.initialize(server, id, storage);
         division = server.getDivision(id);
+        snapshots.store().init(storage);
+        restore("restored from its snapshot");
+        snapshots.resume();
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
+    /** Replaces the group's files with the newest snapshot's (none: every file removed) and applies from there. */
+    private void restore(String how) throws IOException {
+        long started = System.nanoTime();
+        Snapshot snapshot = snapshots.store().latest();
+        int removed = files.replaceWith(snapshot);
+        replicas = writers.get();
+        if (snapshot != null) {
+            setLastAppliedTermIndex(snapshot.termIndex());
+            LOG.infof("group %d: %s at index %d: %d files, %d bytes, in %d ms (%d files removed first)", group, how, snapshot.index(),
+                    snapshot.files().size(), snapshot.bytes(), (System.nanoTime() - started) / 1_000_000, removed);
+        }
+    }
+
+    @Override
+    public SnapshotStore getStateMachineStorage() {
+        return snapshots.store();
+    }
+
+    /** Ratis asks on the updater thread, {@link GroupSnapshots#every} entries after the last snapshot it knows. */
+    @Override
+    public long takeSnapshot() {
+        return snapshots.take(getLastAppliedTermIndex(), this::entryAt);
+    }
+
+    /** A committed entry read back from the log, for a snapshot build. */
+    private Entry entryAt(long index) throws IOException {
+        LogEntryProto log = division.getRaftLog().get(index);
+        if (log == null) {
+            throw new IOException("entry " + index + " of group " + group + " is no longer in this node's log");
+        }
+        return log.hasStateMachineLogEntry() ? Entry.read(log.getStateMachineLogEntry().getLogData().newInput()) : null;
+    }
+
+    /** Ratis is about to install a snapshot from the leader (once per piece of it): no build may write meanwhile. */
+    @Override
+    public void pause() {
+        if (getLifeCycle().compareAndTransition(LifeCycle.State.RUNNING, LifeCycle.State.PAUSING)) {
+            snapshots.pause();
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
+        }
+    }
+
+    /**
+     * Ratis installed the leader's snapshot in the group's directory (replacing every snapshot there):
+     * made durable (the log before it is gone), the group's files are replaced with its files, once no
+     * object of this node has one open.
+     */
+    @Override
+    public void reinitialize() throws IOException {
+        snapshots.store().load();
+        Snapshot installed = snapshots.store().latest();
+        if (installed == null) {
+            throw new IOException("group " + group + ": Ratis installed a snapshot, but its directory holds no complete one");
+        }
+        snapshots.store().makeDurable(installed);
+        awaitFilesClosed();
+        restore("installed the leader's snapshot");
+        snapshots.installed();
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
+    private void awaitFilesClosed() throws InterruptedIOException {
+        CompletableFuture<Void> closed = live.whenClosed(files::holds);
+        if (closed.isDone()) {
+            return;
+        }
+        events.leadershipLost(group);
+        try {
+            closed.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for group " + group + "'s files to close");
+        } catch (ExecutionException e) {
+            // closing never fails its stage
+        }
+    }
+
+    /** The first index of the group's log here, or -1 before the group started. */
+    long logStartIndex() {
+        RaftServer.Division d = division;
+        return d == null ? -1 : d.getRaftLog().getStartIndex();
     }
 
     /** Whether this node leads the group and has applied every entry before its term: its objects may run here. */
@@ -267,13 +376,7 @@ final class GroupMachine extends BaseStateMachine {
                 }
             }
         }
-        switch (entry.kind()) {
-            case NEW_FILE -> {
-                replicas.create(entry.file(), entry.database());
-                replicas.apply(entry.file(), 0, entry.wal());
-            }
-            case WAL -> replicas.apply(entry.file(), entry.walOffset(), entry.wal());
-        }
+        entry.applyTo(replicas);
     }
 
     @Override
@@ -300,6 +403,7 @@ final class GroupMachine extends BaseStateMachine {
 
     @Override
     public void close() throws IOException {
+        snapshots.pause();
         try {
             replicas.sync();
         } catch (IOException | RuntimeException e) {

@@ -1,7 +1,9 @@
 package dev.cairn.replication;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The object files this node has open in SQLite, as the leader of their group. Such a file is
@@ -22,6 +24,12 @@ final class LiveFiles {
         if (closed != null) {
             closed.complete(null);
         }
+    }
+
+    /** Completes once none of the files {@code which} selects is open (at once when none is). */
+    CompletableFuture<Void> whenClosed(Predicate<String> which) {
+        return CompletableFuture.allOf(open.entrySet().stream().filter(e -> which.test(e.getKey())).map(Map.Entry::getValue)
+                .toArray(CompletableFuture[]::new));
     }
 
     /** Completes once {@code file} is not open (at once when it is not). */

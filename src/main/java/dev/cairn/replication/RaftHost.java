@@ -22,12 +22,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
-import java.util.stream.Stream;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -53,13 +53,14 @@ import org.jboss.logging.Logger;
  * objects live ({@link #placement}); it moves leadership to each group's preferred member when that
  * member is up, and away from this node before it stops ({@link #transferLeadershipAway}).
  *
- * <p>The object files are derived state: at start-up every file is removed and rebuilt from the log
- * as Ratis replays it, so nothing a crashed leader wrote without committing survives. Thread-safe;
- * {@link #start} and {@link #close} once each, by the service.
+ * <p>The object files are derived state: at start-up every file is removed, and each group rebuilds its
+ * files from its newest snapshot and the log entries after it as Ratis replays them, so nothing a
+ * crashed leader wrote without committing survives. Snapshots are built on one thread of their own
+ * ({@link GroupSnapshots}). Thread-safe; {@link #start} and {@link #close} once each, by the service.
  */
 public final class RaftHost implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RaftHost.class);
-    private static final String RAFT_DIR = "raft";
+    static final String RAFT_DIR = "raft";
 
     private final RaftSettings settings;
     private final Members members;
@@ -71,6 +72,8 @@ public final class RaftHost implements AutoCloseable {
     private final Shipments shipments;
     private final ClientId clientId = ClientId.randomId();
     private final ScheduledExecutorService balancer;
+    private final ExecutorService snapshotThread;
+    private final SnapshotStats snapshotStats = new SnapshotStats();
     private volatile GroupObjects objects;
     private volatile long callId;
     private RaftServer server;
@@ -94,9 +97,14 @@ public final class RaftHost implements AutoCloseable {
         LiveFiles live = new LiveFiles();
         List<GroupMachine> all = new ArrayList<>(Collections.nCopies(groups.count(), null));
         GroupEvents events = new Events();
+        this.snapshotThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("cairn-raft-snapshots").factory());
         for (int g : groups.groupsOf(members.self())) {
-            all.set(g, new GroupMachine(g, shipments, live, new ReplicaWriter(settings.dataDir()), events, settings.electionTimeout(),
-                    settings.electionTimeout().multipliedBy(5)));
+            int group = g;
+            GroupFiles files = new GroupFiles(settings.dataDir(), hex -> groups.groupOf(shards.shardOf(hex)) == group);
+            GroupSnapshots snapshots = new GroupSnapshots(g, new SnapshotStore(settings.snapshotsKept()), settings.snapshotEvery(),
+                    snapshotThread, snapshotStats);
+            all.set(g, new GroupMachine(g, shipments, live, () -> new ReplicaWriter(settings.dataDir()), files, snapshots, events,
+                    settings.electionTimeout(), settings.electionTimeout().multipliedBy(5)));
         }
         this.machines = Collections.unmodifiableList(all);
         this.sink = new ReplicatedSink(settings.dataDir(), shards, groups, machines, shipments, live, settings.maxEntryBytes());
@@ -104,14 +112,14 @@ public final class RaftHost implements AutoCloseable {
     }
 
     /**
-     * The host of this node, its object files removed (they are rebuilt from the log once it starts).
+     * The host of this node, its object files removed (they are rebuilt from the snapshots and the log once it starts).
      * @throws IllegalStateException when the data directory holds objects but no Raft log: the data of a
      *     single node, which a cluster member must not delete
      */
     public static RaftHost create(RaftSettings settings, Members members, Shards shards, Groups groups, MemberHealth health,
             RandomGenerator random) {
         Path raft = settings.dataDir().resolve(RAFT_DIR);
-        List<Path> objectFiles = objectFiles(settings.dataDir());
+        List<Path> objectFiles = GroupFiles.all(settings.dataDir(), raft);
         if (!Files.isDirectory(raft) && !objectFiles.isEmpty()) {
             throw new IllegalStateException("cairn.data-dir " + settings.dataDir().toAbsolutePath() + " holds " + objectFiles.size()
                     + " object files but no Raft log: it is a single node's data. A cluster member starts from an empty data"
@@ -121,27 +129,13 @@ public final class RaftHost implements AutoCloseable {
             try {
                 Files.delete(f);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove " + f + " before rebuilding it from the Raft log", e);
+                throw new UncheckedIOException("cannot remove " + f + " before rebuilding it from the snapshots and the Raft log", e);
             }
         }
         if (!objectFiles.isEmpty()) {
-            LOG.infof("replication: removed %d object files; the Raft log rebuilds them", objectFiles.size());
+            LOG.infof("replication: removed %d object files; the snapshots and the Raft log rebuild them", objectFiles.size());
         }
         return new RaftHost(settings, members, shards, groups, health, random);
-    }
-
-    /** Every object database file and its companions: {@code <data-dir>/<namespace>/<2 hex>/<64 hex>.sqlite[-wal|-shm]}. */
-    private static List<Path> objectFiles(Path dataDir) {
-        if (!Files.isDirectory(dataDir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.find(dataDir, 3, (p, a) -> a.isRegularFile()
-                && p.getFileName().toString().matches("[0-9a-f]{64}\\.sqlite(-wal|-shm)?")
-                && !p.startsWith(dataDir.resolve(RAFT_DIR)))) {
-            return files.toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the object files of " + dataDir, e);
-        }
     }
 
     public CommitSink sink() {
@@ -156,6 +150,37 @@ public final class RaftHost implements AutoCloseable {
     /** Their payload bytes (WAL bytes, and a new file's first bytes). */
     public long shippedBytes() {
         return shipments.shippedBytes();
+    }
+
+    /** Snapshots this node's groups built. */
+    public long snapshotsBuilt() {
+        return snapshotStats.built();
+    }
+
+    /** Seconds spent building them. */
+    public double snapshotBuildSeconds() {
+        return snapshotStats.buildSeconds();
+    }
+
+    /** Snapshots this node's groups installed from their leader (they were too far behind its log). */
+    public long snapshotsInstalled() {
+        return snapshotStats.installed();
+    }
+
+    /** The groups this node replicates. */
+    public List<Integer> groupsHere() {
+        return groups.groupsOf(members.self());
+    }
+
+    /** The log index of {@code group}'s newest snapshot here, or -1. */
+    public long snapshotIndex(int group) {
+        Snapshot s = machines.get(group).getStateMachineStorage().latest();
+        return s == null ? -1 : s.index();
+    }
+
+    /** The first index of {@code group}'s log here (entries before it are purged, in a snapshot), or -1 before it starts. */
+    public long logStartIndex(int group) {
+        return machines.get(group).logStartIndex();
     }
 
     /** Shipped entries whose replication failed, their commits rolled back here. */
@@ -249,6 +274,17 @@ public final class RaftHost implements AutoCloseable {
         // whose safety rests on bounded clock drift and pauses.
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
+        // Snapshots (GroupSnapshots): asked for every snapshotEvery entries, built in the background; the log is
+        // purged up to each one even while a member lags (it installs the snapshot then), so it stays bounded.
+        // None at stop: a build there would only delay it, the log holds everything since the last one.
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, 1);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(settings.logSegmentBytes()));
+        // A snapshot is sent in pieces that must fit a gRPC message (sized for entries below).
+        RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, SizeInBytes.valueOf(settings.maxEntryBytes()));
         // Entries are whole commits: one must fit in an append batch and in the log's write buffer.
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(settings.maxEntryBytes() + 1024L));
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(settings.maxEntryBytes() + 2048L));
@@ -356,6 +392,7 @@ public final class RaftHost implements AutoCloseable {
                 LOG.warnf("replication: closing the Raft server failed: %s", e.getMessage());
             }
         }
+        snapshotThread.shutdownNow(); // each group cancelled and awaited its build as it closed
     }
 
     /** Group events, handed to the node's objects. */

@@ -7,7 +7,10 @@ import java.time.Duration;
  * How this node runs Raft. {@code electionTimeout}: a follower that hears nothing from its leader for
  * between this and twice this starts an election.
  * {@code raftPortOffset}: each member listens for Raft on its HTTP port plus this.
- * {@code maxEntryBytes}: most bytes one commit may replicate. Immutable.
+ * {@code maxEntryBytes}: most bytes one commit may replicate.
+ * {@code snapshotEvery}: entries of a group between two of its snapshots; {@code snapshotsKept}: how many
+ * of them each group keeps. {@code logSegmentBytes}: size of a log segment file, the unit of purging.
+ * Immutable.
  */
 public record RaftSettings(Path dataDir, int raftPortOffset, Duration electionTimeout, Duration transferTimeout,
-        Duration balanceInterval, int maxEntryBytes) {}
+        Duration balanceInterval, int maxEntryBytes, long snapshotEvery, int snapshotsKept, long logSegmentBytes) {}

@@ -230,6 +230,21 @@ public interface CairnConfig {
         @WithDefault("8388608")
         int maxEntryBytes();
 
+        /**
+         * Entries of a group between two of its snapshots (built in the background from the previous one
+         * and these entries); the log is purged up to each. Bounds the log and what a restart replays.
+         */
+        @WithDefault("10000")
+        long snapshotEvery();
+
+        /** Snapshots each group keeps on a member (the newest ones; older ones are deleted). */
+        @WithDefault("2")
+        int snapshotsKept();
+
+        /** Size of one Raft log segment file: a snapshot purges the segments wholly before it. */
+        @WithDefault("8388608")
+        long logSegmentBytes();
+
         /** A forwarded request whose owner sends nothing for this long fails with 503. */
         @WithDefault("30s")
         Duration forwardTimeout();

@@ -297,6 +297,23 @@ final class CairnMetrics implements NodeMeters {
         FunctionCounter.builder("cairn.replication.withdrawn", raft, RaftHost::withdrawnEntries)
                 .description("Shipped entries whose replication failed (leadership lost): their commits were rolled back here")
                 .register(registry);
+        FunctionCounter.builder("cairn.replication.snapshots", raft, RaftHost::snapshotsBuilt)
+                .description("Snapshots this node's Raft groups built (each from the previous one and the entries since)")
+                .register(registry);
+        FunctionCounter.builder("cairn.replication.snapshot.build.time", raft, RaftHost::snapshotBuildSeconds)
+                .description("Time spent building those snapshots, in the background")
+                .baseUnit("seconds").register(registry);
+        FunctionCounter.builder("cairn.replication.snapshot.installs", raft, RaftHost::snapshotsInstalled)
+                .description("Snapshots installed from a group's leader: this node was behind the start of its log")
+                .register(registry);
+        for (int g : raft.groupsHere()) {
+            Gauge.builder("cairn.replication.snapshot.index", raft, r -> r.snapshotIndex(g))
+                    .description("Log index of the group's newest snapshot on this node (-1: none)")
+                    .tag("group", String.valueOf(g)).strongReference(true).register(registry);
+            Gauge.builder("cairn.replication.log.start.index", raft, r -> r.logStartIndex(g))
+                    .description("First index of the group's Raft log on this node: entries before it were purged")
+                    .tag("group", String.valueOf(g)).strongReference(true).register(registry);
+        }
     }
 
     MeterRegistry registry() {

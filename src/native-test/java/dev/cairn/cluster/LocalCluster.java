@@ -310,7 +310,7 @@ public final class LocalCluster implements AutoCloseable {
         command.addAll(args);
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("CAIRN_BASE_PORT", String.valueOf(basePort));
-        // A restarted member replays its whole Raft log (no snapshots yet) before it is ready: slow on a loaded machine.
+        // A restarted member replays its log since each group's snapshot before it is ready: slow on a loaded machine.
         builder.environment().putIfAbsent("CAIRN_START_TIMEOUT", "300");
         builder.environment().put("CAIRN_NETNS", network == Network.NAMESPACES ? "1" : "0");
         // The JDK that runs the tests runs the jar too.

@@ -1,0 +1,31 @@
+package dev.cairn.replication;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What this node's groups did with snapshots since it started, for metrics. Thread-safe. */
+final class SnapshotStats {
+    private final AtomicLong built = new AtomicLong();
+    private final AtomicLong buildNanos = new AtomicLong();
+    private final AtomicLong installed = new AtomicLong();
+
+    void built(long nanos) {
+        built.incrementAndGet();
+        buildNanos.addAndGet(nanos);
+    }
+
+    void install() {
+        installed.incrementAndGet();
+    }
+
+    long built() {
+        return built.get();
+    }
+
+    double buildSeconds() {
+        return buildNanos.get() / 1e9;
+    }
+
+    long installed() {
+        return installed.get();
+    }
+}
