@@ -62,8 +62,6 @@ final class GroupMachine extends BaseStateMachine {
     private final Duration confirmWait;
     private final Duration commitWait;
     private final ClientId clientId = ClientId.randomId();
-    /** Reads have their own client: Ratis makes a client's read wait for that client's last write. */
-    private final ClientId readerId = ClientId.randomId();
     private final AtomicLong calls = new AtomicLong();
     private final UndecidedCommits undecided = new UndecidedCommits();
     /** Writes committed entries into the group's files. Updater thread; a new one whenever the files are replaced. */
@@ -137,7 +135,8 @@ final class GroupMachine extends BaseStateMachine {
         if (log == null) {
             throw new IOException("entry " + index + " of group " + group + " is no longer in this node's log");
         }
-        return log.hasStateMachineLogEntry() ? Entry.read(log.getStateMachineLogEntry().getLogData().newInput()) : null;
+        return log.hasStateMachineLogEntry() && !log.getStateMachineLogEntry().getLogData().isEmpty()
+                ? Entry.read(log.getStateMachineLogEntry().getLogData().newInput()) : null; // none: not a commit, or a confirmation
     }
 
     /** Ratis is about to install a snapshot from the leader (once per piece of it): no build may write meanwhile. */
@@ -297,22 +296,26 @@ final class GroupMachine extends BaseStateMachine {
 
     /**
      * Confirms, for a batch that wrote nothing, that this node still leads the group: a majority of the
-     * group answers a heartbeat sent after this call (Raft's ReadIndex), so a deposed or paused leader
-     * cannot answer from its stale state.
+     * group commits an empty entry appended after the batch's reads, so a deposed, paused or cut-off
+     * leader cannot answer from its stale state.
      */
     void confirmLeadership() {
         RaftServer.Division d = division;
-        RaftClientRequest read = RaftClientRequest.newBuilder()
-                .setClientId(readerId)
+        // An empty entry, committed: a majority acknowledges this leader after the read. Not Ratis's
+        // ReadIndex, which in 3.2 answers at once, without a heartbeat round, when an earlier ReadIndex at
+        // the same commit index was acknowledged: a leader cut off since (nothing can commit, so the
+        // index stays) would confirm every read from its stale state.
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(clientId)
                 .setServerId(d.getId())
                 .setGroupId(d.getGroup().getGroupId())
                 .setCallId(calls.incrementAndGet())
                 .setMessage(Message.EMPTY)
-                .setType(RaftClientRequest.readRequestType(false))
+                .setType(RaftClientRequest.writeRequestType())
                 .build();
         String why;
         try {
-            RaftClientReply reply = d.getRaftServer().submitClientRequestAsync(read).get(confirmWait.toMillis(), TimeUnit.MILLISECONDS);
+            RaftClientReply reply = d.getRaftServer().submitClientRequestAsync(request).get(confirmWait.toMillis(), TimeUnit.MILLISECONDS);
             if (reply.isSuccess()) {
                 return;
             }
@@ -334,6 +337,10 @@ final class GroupMachine extends BaseStateMachine {
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto log = trx.getLogEntry();
+        if (log.getStateMachineLogEntry().getLogData().isEmpty()) {
+            updateLastAppliedTermIndex(log.getTerm(), log.getIndex()); // a leadership confirmation: nothing to write
+            return CompletableFuture.completedFuture(Message.EMPTY);
+        }
         Entry entry = Entry.read(log.getStateMachineLogEntry().getLogData().newInput());
         if (shipments.applied(entry.origin(), entry.sequence())) {
             // This node's own SQLite wrote the file: what the replica writer held of its WAL is stale. A

@@ -270,9 +270,7 @@ public final class RaftHost implements AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3 * election, TimeUnit.MILLISECONDS));
-        // A read is confirmed by a heartbeat round to a majority (ReadIndex), not by Ratis's leader lease,
-        // whose safety rests on bounded clock drift and pauses.
-        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        // Reads are confirmed by committing an empty entry (GroupMachine.confirmLeadership), never by the leader lease.
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
         // Snapshots (GroupSnapshots): asked for every snapshotEvery entries, built in the background; the log is
         // purged up to each one even while a member lags (it installs the snapshot then), so it stays bounded.
