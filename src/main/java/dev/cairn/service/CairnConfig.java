@@ -233,8 +233,9 @@ public interface CairnConfig {
         /**
          * Entries of a group between two of its snapshots (built in the background from the previous one
          * and these entries); the log is purged up to each. Bounds the log and what a restart replays.
+         * High for now: a member restarted behind a purged log once waited minutes for its snapshot.
          */
-        @WithDefault("10000")
+        @WithDefault("100000")
         long snapshotEvery();
 
         /** Snapshots each group keeps on a member (the newest ones; older ones are deleted). */
