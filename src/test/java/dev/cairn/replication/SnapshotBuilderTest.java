@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.storage.ReplicaWriter;
+import dev.cairn.storage.ShippingLeader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -205,32 +203,8 @@ class SnapshotBuilderTest {
         if (Files.exists(Path.of(file + "-wal"))) {
             Files.copy(Path.of(file + "-wal"), Path.of(copy + "-wal"));
         }
-        StringBuilder out = new StringBuilder();
         try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite:" + copy)) {
-            List<String> tables = new ArrayList<>();
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String table : tables) {
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT rowid, * FROM \"" + table + "\" ORDER BY rowid")) {
-                    int columns = rs.getMetaData().getColumnCount();
-                    while (rs.next()) {
-                        out.append(table).append(':');
-                        for (int i = 1; i <= columns; i++) {
-                            Object v = rs.getObject(i);
-                            out.append(' ').append(v instanceof byte[] b ? "blob(" + b.length + "," + Arrays.hashCode(b) + ")" : v);
-                        }
-                        out.append('\n');
-                    }
-                }
-            }
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
-                rs.next();
-                out.append("integrity_check: ").append(rs.getString(1)).append('\n');
-            }
+            return ShippingLeader.dump(c);
         }
-        return out.toString();
     }
 }

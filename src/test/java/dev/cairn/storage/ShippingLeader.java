@@ -20,7 +20,7 @@ import org.sqlite.SQLiteConfig;
  * synchronous NORMAL, autocheckpoint off), whose commits {@link WalShipper} ships as the Raft entries
  * carry them: the WAL offset and the bytes the commit appended.
  */
-final class ShippingLeader implements AutoCloseable {
+public final class ShippingLeader implements AutoCloseable {
     /** One shipped range of the WAL. */
     record Entry(long offset, byte[] bytes) {
         long end() {
@@ -139,7 +139,7 @@ final class ShippingLeader implements AutoCloseable {
      * Every table's rows in rowid order, after the schema, then SQLite's integrity check: equal dumps
      * mean equal content. Blobs appear as their length and hash.
      */
-    static String dump(Connection c) throws SQLException {
+    public static String dump(Connection c) throws SQLException {
         StringBuilder out = new StringBuilder();
         List<String> tables = new ArrayList<>();
         try (Statement st = c.createStatement();
