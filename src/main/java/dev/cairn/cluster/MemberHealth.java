@@ -1,5 +1,6 @@
 package dev.cairn.cluster;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -56,6 +57,12 @@ public final class MemberHealth {
 
     public Health of(String id) {
         return byId.get(members.member(id).id()).health();
+    }
+
+    /** Whether {@code id} has answered every probe for at least {@code atLeast}. */
+    public boolean upFor(String id, Duration atLeast) {
+        Status s = byId.get(members.member(id).id());
+        return s.health() == Health.UP && s.since().map(since -> !since.plus(atLeast).isAfter(clock.instant())).orElse(false);
     }
 
     /** Every member, this node included (always {@code UP}), in configured order. */

@@ -5,7 +5,9 @@ import dev.cairn.storage.ReplicaWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -218,24 +220,30 @@ final class GroupMachine extends BaseStateMachine {
     private static final long CLOSE_ENOUGH = 256;
 
     /**
-     * Whether {@code peer} follows this leader closely: it answered within {@code within} and lags at
-     * most a few entries behind, so a transfer to it does not stall the group while it catches up.
+     * This serving leader's followers (none when it does not serve): how long since each answered, and
+     * whether it follows closely: it answered within {@code within} and lags at most a few entries
+     * behind, so a transfer to it does not stall the group while it catches up.
      */
-    boolean caughtUp(String peer, Duration within) {
+    List<SilentFollowers.Follower> followers(Duration within) {
         RaftServer.Division d = division;
         if (d == null || !serving()) {
-            return false;
+            return List.of();
         }
         DivisionInfo info = d.getInfo();
         var followers = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
         long[] matched = info.getFollowerMatchIndices();
+        List<SilentFollowers.Follower> all = new ArrayList<>();
         for (int i = 0; i < followers.size() && i < matched.length; i++) {
-            var f = followers.get(i);
-            if (f.getId().getId().toStringUtf8().equals(peer)) {
-                return f.getLastRpcElapsedTimeMs() < within.toMillis() && matched[i] >= info.getLastAppliedIndex() - CLOSE_ENOUGH;
-            }
+            long silentMs = followers.get(i).getLastRpcElapsedTimeMs();
+            all.add(new SilentFollowers.Follower(followers.get(i).getId().getId().toStringUtf8(), Duration.ofMillis(silentMs),
+                    silentMs < within.toMillis() && matched[i] >= info.getLastAppliedIndex() - CLOSE_ENOUGH));
         }
-        return false;
+        return all;
+    }
+
+    /** Whether {@code peer} follows this leader closely ({@link #followers}). */
+    boolean caughtUp(String peer, Duration within) {
+        return followers(within).stream().anyMatch(f -> f.id().equals(peer) && f.caughtUp());
     }
 
     /**

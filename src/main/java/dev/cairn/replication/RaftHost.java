@@ -17,14 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
@@ -37,7 +35,6 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -50,8 +47,8 @@ import org.jboss.logging.Logger;
  * This node's Raft server, and this package's entry point: one Apache Ratis server hosting every
  * group this node replicates ({@link Groups}), its log in {@code <data-dir>/raft}. It gives the node
  * where commits become durable ({@link #sink}), who owns each shard ({@link #owners}) and where
- * objects live ({@link #placement}); it moves leadership to each group's preferred member when that
- * member is up, and away from this node before it stops ({@link #transferLeadershipAway}).
+ * objects live ({@link #placement}); its {@link LeadershipBalancer} moves leadership to each group's
+ * preferred member, and away from this node before it stops ({@link #transferLeadershipAway}).
  *
  * <p>The object files are derived state: at start-up every file is removed, and each group rebuilds its
  * files from its newest snapshot and the log entries after it as Ratis replays them, so nothing a
@@ -71,12 +68,12 @@ public final class RaftHost implements AutoCloseable {
     private final ReplicatedSink sink;
     private final Shipments shipments;
     private final ClientId clientId = ClientId.randomId();
-    private final ScheduledExecutorService balancer;
     private final ExecutorService snapshotThread;
     private final SnapshotStats snapshotStats = new SnapshotStats();
     private volatile GroupObjects objects;
     private volatile long callId;
     private RaftServer server;
+    private volatile LeadershipBalancer balancer;
 
     /** What this node's objects do when a group's leadership comes or goes. Thread-safe. */
     public interface GroupObjects {
@@ -108,7 +105,6 @@ public final class RaftHost implements AutoCloseable {
         }
         this.machines = Collections.unmodifiableList(all);
         this.sink = new ReplicatedSink(settings.dataDir(), shards, groups, machines, shipments, live, settings.maxEntryBytes());
-        this.balancer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("cairn-raft-balancer").factory());
     }
 
     /**
@@ -243,9 +239,7 @@ public final class RaftHost implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Raft server of node " + members.self() + " in " + raft + ": " + e.getMessage(), e);
         }
-        long every = settings.balanceInterval().toMillis();
-        // Soon after start-up too: a started cluster is ready once its leadership is spread.
-        balancer.scheduleWithFixedDelay(this::balanceSafely, Math.min(every, 1000), every, TimeUnit.MILLISECONDS);
+        balancer = LeadershipBalancer.start(server, settings, members, groups, health, machines);
         LOG.infof("replication: node %s replicates groups %s of %d (Raft on port %d)", members.self(), groups.groupsOf(members.self()),
                 groups.count(), raftPort(members.url(members.self())));
     }
@@ -325,64 +319,24 @@ public final class RaftHost implements AutoCloseable {
         return id -> groups.groupOf(shards.shardOf(id)) == group;
     }
 
-    /** Moves each group this node leads to its preferred member when that member is up. */
-    private void balanceSafely() {
-        try {
-            for (int g : groups.groupsOf(members.self())) {
-                String preferred = groups.preferredLeader(g);
-                if (!preferred.equals(members.self()) && health.of(preferred) == MemberHealth.Health.UP
-                        && machines.get(g).caughtUp(preferred, settings.electionTimeout())) {
-                    transfer(g, preferred).join();
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.debugf("replication: balancing leadership failed: %s", e);
-        }
-    }
-
-    private CompletableFuture<Boolean> transfer(int g, String to) {
-        try {
-            return server.transferLeadershipAsync(new TransferLeadershipRequest(clientId, server.getId(), groupId(g), nextCall(),
-                    RaftPeerId.valueOf(to), settings.transferTimeout().toMillis())).thenApply(reply -> {
-                        if (reply.isSuccess()) {
-                            LOG.infof("replication: moved the leadership of group %d to %s", g, to);
-                        }
-                        return reply.isSuccess();
-                    });
-        } catch (IOException e) {
-            return CompletableFuture.completedFuture(false);
-        }
-    }
-
     /**
      * Before this node stops: hands the leadership of every group it leads to another replica that is
      * up, so its objects move with nothing but retryable answers meanwhile. Returns once done or after
      * the transfer timeout.
      */
     public void transferLeadershipAway() {
-        balancer.shutdownNow();
-        List<CompletableFuture<Boolean>> moves = new ArrayList<>();
-        for (int g : groups.groupsOf(members.self())) {
-            if (!machines.get(g).serving()) {
-                continue;
-            }
-            groups.replicas(g).stream()
-                    .filter(id -> !id.equals(members.self()) && health.of(id) == MemberHealth.Health.UP)
-                    .sorted(Comparator.comparing((String id) -> !machines.get(g).caughtUp(id, settings.electionTimeout())))
-                    .findFirst()
-                    .ifPresent(to -> moves.add(transfer(g, to)));
-        }
-        try {
-            CompletableFuture.allOf(moves.toArray(CompletableFuture[]::new))
-                    .get(settings.transferTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.warnf("replication: not every group's leadership moved before stopping: %s", e.toString());
+        LeadershipBalancer b = balancer;
+        if (b != null) {
+            b.handOverAll();
         }
     }
 
     @Override
     public void close() {
-        balancer.shutdownNow();
+        LeadershipBalancer b = balancer;
+        if (b != null) {
+            b.close();
+        }
         if (server != null) {
             try {
                 server.close();

@@ -48,9 +48,12 @@ final class ClusterHealthCheck implements HealthCheck {
                             .collect(Collectors.joining(", ")));
                 }
                 if (joining == Joining.ELECTING) {
-                    long leaderless = IntStream.range(0, sharded.shards().count()).filter(s -> sharded.owners().ownerOf(s).isEmpty()).count();
-                    if (leaderless > 0) {
-                        yield response.withData("leaderless-shards", leaderless).down().build();
+                    int[] leaderless = IntStream.range(0, sharded.shards().count()).filter(s -> sharded.owners().ownerOf(s).isEmpty()).toArray();
+                    if (leaderless.length > 0) {
+                        yield response.withData("leaderless-shards", leaderless.length)
+                                .withData("leaderless-groups", IntStream.of(leaderless).map(sharded.groups()::groupOf).distinct().sorted()
+                                        .mapToObj(Integer::toString).collect(Collectors.joining(", ")))
+                                .down().build();
                     }
                     joining = Joining.JOINED;
                 }

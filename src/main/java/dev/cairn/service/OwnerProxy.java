@@ -97,6 +97,8 @@ final class OwnerProxy {
                 return;
             }
             HttpClientRequest out = connected.result();
+            // A reset below fails the request: expected, so said at debug level, not by Vert.x's default error log.
+            out.exceptionHandler(e -> LOG.debugf("forwarding %s to %s ended early: %s", in.uri(), member, e));
             if (ctx.response().closed()) {
                 // The client went away while this waited for a connection (every pooled one busy with an
                 // owner that does not answer): give the connection back unused, or the pool leaks it.
@@ -138,17 +140,35 @@ final class OwnerProxy {
                 && answer.statusCode() != 204 && answer.statusCode() != 304) {
             response.setChunked(true);
         }
-        answer.pipeTo(response).onComplete(piped -> {
-            if (piped.succeeded()) {
-                meters.forwarded(owner.member().id(), System.nanoTime() - start);
-            } else {
-                meters.failed(owner.member().id(), ForwardError.BROKEN);
-                LOG.debugf("forwarding %s to %s broke while answering: %s", ctx.request().uri(), owner.member(), piped.cause());
-                if (!response.ended() && !response.closed()) {
-                    response.reset(); // the status is out already: the client sees the answer cut, not a wrong one
-                }
+        // Copied by hand, not piped: once the client goes away the response is closed, and a pipe would
+        // fail on each chunk still arriving from the owner, every one an uncaught error.
+        answer.exceptionHandler(broken -> {
+            meters.failed(owner.member().id(), ForwardError.BROKEN);
+            LOG.debugf("forwarding %s to %s broke while answering: %s", ctx.request().uri(), owner.member(), broken);
+            if (open(response)) {
+                response.reset(); // the status is out already: the client sees the answer cut, not a wrong one
             }
         });
+        answer.handler(chunk -> {
+            if (!open(response)) {
+                return; // the client went away: the close handler reset the call to the owner
+            }
+            response.write(chunk);
+            if (response.writeQueueFull()) {
+                answer.pause();
+                response.drainHandler(drained -> answer.resume());
+            }
+        });
+        answer.endHandler(end -> {
+            if (open(response)) {
+                response.end();
+                meters.forwarded(owner.member().id(), System.nanoTime() - start);
+            }
+        });
+    }
+
+    private static boolean open(HttpServerResponse response) {
+        return !response.closed() && !response.ended();
     }
 
     private void unreachable(RoutingContext ctx, Cluster.Owner owner, Throwable cause) {

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * counters spread over every shard, while one kind of fault is injected again and again; then every
  * counter is read and the {@link Checker} holds the history to a durable, linearizable counter:
  * <b>no acknowledged increment lost, no value acknowledged twice, no stale read</b> (and no increment
- * applied that was reported as not applied). Each fault's recovery (until every counter answers an
+ * applied that was reported as not applied). Each fault's recovery (until a counter of every shard answers an
  * increment again) is measured; a table of all of it is printed at the end.
  *
  * <p>Repetitions per fault: {@code -Dcairn.chaos.repetitions} (default {@value #DEFAULT_REPETITIONS}, for
@@ -172,8 +172,10 @@ class ChaosIT {
         List<String> counters = Counters.spread(client, cluster.nodeIds().getFirst(), prefix, COUNTERS, shards);
         History history = new History(System::nanoTime);
         Reachability reachability = new Reachability(cluster.nodeIds());
-        RecoveryProbe probe = new RecoveryProbe(client.withTimeout(PROBE_TIMEOUT), history, counters, PROBE_FIRST_PAUSE,
-                PROBE_LONGEST_PAUSE, RECOVERY_LIMIT);
+        // One counter of each shard (Counters.spread lists those first): a shard's objects serve again together, with its
+        // group's leader, and a burst of all 300 on top of the workload would measure the machine's queue, not the failover.
+        RecoveryProbe probe = new RecoveryProbe(client.withTimeout(PROBE_TIMEOUT), history, counters.subList(0, Math.min(shards,
+                counters.size())), PROBE_FIRST_PAUSE, PROBE_LONGEST_PAUSE, RECOVERY_LIMIT);
         Faults faults = new Faults(cluster, client, reachability, probe, history);
         List<Faults.FaultRun> runs = new ArrayList<>();
         Duration baseline;
@@ -187,9 +189,16 @@ class ChaosIT {
                 runs.addAll(injection.inject(faults));
                 Thread.sleep(SETTLE);
             }
-        } finally {
-            makeWhole();
+        } catch (Exception | AssertionError failed) {
+            // The fault's own failure is the one to read; a cluster that cannot be made whole after it comes second.
+            try {
+                makeWhole();
+            } catch (Exception | AssertionError notWhole) {
+                failed.addSuppressed(notWhole);
+            }
+            throw failed;
         }
+        makeWhole();
         readFinalValues(history, counters);
         Checker.Report report = Checker.check(history);
         List<Duration> recoveries = runs.stream().map(run -> run.recovery().time()).toList();

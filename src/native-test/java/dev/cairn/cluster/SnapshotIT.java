@@ -22,7 +22,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,9 +30,6 @@ import org.junit.jupiter.api.Test;
  * wiped installs each group's snapshot from its leader and then serves every acknowledged value; a
  * restarted node starts each group from its snapshot, replaying only the entries after it.
  */
-@Disabled("flaky with snapshots every 50 entries: a member can be left behind a purged log (Ratis 3.2.2's log appender"
-        + " fails at the log's start, docs/cluster.md Limits), and one run left a wiped follower's group unstarted;"
-        + " the default of 100,000 entries keeps purges rare until Cairn recovers such a member")
 class SnapshotIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int EVERY = 50;

@@ -1,6 +1,8 @@
 package dev.cairn.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.cluster.MemberHealth.Health;
 import dev.cairn.testing.FakeClock;
@@ -38,5 +40,20 @@ class MemberHealthTest {
         health.up("n3");
         assertEquals(List.of(), health.unreachable());
         assertEquals(Optional.of(Instant.parse("2030-01-01T00:00:06Z")), health.all().get(2).since());
+    }
+
+    @Test
+    void aMemberIsUpForAsLongAsItHasAnsweredEveryProbe() {
+        assertFalse(health.upFor("n2", Duration.ZERO), "not probed yet");
+        health.up("n2");
+        clock.advance(Duration.ofSeconds(9));
+        health.up("n2");
+        assertFalse(health.upFor("n2", Duration.ofSeconds(10)));
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(health.upFor("n2", Duration.ofSeconds(10)));
+        health.down("n2", "timed out after 1s");
+        health.up("n2");
+        assertFalse(health.upFor("n2", Duration.ofSeconds(10)), "up again, since now");
+        assertTrue(health.upFor("n1", Duration.ZERO), "this node");
     }
 }

@@ -1,0 +1,157 @@
+package dev.cairn.replication;
+
+import dev.cairn.cluster.Groups;
+import dev.cairn.cluster.MemberHealth;
+import dev.cairn.cluster.Members;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
+import org.apache.ratis.server.RaftServer;
+import org.jboss.logging.Logger;
+
+/**
+ * Where the leadership of the groups this node leads goes: to each group's preferred member when that
+ * member is up and follows closely, so leadership stays spread; to a new leader when a follower that
+ * is up no longer hears from this one ({@link SilentFollowers}); to other replicas before this node
+ * stops ({@link #handOverAll}). Owned by its own thread, every {@code cairn.cluster.balance-interval}
+ * (soon after start-up too: a started cluster is ready once its leadership is spread); {@link
+ * #handOverAll} and {@link #close} by the service as it stops.
+ */
+final class LeadershipBalancer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(LeadershipBalancer.class);
+    /** The first round, sooner than the interval after start-up. */
+    private static final long FIRST_ROUND_MS = 1000;
+
+    private final RaftServer server;
+    private final RaftSettings settings;
+    private final Members members;
+    private final Groups groups;
+    private final MemberHealth health;
+    private final List<GroupMachine> machines;
+    private final ClientId clientId = ClientId.randomId();
+    private final AtomicLong calls = new AtomicLong();
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("cairn-raft-balancer").factory());
+
+    private LeadershipBalancer(RaftServer server, RaftSettings settings, Members members, Groups groups, MemberHealth health,
+            List<GroupMachine> machines) {
+        this.server = server;
+        this.settings = settings;
+        this.members = members;
+        this.groups = groups;
+        this.health = health;
+        this.machines = machines;
+    }
+
+    /** A balancer for the groups of {@code machines} (null where this node does not replicate a group), running. */
+    static LeadershipBalancer start(RaftServer server, RaftSettings settings, Members members, Groups groups, MemberHealth health,
+            List<GroupMachine> machines) {
+        LeadershipBalancer b = new LeadershipBalancer(server, settings, members, groups, health, machines);
+        long every = settings.balanceInterval().toMillis();
+        b.thread.scheduleWithFixedDelay(b::roundSafely, Math.min(every, FIRST_ROUND_MS), every, TimeUnit.MILLISECONDS);
+        return b;
+    }
+
+    /**
+     * For each group this node leads: a new leader when a follower that is up has not answered for
+     * {@link #silenceLimit}, else the group moved to its preferred member when that member is up and
+     * follows closely.
+     */
+    private void roundSafely() {
+        try {
+            for (int g : groups.groupsOf(members.self())) {
+                GroupMachine m = machines.get(g);
+                switch (SilentFollowers.remedy(m.followers(settings.electionTimeout()), silenceLimit(),
+                        id -> health.upFor(id, silenceLimit()))) {
+                    case SilentFollowers.Remedy.None none -> {
+                        String preferred = groups.preferredLeader(g);
+                        if (!preferred.equals(members.self()) && health.of(preferred) == MemberHealth.Health.UP
+                                && m.caughtUp(preferred, settings.electionTimeout())) {
+                            transfer(g, preferred).join();
+                        }
+                    }
+                    case SilentFollowers.Remedy.HandOver handOver -> {
+                        LOG.warnf("replication: group %d has not heard from %s for %d s although up (its log appender here has"
+                                + " likely stopped); handing the leadership to %s, whose new appenders replicate to it", g,
+                                handOver.silent(), silenceLimit().toSeconds(), handOver.to());
+                        transfer(g, handOver.to()).join();
+                    }
+                    case SilentFollowers.Remedy.StepDown stepDown -> {
+                        LOG.warnf("replication: group %d has not heard from %s for %d s although up (its log appender here has"
+                                + " likely stopped); no other replica follows closely, so this leader steps down for an election", g,
+                                stepDown.silent(), silenceLimit().toSeconds());
+                        transfer(g, null).join();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("replication: balancing leadership failed: %s", e);
+        }
+    }
+
+    /** How long a follower that is up may go without answering its leader before the leader gives way. */
+    private Duration silenceLimit() {
+        return settings.electionTimeout().multipliedBy(10);
+    }
+
+    /**
+     * Hands the leadership of every group this node leads to another replica that is up (one that
+     * follows closely first). Returns once done or after the transfer timeout.
+     */
+    void handOverAll() {
+        thread.shutdownNow();
+        List<CompletableFuture<Boolean>> moves = new ArrayList<>();
+        for (int g : groups.groupsOf(members.self())) {
+            GroupMachine m = machines.get(g);
+            if (!m.serving()) {
+                continue;
+            }
+            groups.replicas(g).stream()
+                    .filter(id -> !id.equals(members.self()) && health.of(id) == MemberHealth.Health.UP)
+                    .sorted(Comparator.comparing((String id) -> !m.caughtUp(id, settings.electionTimeout())))
+                    .findFirst()
+                    .ifPresent(to -> moves.add(transfer(g, to)));
+        }
+        try {
+            CompletableFuture.allOf(moves.toArray(CompletableFuture[]::new))
+                    .get(settings.transferTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warnf("replication: not every group's leadership moved before stopping: %s", e.toString());
+        }
+    }
+
+    /** Moves the leadership of {@code g} to {@code to}, or (null) steps down for an election. */
+    private CompletableFuture<Boolean> transfer(int g, String to) {
+        try {
+            return server.transferLeadershipAsync(new TransferLeadershipRequest(clientId, server.getId(), RaftHost.groupId(g),
+                    calls.incrementAndGet(), to == null ? null : RaftPeerId.valueOf(to), settings.transferTimeout().toMillis()))
+                    .thenApply(reply -> {
+                        if (reply.isSuccess()) {
+                            if (to == null) {
+                                LOG.infof("replication: stepped down as the leader of group %d", g);
+                            } else {
+                                LOG.infof("replication: moved the leadership of group %d to %s", g, to);
+                            }
+                        }
+                        return reply.isSuccess();
+                    });
+        } catch (IOException e) {
+            return CompletableFuture.completedFuture(false);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}
