@@ -43,6 +43,8 @@ public final class LocalCluster implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Each node's Raft port is its HTTP port plus this (cairn.cluster.raft-port-offset's default). */
     private static final int RAFT_PORT_OFFSET = 1000;
+    /** The lowest HTTP port picked: above the well-known and most registered services' ports. */
+    private static final int LOWEST_PORT = 10000;
 
     /** Where the nodes listen. */
     public enum Network {
@@ -349,20 +351,30 @@ public final class LocalCluster implements AutoCloseable {
 
     /**
      * A first port such that it and the next {@code count - 1} (the HTTP ports) are free on loopback
-     * now, and so are the same ports {@link #RAFT_PORT_OFFSET} above (the Raft ports).
+     * now, and so are the same ports {@link #RAFT_PORT_OFFSET} above (the Raft ports). All of them lie
+     * below the kernel's ephemeral range: the nodes started first connect out from ephemeral ports,
+     * and one of those could take a port picked there before the node it was picked for listens on it.
      */
     private static int freeConsecutivePorts(int count) throws IOException {
+        int highest = firstEphemeralPort() - RAFT_PORT_OFFSET - count;
+        var random = new java.util.Random();
         for (int attempt = 0; attempt < 50; attempt++) {
-            int first;
-            try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                first = probe.getLocalPort();
-            }
-            if (first + count - 1 + RAFT_PORT_OFFSET <= 65535 && allFree(first, count) && allFree(first + RAFT_PORT_OFFSET, count)) {
+            int first = LOWEST_PORT + random.nextInt(highest - LOWEST_PORT);
+            if (allFree(first, count) && allFree(first + RAFT_PORT_OFFSET, count)) {
                 return first;
             }
         }
-        throw new IllegalStateException("found no " + count + " consecutive free ports on 127.0.0.1 with the "
-                + count + " ports " + RAFT_PORT_OFFSET + " above them free too");
+        throw new IllegalStateException("found no " + count + " consecutive free ports on 127.0.0.1 from " + LOWEST_PORT + " to "
+                + highest + " with the " + count + " ports " + RAFT_PORT_OFFSET + " above them free too");
+    }
+
+    /** The low end of the kernel's ephemeral port range (Linux's default when it cannot be read). */
+    private static int firstEphemeralPort() {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768;
+        }
     }
 
     private static boolean allFree(int first, int count) {
