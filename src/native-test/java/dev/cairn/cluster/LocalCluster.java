@@ -356,7 +356,9 @@ public final class LocalCluster implements AutoCloseable {
      * and one of those could take a port picked there before the node it was picked for listens on it.
      */
     private static int freeConsecutivePorts(int count) throws IOException {
-        int highest = firstEphemeralPort() - RAFT_PORT_OFFSET - count;
+        int belowEphemeral = firstEphemeralPort() - RAFT_PORT_OFFSET - count;
+        // A kernel whose ephemeral range starts low leaves no room below it: then any port free now.
+        int highest = belowEphemeral > LOWEST_PORT ? belowEphemeral : 65535 - RAFT_PORT_OFFSET - count;
         var random = new java.util.Random();
         for (int attempt = 0; attempt < 50; attempt++) {
             int first = LOWEST_PORT + random.nextInt(highest - LOWEST_PORT);
@@ -371,7 +373,8 @@ public final class LocalCluster implements AutoCloseable {
     /** The low end of the kernel's ephemeral port range (Linux's default when it cannot be read). */
     private static int firstEphemeralPort() {
         try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip().split("\\s+")[0]);
+            // Not Files.readString: the file's size reads as 0 and JDK 25 then returns its first byte only.
+            return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).getFirst().strip().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 32768;
         }
