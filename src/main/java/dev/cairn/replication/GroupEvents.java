@@ -11,4 +11,7 @@ interface GroupEvents {
 
     /** This node leads {@code group} and has applied every earlier entry: its objects may run here. */
     void serving(int group);
+
+    /** This node learnt of a new leader of {@code group} (itself included). */
+    void leaderChanged(int group);
 }

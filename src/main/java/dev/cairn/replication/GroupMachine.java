@@ -402,6 +402,7 @@ final class GroupMachine extends BaseStateMachine {
         if (was == Leadership.LEADING && !self) {
             events.leadershipLost(group);
         }
+        events.leaderChanged(group);
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +75,7 @@ public final class RaftHost implements AutoCloseable {
     private volatile long callId;
     private RaftServer server;
     private volatile LeadershipBalancer balancer;
+    private final List<Runnable> leaderWatchers = new CopyOnWriteArrayList<>();
 
     /** What this node's objects do when a group's leadership comes or goes. Thread-safe. */
     public interface GroupObjects {
@@ -186,7 +188,17 @@ public final class RaftHost implements AutoCloseable {
 
     /** The owner of each shard: its group's serving leader. */
     public ShardOwners owners() {
-        return shard -> leaderOf(groups.groupOf(shard));
+        return new ShardOwners() {
+            @Override
+            public Optional<String> ownerOf(int shard) {
+                return leaderOf(groups.groupOf(shard));
+            }
+
+            @Override
+            public void onChange(Runnable changed) {
+                leaderWatchers.add(changed);
+            }
+        };
     }
 
     /**
@@ -363,6 +375,11 @@ public final class RaftHost implements AutoCloseable {
             if (o != null) {
                 o.serving(inGroup(group));
             }
+        }
+
+        @Override
+        public void leaderChanged(int group) {
+            leaderWatchers.forEach(Runnable::run);
         }
     }
 }

@@ -166,7 +166,9 @@ final class CairnMetrics implements NodeMeters {
         /** The connection broke while the request or its answer was under way. */
         BROKEN("broken"),
         /** A forwarded request reached a node that places the object elsewhere still (configurations differ). */
-        MISDIRECTED("misdirected");
+        MISDIRECTED("misdirected"),
+        /** The owner lost the request's shard to a new leader and did not answer (it may be cut off). */
+        OWNER_LOST("owner-lost");
 
         final String tag;
 

@@ -28,11 +28,13 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -52,12 +54,15 @@ final class OwnerProxy {
             "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host");
     /** Connections kept per owner; requests beyond them wait for one (keep-alive, HTTP/1.1). */
     private static final int CONNECTIONS_PER_OWNER = 64;
+    /** How long an owner that lost the shard of a call it was sent may still answer it (see {@link PendingForwards}). */
+    private static final Duration LOST_OWNER_GRACE = Duration.ofMillis(200);
 
     private final Cluster cluster;
     private final ObjectMapper json;
     private final HttpClient client;
     private final ForwardMeters meters;
     private final long forwardTimeoutMillis;
+    private final PendingForwards pending;
 
     OwnerProxy(Cluster cluster, Vertx vertx, ObjectMapper json, MeterRegistry registry, CairnConfig config) {
         this.cluster = cluster;
@@ -67,6 +72,10 @@ final class OwnerProxy {
         List<String> others = switch (cluster) {
             case Cluster.Single single -> List.of();
             case Cluster.Sharded sharded -> sharded.members().others().stream().map(Member::id).toList();
+        };
+        this.pending = switch (cluster) {
+            case Cluster.Single single -> null;
+            case Cluster.Sharded sharded -> new PendingForwards(sharded.owners(), LOST_OWNER_GRACE);
         };
         this.meters = new ForwardMeters(registry, others);
         this.client = others.isEmpty() ? null : vertx.createHttpClient(new HttpClientOptions()
@@ -90,18 +99,32 @@ final class OwnerProxy {
         copyHeaders(in.headers(), options.getHeaders() == null ? options.setHeaders(MultiMap.caseInsensitiveMultiMap()).getHeaders()
                 : options.getHeaders());
         options.getHeaders().set(ObjectForwarding.FORWARDED_BY, self);
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        PendingForwards.Forward forward = new PendingForwards.Forward(owner.shard(), member.id(), Vertx.currentContext(), () -> {
+            HttpClientRequest out = sent.get();
+            if (out != null) {
+                out.reset();
+            }
+            in.resume();
+            ownerLost(ctx, owner);
+        });
+        pending.sent(forward);
         client.request(options).onComplete(connected -> {
             if (connected.failed()) {
-                in.resume();
-                unreachable(ctx, owner, connected.cause());
+                if (pending.answered(forward)) {
+                    in.resume();
+                    unreachable(ctx, owner, connected.cause());
+                }
                 return;
             }
             HttpClientRequest out = connected.result();
+            sent.set(out);
             // A reset below fails the request: expected, so said at debug level, not by Vert.x's default error log.
             out.exceptionHandler(e -> LOG.debugf("forwarding %s to %s ended early: %s", in.uri(), member, e));
-            if (ctx.response().closed()) {
-                // The client went away while this waited for a connection (every pooled one busy with an
-                // owner that does not answer): give the connection back unused, or the pool leaks it.
+            if (ctx.response().closed() || !pending.waiting(forward)) {
+                // The client went away, or was answered, while this waited for a connection (every pooled one
+                // busy with an owner that does not answer): give the connection back unused, or the pool leaks it.
+                pending.answered(forward);
                 out.reset();
                 return;
             }
@@ -116,6 +139,12 @@ final class OwnerProxy {
                 in.resume();
             }
             answered.onComplete(result -> {
+                if (!pending.answered(forward)) {
+                    if (result.succeeded()) {
+                        result.result().request().reset(); // too late: the client was told the owner lost the object
+                    }
+                    return;
+                }
                 if (result.failed()) {
                     unreachable(ctx, owner, result.cause());
                     return;
@@ -182,10 +211,19 @@ final class OwnerProxy {
         String why = switch (error) {
             case CONNECT -> "cannot be reached (" + cause.getMessage() + ")";
             case TIMEOUT -> "sent nothing for " + forwardTimeoutMillis + " ms (cairn.cluster.forward-timeout)";
-            case BROKEN, MISDIRECTED -> "closed the connection (" + cause + ")";
+            case BROKEN, MISDIRECTED, OWNER_LOST -> "closed the connection (" + cause + ")";
         };
         problem(ctx, ProblemType.OWNER_UNREACHABLE, "object shard " + owner.shard() + " is owned by node " + m.id() + " at " + m.url()
                 + ", which " + why + "; retry later");
+    }
+
+    /** The owner a request was forwarded to lost the request's shard before answering it, and did not answer within the grace. */
+    private void ownerLost(RoutingContext ctx, Cluster.Owner owner) {
+        meters.failed(owner.member().id(), ForwardError.OWNER_LOST);
+        Member m = owner.member();
+        problem(ctx, ProblemType.OWNER_UNREACHABLE, "object shard " + owner.shard() + " was owned by node " + m.id() + " at " + m.url()
+                + " when this request was forwarded there, but that node has since lost the shard's group to a new leader and did not"
+                + " answer; the call may have run there; retry");
     }
 
     /**

@@ -58,6 +58,30 @@ final class Counters {
         return List.copyOf(chosen.subList(0, count));
     }
 
+    /**
+     * One name {@code prefix0}, {@code prefix1}, … per Raft group, by group (a shard's group is the shard
+     * modulo {@code groups}: cluster.Groups), read through {@code node}.
+     */
+    static List<String> perGroup(CounterClient client, String node, String prefix, int groups) throws InterruptedException {
+        String[] chosen = new String[groups];
+        int found = 0;
+        for (int i = 0; found < groups; i++) {
+            if (i >= groups * CANDIDATES_PER_COUNTER) {
+                throw new AssertionError(i + " names cover " + found + " of " + groups + " groups only");
+            }
+            String name = prefix + i;
+            if (!(readRetrying(client, node, name) instanceof CounterClient.Reading.Value value) || value.shard() < 0) {
+                throw new AssertionError("reading the new counter " + name + " through " + node + " named no shard");
+            }
+            int group = value.shard() % groups;
+            if (chosen[group] == null) {
+                chosen[group] = name;
+                found++;
+            }
+        }
+        return List.of(chosen);
+    }
+
     private static CounterClient.Reading readRetrying(CounterClient client, String node, String name) throws InterruptedException {
         long deadline = System.nanoTime() + RETRY_LIMIT.toNanos();
         while (true) {

@@ -46,6 +46,12 @@ final class Faults {
     private static final Duration TERM_SHOWS = Duration.ofSeconds(30);
     /** Longer than LocalCluster's own limit on one run of the launcher. */
     private static final Duration RESTART_LIMIT = Duration.ofMinutes(4);
+    /** How long the balancer may take to hand every group back to its preferred leader. */
+    static final Duration SPREAD_LIMIT = Duration.ofSeconds(120);
+    /** A pulse request's limit: one without an answer by then is a gap, not a wait. */
+    private static final Duration PULSE_TIMEOUT = Duration.ofSeconds(1);
+    /** How long the pulse runs before the first restart, to measure its floor. */
+    private static final Duration PULSE_FLOOR_WINDOW = Duration.ofSeconds(10);
 
     private final LocalCluster cluster;
     private final CounterClient client;
@@ -134,42 +140,73 @@ final class Faults {
 
     /**
      * Every node in turn restarted with SIGTERM ({@code local-cluster.sh restart}), each ready before
-     * the next; one run per node. Its recovery is timed from when its readiness went DOWN (the
-     * SIGTERM took effect), so a probe never counts an answer from before the fault.
+     * the next; one run per node. What a planned move costs is measured by a {@link GroupPulse}: each
+     * run's recovery is the longest any group went unserved from that node's SIGTERM until the next
+     * node's (for the last node: until every group is back on its preferred leader), which covers the
+     * moves away at SIGTERM and the moves back once the node is ready again.
      */
     List<FaultRun> rolling() throws Exception {
         List<FaultRun> runs = new ArrayList<>();
-        for (String node : cluster.nodeIds()) {
-            long from = history.now();
-            reachability.down(node);
-            AtomicReference<LocalCluster.Outcome> restarted = new AtomicReference<>();
-            AtomicReference<Exception> failed = new AtomicReference<>();
-            Thread restart = Thread.ofVirtual().name("chaos-restart-" + node).start(() -> {
-                try {
-                    restarted.set(cluster.restart(node));
-                } catch (Exception e) {
-                    failed.set(e);
-                }
-            });
-            long deadline = history.now() + TERM_SHOWS.toNanos();
-            while (client.ready(node)) {
-                if (history.now() > deadline) {
-                    throw new AssertionError(node + " is still ready " + TERM_SHOWS + " after its restart began");
-                }
-                Thread.sleep(10);
+        String via = reachability.nodes().getFirst();
+        int groups = client.cluster(via).path("groups").size();
+        List<String> counters = Counters.perGroup(client, via, "chaos-pulse-" + Long.toHexString(history.now()) + "-", groups);
+        try (GroupPulse pulse = GroupPulse.start(client.withTimeout(PULSE_TIMEOUT), history, reachability, counters)) {
+            long quiet = history.now();
+            Thread.sleep(PULSE_FLOOR_WINDOW);
+            GroupPulse.Gap floor = pulse.longestGap(quiet, history.now());
+            List<Long> froms = new ArrayList<>();
+            List<Long> tos = new ArrayList<>();
+            for (String node : cluster.nodeIds()) {
+                froms.add(history.now());
+                restart(node);
+                tos.add(history.now());
+                cluster.awaitEveryNodeReady(WHOLE_AGAIN);
             }
-            RecoveryProbe.Run recovery = probe.start(history.now(), others(node));
-            if (!restart.join(RESTART_LIMIT)) {
-                throw new AssertionError("local-cluster.sh restart " + node + " did not end within " + RESTART_LIMIT);
+            cluster.awaitLeadershipSpread(via, SPREAD_LIMIT);
+            long end = history.now();
+            List<String> gaps = new ArrayList<>();
+            for (int i = 0; i < froms.size(); i++) {
+                GroupPulse.Gap gap = pulse.longestGap(froms.get(i), i + 1 < froms.size() ? froms.get(i + 1) : end);
+                runs.add(new FaultRun(Fault.ROLLING, cluster.nodeIds().get(i), froms.get(i), tos.get(i),
+                        new RecoveryProbe.Recovery(gap.length(), List.of())));
+                gaps.add(String.format(Locale.ROOT, "%s: %.2f s (group %d, from %.2f s after the SIGTERM; the node was back after %.2f s)",
+                        cluster.nodeIds().get(i), gap.length().toNanos() / 1e9, gap.group(), (gap.fromNanos() - froms.get(i)) / 1e9,
+                        (tos.get(i) - froms.get(i)) / 1e9));
             }
-            if (failed.get() != null) {
-                throw failed.get();
-            }
-            expectSuccess(restarted.get(), "restart " + node);
-            reachability.up(node);
-            runs.add(whole(Fault.ROLLING, node, from, recovery));
+            System.out.printf(Locale.ROOT, "ChaosIT: planned moves: each restart's longest time a group was unserved: %s; "
+                    + "the same over %d s without a fault (the measure's floor): %.2f s%n",
+                    gaps, PULSE_FLOOR_WINDOW.toSeconds(), floor.length().toNanos() / 1e9);
         }
         return runs;
+    }
+
+    /** SIGTERM, its readiness seen DOWN (the SIGTERM took effect), started again; returns once it exited and started. */
+    private void restart(String node) throws Exception {
+        reachability.down(node);
+        AtomicReference<LocalCluster.Outcome> restarted = new AtomicReference<>();
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Thread restart = Thread.ofVirtual().name("chaos-restart-" + node).start(() -> {
+            try {
+                restarted.set(cluster.restart(node));
+            } catch (Exception e) {
+                failed.set(e);
+            }
+        });
+        long deadline = history.now() + TERM_SHOWS.toNanos();
+        while (client.ready(node)) {
+            if (history.now() > deadline) {
+                throw new AssertionError(node + " is still ready " + TERM_SHOWS + " after its restart began");
+            }
+            Thread.sleep(10);
+        }
+        if (!restart.join(RESTART_LIMIT)) {
+            throw new AssertionError("local-cluster.sh restart " + node + " did not end within " + RESTART_LIMIT);
+        }
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        expectSuccess(restarted.get(), "restart " + node);
+        reachability.up(node);
     }
 
     private List<String> others(String node) {

@@ -1,0 +1,93 @@
+package dev.cairn.chaos;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Measures how long each Raft group serves nothing while its leadership moves: one client per group
+ * increments a counter of that group back to back (pausing only after a failure) through the nodes
+ * clients send to, and keeps the time of every acknowledgement. The longest time without one, over a
+ * window, is the group's longest outage there, to within one request's latency under the workload
+ * (measured alone by {@link #longestGap} over a window without faults). The increments go into the
+ * {@link History} like the workload's. Thread-safe; each group's client runs on its own thread.
+ */
+final class GroupPulse implements AutoCloseable {
+    /** After a failed increment: the only pause, so a refusing cluster is not flooded. */
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(10);
+
+    private final List<Thread> threads = new ArrayList<>();
+    /** Per group: the history's time of each acknowledgement, in order. */
+    private final List<ConcurrentLinkedQueue<Long>> acks = new ArrayList<>();
+    private final History history;
+    private volatile boolean closed;
+
+    /** A group's longest outage in a window, and when it began (the history's clock). */
+    record Gap(int group, Duration length, long fromNanos) {}
+
+    private GroupPulse(CounterClient client, History history, Reachability reachability, List<String> counterPerGroup) {
+        this.history = history;
+        for (int g = 0; g < counterPerGroup.size(); g++) {
+            ConcurrentLinkedQueue<Long> times = new ConcurrentLinkedQueue<>();
+            acks.add(times);
+            String counter = counterPerGroup.get(g);
+            threads.add(Thread.ofVirtual().name("chaos-pulse-" + g).start(() -> beat(client, reachability, counter, times)));
+        }
+    }
+
+    /** Starts one client per group on {@code counterPerGroup} (indexed by group). */
+    static GroupPulse start(CounterClient client, History history, Reachability reachability, List<String> counterPerGroup) {
+        return new GroupPulse(client, history, reachability, counterPerGroup);
+    }
+
+    private void beat(CounterClient client, Reachability reachability, String counter, ConcurrentLinkedQueue<Long> times) {
+        try {
+            for (int attempt = 0; !closed; attempt++) {
+                List<String> nodes = reachability.nodes();
+                String node = nodes.get(attempt % nodes.size());
+                long start = history.now();
+                Outcome outcome = client.increment(node, counter);
+                long end = history.now();
+                history.increment(counter, node, start, end, outcome);
+                if (outcome instanceof Outcome.Acked) {
+                    times.add(end);
+                } else {
+                    Thread.sleep(RETRY_PAUSE);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The longest time any group went without an acknowledgement within {@code [from, to]} (the
+     * history's clock), the window's ends counting as acknowledgements.
+     */
+    Gap longestGap(long from, long to) {
+        Gap longest = new Gap(-1, Duration.ZERO, from);
+        for (int g = 0; g < acks.size(); g++) {
+            long previous = from;
+            List<Long> inWindow = new ArrayList<>(acks.get(g).stream().filter(t -> t >= from && t <= to).toList());
+            inWindow.add(to);
+            for (long t : inWindow) {
+                if (t - previous > longest.length().toNanos()) {
+                    longest = new Gap(g, Duration.ofNanos(t - previous), previous);
+                }
+                previous = t;
+            }
+        }
+        return longest;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        for (Thread t : threads) {
+            if (!t.join(Duration.ofSeconds(30))) {
+                throw new AssertionError(t.getName() + " did not end within 30 s of closing");
+            }
+        }
+    }
+}
