@@ -65,7 +65,13 @@ public final class MemberHealth {
         return s.health() == Health.UP && s.since().map(since -> !since.plus(atLeast).isAfter(clock.instant())).orElse(false);
     }
 
-    /** Every member, this node included (always {@code UP}), in configured order. */
+    /** Since when {@code id} has answered every probe; none while it is not up. */
+    public Optional<Instant> upSince(String id) {
+        Status s = byId.get(members.member(id).id());
+        return s.health() == Health.UP ? s.since() : Optional.empty();
+    }
+
+        /** Every member, this node included (always {@code UP}), in configured order. */
     public List<Status> all() {
         return members.all().stream().map(m -> byId.get(m.id())).toList();
     }

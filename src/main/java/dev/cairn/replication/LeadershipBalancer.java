@@ -2,12 +2,16 @@ package dev.cairn.replication;
 
 import dev.cairn.cluster.Groups;
 import dev.cairn.cluster.MemberHealth;
+import dev.cairn.cluster.MemberReadiness;
 import dev.cairn.cluster.Members;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +41,7 @@ final class LeadershipBalancer implements AutoCloseable {
     private final Members members;
     private final Groups groups;
     private final MemberHealth health;
+    private final MemberReadiness readiness;
     private final List<GroupMachine> machines;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong calls = new AtomicLong();
@@ -44,19 +49,20 @@ final class LeadershipBalancer implements AutoCloseable {
             Thread.ofPlatform().daemon().name("cairn-raft-balancer").factory());
 
     private LeadershipBalancer(RaftServer server, RaftSettings settings, Members members, Groups groups, MemberHealth health,
-            List<GroupMachine> machines) {
+            MemberReadiness readiness, List<GroupMachine> machines) {
         this.server = server;
         this.settings = settings;
         this.members = members;
         this.groups = groups;
         this.health = health;
+        this.readiness = readiness;
         this.machines = machines;
     }
 
     /** A balancer for the groups of {@code machines} (null where this node does not replicate a group), running. */
     static LeadershipBalancer start(RaftServer server, RaftSettings settings, Members members, Groups groups, MemberHealth health,
-            List<GroupMachine> machines) {
-        LeadershipBalancer b = new LeadershipBalancer(server, settings, members, groups, health, machines);
+            MemberReadiness readiness, List<GroupMachine> machines) {
+        LeadershipBalancer b = new LeadershipBalancer(server, settings, members, groups, health, readiness, machines);
         long every = settings.balanceInterval().toMillis();
         b.thread.scheduleWithFixedDelay(b::roundSafely, Math.min(every, FIRST_ROUND_MS), every, TimeUnit.MILLISECONDS);
         return b;
@@ -64,20 +70,25 @@ final class LeadershipBalancer implements AutoCloseable {
 
     /**
      * For each group this node leads: a new leader when a follower that is up has not answered for
-     * {@link #silenceLimit}, else the group moved to its preferred member when that member is up and
-     * follows closely.
+     * {@link #silenceLimit}, else the group moved to its preferred member when that member has been up
+     * for a balance interval, follows closely and says it is ready; one such move per round. A node just restarted thus
+     * takes its groups back one at a time: all at once, each bringing its objects' calls to a process
+     * still starting, left a group unserved for seconds after the move.
      */
     private void roundSafely() {
         try {
+            boolean movedBack = false;
             for (int g : groups.groupsOf(members.self())) {
                 GroupMachine m = machines.get(g);
                 switch (SilentFollowers.remedy(m.followers(settings.electionTimeout()), silenceLimit(),
                         id -> health.upFor(id, silenceLimit()))) {
                     case SilentFollowers.Remedy.None none -> {
                         String preferred = groups.preferredLeader(g);
-                        if (!preferred.equals(members.self()) && health.of(preferred) == MemberHealth.Health.UP
-                                && m.caughtUp(preferred, settings.electionTimeout())) {
-                            transfer(g, preferred).join();
+                        // Ready, asked last and at once: a member stopping still answers liveness probes for a while,
+                        // and a group handed back to it would be leaderless an election timeout after it stops.
+                        if (!movedBack && !preferred.equals(members.self()) && health.upFor(preferred, settings.balanceInterval())
+                                && m.caughtUp(preferred, settings.electionTimeout()) && readiness.ready(preferred)) {
+                            movedBack = transfer(g, preferred).join();
                         }
                     }
                     case SilentFollowers.Remedy.HandOver handOver -> {
@@ -105,11 +116,19 @@ final class LeadershipBalancer implements AutoCloseable {
     }
 
     /**
-     * Hands the leadership of every group this node leads to another replica that is up (one that
-     * follows closely first). Returns once done or after the transfer timeout.
+     * Hands the leadership of every group this node leads to another replica that is up: one that
+     * follows closely first (it serves at once), then the one leading fewest groups (those handed to it
+     * here included: all of them to one node would bring it all their calls at once), then the one up
+     * longest (a node still starting serves slowly). Returns once done or after the transfer timeout.
      */
     void handOverAll() {
         thread.shutdownNow();
+        Map<String, Integer> leading = new HashMap<>();
+        for (GroupMachine m : machines) {
+            if (m != null) {
+                m.leader().ifPresent(id -> leading.merge(id, 1, Integer::sum));
+            }
+        }
         List<CompletableFuture<Boolean>> moves = new ArrayList<>();
         for (int g : groups.groupsOf(members.self())) {
             GroupMachine m = machines.get(g);
@@ -118,9 +137,13 @@ final class LeadershipBalancer implements AutoCloseable {
             }
             groups.replicas(g).stream()
                     .filter(id -> !id.equals(members.self()) && health.of(id) == MemberHealth.Health.UP)
-                    .sorted(Comparator.comparing((String id) -> !m.caughtUp(id, settings.electionTimeout())))
-                    .findFirst()
-                    .ifPresent(to -> moves.add(transfer(g, to)));
+                    .min(Comparator.comparing((String id) -> !m.caughtUp(id, settings.electionTimeout()))
+                            .thenComparing(id -> leading.getOrDefault(id, 0))
+                            .thenComparing(id -> health.upSince(id).orElse(Instant.MAX)))
+                    .ifPresent(to -> {
+                        leading.merge(to, 1, Integer::sum);
+                        moves.add(transfer(g, to));
+                    });
         }
         try {
             CompletableFuture.allOf(moves.toArray(CompletableFuture[]::new))

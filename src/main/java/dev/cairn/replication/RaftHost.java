@@ -3,6 +3,7 @@ package dev.cairn.replication;
 import dev.cairn.api.ObjectId;
 import dev.cairn.cluster.Groups;
 import dev.cairn.cluster.MemberHealth;
+import dev.cairn.cluster.MemberReadiness;
 import dev.cairn.cluster.Members;
 import dev.cairn.cluster.ShardOwners;
 import dev.cairn.cluster.Shards;
@@ -231,8 +232,11 @@ public final class RaftHost implements AutoCloseable {
         };
     }
 
-    /** Starts the Raft server (replaying the log into the files) and the leadership balancer. */
-    public void start(GroupObjects objects) {
+    /**
+     * Starts the Raft server (replaying the log into the files) and the leadership balancer, which
+     * hands groups back only to members that say they are ready.
+     */
+    public void start(GroupObjects objects, MemberReadiness readiness) {
         this.objects = objects;
         Path raft = settings.dataDir().resolve(RAFT_DIR);
         boolean fresh = !Files.isDirectory(raft);
@@ -251,7 +255,7 @@ public final class RaftHost implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Raft server of node " + members.self() + " in " + raft + ": " + e.getMessage(), e);
         }
-        balancer = LeadershipBalancer.start(server, settings, members, groups, health, machines);
+        balancer = LeadershipBalancer.start(server, settings, members, groups, health, readiness, machines);
         LOG.infof("replication: node %s replicates groups %s of %d (Raft on port %d)", members.self(), groups.groupsOf(members.self()),
                 groups.count(), raftPort(members.url(members.self())));
     }

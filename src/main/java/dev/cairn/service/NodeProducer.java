@@ -2,10 +2,11 @@ package dev.cairn.service;
 
 import dev.cairn.api.Alarms;
 import dev.cairn.api.ObjectId;
-import dev.cairn.replication.RaftHost;
-import dev.cairn.namespaces.NamespaceDeclarations;
-import dev.cairn.runtime.Node;
 import dev.cairn.cluster.Cluster;
+import dev.cairn.cluster.MemberReadiness;
+import dev.cairn.namespaces.NamespaceDeclarations;
+import dev.cairn.replication.RaftHost;
+import dev.cairn.runtime.Node;
 import dev.cairn.runtime.Placement;
 import dev.cairn.runtime.RemoteCalls;
 import dev.cairn.runtime.Settings;
@@ -56,7 +57,7 @@ final class NodeProducer {
     @Singleton
     Node node(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json, MeterRegistry meters,
             @DataSource("alarm-index") AgroalDataSource alarmIndex, Placement placement, RemoteCalls remoteCalls,
-            Replication replication, DataDirLock locked) {
+            Replication replication, DataDirLock locked, MemberReadiness readiness) {
         var declarations = ConfiguredSettings.declarations(config);
         Settings settings = ConfiguredSettings.from(config, withinFileLimit(config.objects().maxActive()));
         usableDataDir(settings.dataDir());
@@ -82,7 +83,7 @@ final class NodeProducer {
                 public void serving(Predicate<ObjectId> group) {
                     node.checkAlarmsOf(group);
                 }
-            });
+            }, readiness);
         }
         return node;
     }

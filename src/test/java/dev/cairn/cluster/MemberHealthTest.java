@@ -56,4 +56,19 @@ class MemberHealthTest {
         assertFalse(health.upFor("n2", Duration.ofSeconds(10)), "up again, since now");
         assertTrue(health.upFor("n1", Duration.ZERO), "this node");
     }
+
+    @Test
+    void upSinceIsWhenTheMemberLastCameUpAndNoneWhileItIsNot() {
+        assertEquals(Optional.empty(), health.upSince("n2"), "not probed yet");
+        health.up("n2");
+        Instant first = clock.instant();
+        clock.advance(Duration.ofSeconds(3));
+        health.up("n2");
+        assertEquals(Optional.of(first), health.upSince("n2"), "still up since its first answer");
+        health.down("n2", "refused");
+        assertEquals(Optional.empty(), health.upSince("n2"));
+        clock.advance(Duration.ofSeconds(1));
+        health.up("n2");
+        assertEquals(Optional.of(clock.instant()), health.upSince("n2"), "up again, since now");
+    }
 }
