@@ -1,12 +1,10 @@
 package dev.cairn.replication;
 
 import dev.cairn.storage.ReplicaWriter;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -46,31 +44,20 @@ record Entry(long origin, long sequence, String file, Kind kind, long walOffset,
     }
 
     byte[] toBytes() {
-        var bytes = new ByteArrayOutputStream(64 + wal.length + (database == null ? 0 : database.length));
-        try (var out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            out.writeLong(origin);
-            out.writeLong(sequence);
-            byte[] name = file.getBytes(StandardCharsets.UTF_8);
-            out.writeShort(name.length);
-            out.write(name);
-            switch (kind) {
-                case WAL -> {
-                    out.writeByte(1);
-                    out.writeLong(walOffset);
-                }
-                case NEW_FILE -> {
-                    out.writeByte(2);
-                    out.writeInt(database.length);
-                    out.write(database);
-                }
-            }
-            out.writeInt(wal.length);
-            out.write(wal);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a byte array stream does not fail
+        byte[] name = file.getBytes(StandardCharsets.UTF_8);
+        int size = 1 + 8 + 8 + 2 + name.length + 1 + switch (kind) {
+            case WAL -> 8;
+            case NEW_FILE -> 4 + database.length;
+        } + 4 + wal.length;
+        // Written in place, in one array of the exact size: the WAL bytes are most of it and are copied once.
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put((byte) VERSION).putLong(origin).putLong(sequence).putShort((short) name.length).put(name);
+        switch (kind) {
+            case WAL -> out.put((byte) 1).putLong(walOffset);
+            case NEW_FILE -> out.put((byte) 2).putInt(database.length).put(database);
         }
-        return bytes.toByteArray();
+        out.putInt(wal.length).put(wal);
+        return out.array();
     }
 
     /** @throws IllegalArgumentException when {@code in} is not an entry of a version this code reads */
