@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -19,7 +20,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -210,18 +213,26 @@ public final class Chromium implements AutoCloseable {
         try {
             devtools.abort();
         } finally {
+            // Its helpers (renderer, network service) write into the profile too: they go first, then the browser.
+            List<ProcessHandle> helpers = process.descendants().toList();
+            helpers.forEach(ProcessHandle::destroy);
             process.destroy();
             try {
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                 }
+                for (ProcessHandle helper : helpers) {
+                    helper.onExit().get(10, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                helpers.forEach(ProcessHandle::destroyForcibly);
             }
             try (Stream<Path> files = Files.walk(profile)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
-                // a temporary profile left behind is harmless
+            } catch (IOException | UncheckedIOException e) {
+                // a temporary profile left behind (or a file vanishing while it is walked) is harmless
             }
         }
     }
