@@ -97,21 +97,29 @@ class TwoNodeClusterIT {
         }
     }
 
-    /** A counter name whose object {@code node} owns, as {@code via} reports it (a retryable 503 while leadership moves is asked again). */
+    /**
+     * A counter name whose object {@code node} owns, as {@code via} reports it (a retryable 503 while
+     * leadership moves is asked again). Asked again until {@code node} leads a group: each group's
+     * leader hands it to its preferred member once that member is ready, within a balance interval.
+     */
     private static String ownedBy(String node, CairnProcess via) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            HttpResponse<String> r = via.send("GET", "/objects/counter/probe-" + i, null);
-            for (int again = 0; r.statusCode() == 503 && again < 100; again++) {
-                assertTrue(r.body().contains("\"retryable\":true"), r.body());
-                Thread.sleep(100);
-                r = via.send("GET", "/objects/counter/probe-" + i, null);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (int i = 0; i < 100; i++) {
+                HttpResponse<String> r = via.send("GET", "/objects/counter/probe-" + i, null);
+                for (int again = 0; r.statusCode() == 503 && again < 100; again++) {
+                    assertTrue(r.body().contains("\"retryable\":true"), r.body());
+                    Thread.sleep(100);
+                    r = via.send("GET", "/objects/counter/probe-" + i, null);
+                }
+                HttpResponse<String> answer = r;
+                if (answer.headers().firstValue("Cairn-Owner").orElseThrow(() -> new AssertionError("no Cairn-Owner: "
+                        + answer.statusCode() + " " + answer.body())).equals(node)) {
+                    return "probe-" + i;
+                }
             }
-            HttpResponse<String> answer = r;
-            if (answer.headers().firstValue("Cairn-Owner").orElseThrow(() -> new AssertionError("no Cairn-Owner: " + answer.statusCode()
-                    + " " + answer.body())).equals(node)) {
-                return "probe-" + i;
-            }
+            Thread.sleep(500);
         }
-        throw new AssertionError("no counter of 100 is owned by " + node);
+        throw new AssertionError("no counter of 100 was owned by " + node + " within 60 s");
     }
 }

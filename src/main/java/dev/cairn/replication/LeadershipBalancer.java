@@ -70,14 +70,11 @@ final class LeadershipBalancer implements AutoCloseable {
 
     /**
      * For each group this node leads: a new leader when a follower that is up has not answered for
-     * {@link #silenceLimit}, else the group moved to its preferred member when that member has been up
-     * for a balance interval, follows closely and says it is ready; one such move per round. A node just restarted thus
-     * takes its groups back one at a time: all at once, each bringing its objects' calls to a process
-     * still starting, left a group unserved for seconds after the move.
+     * {@link #silenceLimit}, else the group moved to its preferred member when that member is up,
+     * follows closely and says it is ready.
      */
     private void roundSafely() {
         try {
-            boolean movedBack = false;
             for (int g : groups.groupsOf(members.self())) {
                 GroupMachine m = machines.get(g);
                 switch (SilentFollowers.remedy(m.followers(settings.electionTimeout()), silenceLimit(),
@@ -86,9 +83,9 @@ final class LeadershipBalancer implements AutoCloseable {
                         String preferred = groups.preferredLeader(g);
                         // Ready, asked last and at once: a member stopping still answers liveness probes for a while,
                         // and a group handed back to it would be leaderless an election timeout after it stops.
-                        if (!movedBack && !preferred.equals(members.self()) && health.upFor(preferred, settings.balanceInterval())
+                        if (!preferred.equals(members.self()) && health.of(preferred) == MemberHealth.Health.UP
                                 && m.caughtUp(preferred, settings.electionTimeout()) && readiness.ready(preferred)) {
-                            movedBack = transfer(g, preferred).join();
+                            transfer(g, preferred).join();
                         }
                     }
                     case SilentFollowers.Remedy.HandOver handOver -> {

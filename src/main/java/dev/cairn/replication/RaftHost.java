@@ -363,13 +363,17 @@ public final class RaftHost implements AutoCloseable {
         snapshotThread.shutdownNow(); // each group cancelled and awaited its build as it closed
     }
 
-    /** Group events, handed to the node's objects. */
+    /**
+     * Group events, handed to the node's objects. They arrive on Ratis's threads, its state machine
+     * updater's among them: an exception escaping there shuts the group's division down on this node
+     * for good, so a failure of the node's side is logged, never thrown back.
+     */
     private final class Events implements GroupEvents {
         @Override
         public void leadershipLost(int group) {
             GroupObjects o = objects;
             if (o != null) {
-                o.stop(inGroup(group));
+                guarded(group, "stopping its objects after the leadership was lost", () -> o.stop(inGroup(group)));
             }
         }
 
@@ -377,13 +381,21 @@ public final class RaftHost implements AutoCloseable {
         public void serving(int group) {
             GroupObjects o = objects;
             if (o != null) {
-                o.serving(inGroup(group));
+                guarded(group, "preparing its objects to serve here", () -> o.serving(inGroup(group)));
             }
         }
 
         @Override
         public void leaderChanged(int group) {
-            leaderWatchers.forEach(Runnable::run);
+            guarded(group, "telling the new leader to the forwarding", () -> leaderWatchers.forEach(Runnable::run));
+        }
+
+        private static void guarded(int group, String what, Runnable action) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "replication: group %d: %s failed; the group goes on", group, what);
+            }
         }
     }
 }

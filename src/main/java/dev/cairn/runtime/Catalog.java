@@ -4,7 +4,9 @@ import dev.cairn.api.ObjectId;
 import dev.cairn.api.NotLeaderException;
 import dev.cairn.api.OverloadedException;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * The active objects of this node: at most one loop per id. Delivers events (activating on demand),
@@ -22,6 +23,9 @@ import java.util.stream.Stream;
  * callers deliver from any thread, the housekeeper sweeps, loops remove themselves when they stop.
  */
 final class Catalog {
+    /** An object's database file: {@code <data-dir>/<namespace>/<first two hex digits>/<hex id>.sqlite}. */
+    private static final String DATABASE_SUFFIX = ".sqlite";
+
     /** Makes the loop of one activation (not started). */
     @FunctionalInterface
     interface LoopFactory {
@@ -131,7 +135,7 @@ final class Catalog {
 
     Path databaseFile(ObjectId id) {
         String hex = id.toString();
-        return settings.dataDir().resolve(id.namespace()).resolve(hex.substring(0, 2)).resolve(hex + ".sqlite");
+        return settings.dataDir().resolve(id.namespace()).resolve(hex.substring(0, 2)).resolve(hex + DATABASE_SUFFIX);
     }
 
     /**
@@ -234,17 +238,31 @@ final class Catalog {
         return CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new));
     }
 
-    /** The ids of every object of {@code namespace} with a database on this node, in id order. */
+    /**
+     * The ids of every object of {@code namespace} with a database on this node, in id order. Lists
+     * names only: other objects' files come and go meanwhile (a WAL removed as its database closes),
+     * and reading their attributes would fail on one that just went.
+     */
     List<ObjectId> storedIds(LocalNamespace<?> namespace) throws IOException {
         Path dir = settings.dataDir().resolve(namespace.name());
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.walk(dir, 2)) {
-            return files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".sqlite"))
-                    .map(f -> namespace.idFromString(f.substring(0, f.length() - ".sqlite".length()))).sorted(
-                            Comparator.comparing(ObjectId::toString)).toList();
+        List<ObjectId> ids = new ArrayList<>();
+        try (DirectoryStream<Path> prefixes = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            for (Path prefix : prefixes) {
+                try (DirectoryStream<Path> databases = Files.newDirectoryStream(prefix, "*" + DATABASE_SUFFIX)) {
+                    for (Path database : databases) {
+                        String f = database.getFileName().toString();
+                        ids.add(namespace.idFromString(f.substring(0, f.length() - DATABASE_SUFFIX.length())));
+                    }
+                } catch (NoSuchFileException removed) {
+                    // an empty prefix directory removed while listed: no object there
+                }
+            }
         }
+        ids.sort(Comparator.comparing(ObjectId::toString));
+        return ids;
     }
 
     boolean isActive(ObjectId id) {
