@@ -364,9 +364,8 @@ public final class RaftHost implements AutoCloseable {
     }
 
     /**
-     * Group events, handed to the node's objects. They arrive on Ratis's threads, its state machine
-     * updater's among them: an exception escaping there shuts the group's division down on this node
-     * for good, so a failure of the node's side is logged, never thrown back.
+     * Group events, handed to the node's objects, on Ratis's threads: an exception escaping there shuts the
+     * group's division down on this node for good, so a failure on the node's side is logged, not thrown.
      */
     private final class Events implements GroupEvents {
         @Override

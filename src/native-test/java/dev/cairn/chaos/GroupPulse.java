@@ -46,12 +46,9 @@ final class GroupPulse implements AutoCloseable {
             for (int attempt = 0; !closed; attempt++) {
                 List<String> nodes = reachability.nodes();
                 String node = nodes.get(attempt % nodes.size());
-                long start = history.now();
-                Outcome outcome = client.increment(node, counter);
-                long end = history.now();
-                history.increment(counter, node, start, end, outcome);
+                Outcome outcome = history.sendIncrement(client, counter, node);
                 if (outcome instanceof Outcome.Acked) {
-                    times.add(end);
+                    times.add(history.now());
                 } else {
                     Thread.sleep(RETRY_PAUSE);
                 }

@@ -48,6 +48,14 @@ final class History {
         }
     }
 
+    /** Sends an increment of {@code counter} through {@code via}, records it with the times it was sent and answered, and returns its outcome. */
+    Outcome sendIncrement(CounterClient client, String counter, String via) throws InterruptedException {
+        long start = now();
+        Outcome outcome = client.increment(via, counter);
+        increment(counter, via, start, now(), outcome);
+        return outcome;
+    }
+
     /** Increments of {@code counter} acknowledged so far: taken when a read is sent. */
     long ackedSoFar(String counter) {
         AtomicLong count = acked.get(counter);

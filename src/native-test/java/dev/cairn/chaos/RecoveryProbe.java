@@ -61,12 +61,9 @@ final class RecoveryProbe {
             try {
                 for (int attempt = first; history.now() < deadline; attempt++) {
                     String node = via.get(attempt % via.size());
-                    long start = history.now();
-                    Outcome outcome = client.increment(node, counter);
-                    long end = history.now();
-                    history.increment(counter, node, start, end, outcome);
+                    Outcome outcome = history.sendIncrement(client, counter, node);
                     if (outcome instanceof Outcome.Acked) {
-                        recoveredAt.put(counter, end);
+                        recoveredAt.put(counter, history.now());
                         return;
                     }
                     Thread.sleep(pause);

@@ -72,9 +72,7 @@ final class Workload implements AutoCloseable {
 
     private void increment(String counter, SplittableRandom random) throws InterruptedException {
         String node = reachability.pick(random);
-        long start = history.now();
-        Outcome outcome = client.increment(node, counter);
-        history.increment(counter, node, start, history.now(), outcome);
+        history.sendIncrement(client, counter, node);
     }
 
     private void read(String counter, SplittableRandom random) throws InterruptedException {
