@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,7 +19,6 @@ import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
@@ -30,7 +30,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 import org.jboss.logging.Logger;
 
@@ -62,7 +62,7 @@ final class GroupMachine extends BaseStateMachine {
     private final GroupSnapshots snapshots;
     private final GroupEvents events;
     private final Duration confirmWait;
-    private final Duration commitWait;
+    private final CommitBatches batches;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong calls = new AtomicLong();
     private final UndecidedCommits undecided = new UndecidedCommits();
@@ -75,7 +75,7 @@ final class GroupMachine extends BaseStateMachine {
     private enum Leadership { LEADING, FOLLOWING }
 
     GroupMachine(int group, Shipments shipments, LiveFiles live, Supplier<ReplicaWriter> writers, GroupFiles files, GroupSnapshots snapshots,
-            GroupEvents events, Duration confirmWait, Duration commitWait) {
+            GroupEvents events, Duration confirmWait, CommitBatches.Clock clock, Duration commitWait, int maxEntryBytes) {
         this.group = group;
         this.shipments = shipments;
         this.live = live;
@@ -85,7 +85,7 @@ final class GroupMachine extends BaseStateMachine {
         this.replicas = writers.get();
         this.events = events;
         this.confirmWait = confirmWait;
-        this.commitWait = commitWait;
+        this.batches = new CommitBatches(this::append, this::withdraw, clock, commitWait, maxEntryBytes);
     }
 
     int group() {
@@ -131,14 +131,14 @@ final class GroupMachine extends BaseStateMachine {
         return snapshots.take(getLastAppliedTermIndex(), this::entryAt);
     }
 
-    /** A committed entry read back from the log, for a snapshot build. */
-    private Entry entryAt(long index) throws IOException {
+    /** The commits of a committed entry read back from the log, for a snapshot build. */
+    private List<Entry> entryAt(long index) throws IOException {
         LogEntryProto log = division.getRaftLog().get(index);
         if (log == null) {
             throw new IOException("entry " + index + " of group " + group + " is no longer in this node's log");
         }
         return log.hasStateMachineLogEntry() && !log.getStateMachineLogEntry().getLogData().isEmpty()
-                ? Entry.read(log.getStateMachineLogEntry().getLogData().newInput()) : null; // none: not a commit, or a confirmation
+                ? Entry.read(log.getStateMachineLogEntry().getLogData().newInput()) : List.of(); // none: not a commit, or a confirmation
     }
 
     /** Ratis is about to install a snapshot from the leader (once per piece of it): no build may write meanwhile. */
@@ -249,52 +249,58 @@ final class GroupMachine extends BaseStateMachine {
     /**
      * Submits {@code entry} (shipped as {@code shipment}); the returned stage completes when it is
      * applied here, or fails with {@link NotLeaderException} ({@code UNKNOWN}: a new leader may still
-     * commit it) when its submission fails first.
+     * commit it) when its submission fails first, or it is not applied within the commit wait (an object
+     * waiting on its entry keeps its file open, and another leader's entries for that file wait for it
+     * to close).
      */
     CompletableFuture<Void> submit(Entry entry, Shipments.Shipment shipment) {
+        batches.commit(entry, shipment);
+        return shipment.applied();
+    }
+
+    /** Appends one entry of {@code commits} (none: a confirmation) to the group's log through this node's Raft server. */
+    private CompletableFuture<Void> append(List<Entry> commits) {
         RaftServer.Division d = division;
         RaftClientRequest request = RaftClientRequest.newBuilder()
                 .setClientId(clientId)
                 .setServerId(d.getId())
                 .setGroupId(d.getGroup().getGroupId())
                 .setCallId(calls.incrementAndGet())
-                .setMessage(Message.valueOf(ByteString.copyFrom(entry.toBytes())))
+                // The array is never written again: wrapped, not copied.
+                .setMessage(commits.isEmpty() ? Message.EMPTY : Message.valueOf(UnsafeByteOperations.unsafeWrap(Entry.toBytes(commits))))
                 .setType(RaftClientRequest.writeRequestType())
                 .build();
         try {
-            d.getRaftServer().submitClientRequestAsync(request).whenComplete((reply, error) -> {
-                Throwable failure = error != null ? error : reply.isSuccess() ? null : reply.getException();
-                if (failure != null) {
-                    withdraw(entry.file(), shipment, failure);
-                }
-            });
+            return d.getRaftServer().submitClientRequestAsync(request).thenCompose(reply -> reply.isSuccess()
+                    ? CompletableFuture.<Void>completedFuture(null) : CompletableFuture.<Void>failedFuture(reply.getException()));
         } catch (IOException e) {
-            withdraw(entry.file(), shipment, e);
+            return CompletableFuture.failedFuture(e);
         }
-        // Bounded: an object waiting on its entry keeps its file open, and another leader's entries for
-        // that file wait for it to close. Past the wait the entry counts as uncertain, like a lost leadership.
-        CompletableFuture.delayedExecutor(commitWait.toMillis(), TimeUnit.MILLISECONDS).execute(() -> withdraw(entry.file(), shipment,
-                new TimeoutException("not committed within " + commitWait.toMillis() + " ms")));
-        return shipment.applied();
     }
 
-    private void withdraw(String file, Shipments.Shipment shipment, Throwable failure) {
+    private void withdraw(Entry entry, Shipments.Shipment shipment, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         // A leader stepping down or not ready yet refuses the entry before appending it: it cannot commit.
-        boolean refused = failure instanceof LeaderSteppingDownException || failure instanceof LeaderNotReadyException;
+        boolean refused = cause instanceof LeaderSteppingDownException || cause instanceof LeaderNotReadyException;
         if (!refused) {
-            undecided.mayStillCommit(shipment.sequence(), file); // first: an apply of the entry racing this finds it
+            undecided.mayStillCommit(shipment.sequence(), entry.file()); // first: an apply of the entry racing this finds it
         }
         boolean withdrawn = shipments.withdrawn(shipment, refused
                 ? new NotLeaderException(NotLeaderException.Outcome.NOT_RUN, "this node is handing over the leadership of group "
-                        + group + " (" + failure.getMessage() + "); the call's writes were not kept; retry", failure)
-                : new NotLeaderException(NotLeaderException.Outcome.UNKNOWN, (failure instanceof TimeoutException
+                        + group + " (" + cause.getMessage() + "); the call's writes were not kept; retry", cause)
+                : new NotLeaderException(NotLeaderException.Outcome.UNKNOWN, (cause instanceof TimeoutException
                         ? "group " + group + " did not commit the call's writes in time"
                         : "this node lost the leadership of group " + group + " while replicating the call's writes")
-                        + " (" + failure.getMessage() + "); they may still be kept or dropped:"
-                        + " read before retrying a call that is not idempotent", failure));
+                        + " (" + cause.getMessage() + "); they may still be kept or dropped:"
+                        + " read before retrying a call that is not idempotent", cause));
         if (!withdrawn) {
             undecided.decided(shipment.sequence()); // it was applied first
         }
+    }
+
+    /** Raft entries this node appended as the group's leader: its commits, several to an entry, and its confirmations. */
+    long entriesAppended() {
+        return batches.appended();
     }
 
     /** Whether {@code file} must not be opened yet: an earlier commit of it, withdrawn here, may still commit. */
@@ -308,30 +314,21 @@ final class GroupMachine extends BaseStateMachine {
      * leader cannot answer from its stale state.
      */
     void confirmLeadership() {
-        RaftServer.Division d = division;
-        // An empty entry, committed: a majority acknowledges this leader after the read. Not Ratis's
-        // ReadIndex, which in 3.2 answers at once, without a heartbeat round, when an earlier ReadIndex at
-        // the same commit index was acknowledged: a leader cut off since (nothing can commit, so the
-        // index stays) would confirm every read from its stale state.
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(clientId)
-                .setServerId(d.getId())
-                .setGroupId(d.getGroup().getGroupId())
-                .setCallId(calls.incrementAndGet())
-                .setMessage(Message.EMPTY)
-                .setType(RaftClientRequest.writeRequestType())
-                .build();
+        // An entry committed after the batch's reads: a majority acknowledges this leader after them. Not
+        // Ratis's ReadIndex, which in 3.2 answers at once, without a heartbeat round, when an earlier ReadIndex
+        // at the same commit index was acknowledged: a leader cut off since (nothing can commit, so the index
+        // stays) would confirm every read from its stale state.
         String why;
         try {
-            RaftClientReply reply = d.getRaftServer().submitClientRequestAsync(request).get(confirmWait.toMillis(), TimeUnit.MILLISECONDS);
-            if (reply.isSuccess()) {
-                return;
-            }
-            why = String.valueOf(reply.getException());
+            batches.confirm().get(confirmWait.toMillis(), TimeUnit.MILLISECONDS);
+            return;
         } catch (TimeoutException e) {
             why = "no majority confirmed it within " + confirmWait.toMillis() + " ms";
-        } catch (Exception e) {
-            why = e.toString();
+        } catch (ExecutionException e) {
+            why = String.valueOf(e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            why = "interrupted";
         }
         throw new NotLeaderException(NotLeaderException.Outcome.NOT_RUN, "this node can no longer confirm that it leads group " + group
                 + " (" + why + "), so it withholds the answer; retry", null);
@@ -349,13 +346,14 @@ final class GroupMachine extends BaseStateMachine {
             updateLastAppliedTermIndex(log.getTerm(), log.getIndex()); // a leadership confirmation: nothing to write
             return CompletableFuture.completedFuture(Message.EMPTY);
         }
-        Entry entry = Entry.read(log.getStateMachineLogEntry().getLogData().newInput());
-        if (shipments.applied(entry.origin(), entry.sequence())) {
-            // This node's own SQLite wrote the file: what the replica writer held of its WAL is stale. A
-            // commit of this generation withdrawn here and committed after all is then taken up from its
-            // own frames, not refused for continuing a generation the writer never saw.
-            replicas.forget(entry.file());
-        } else {
+        for (Entry entry : Entry.read(log.getStateMachineLogEntry().getLogData().newInput())) {
+            if (shipments.applied(entry.origin(), entry.sequence())) {
+                // This node's own SQLite wrote the file: what the replica writer held of its WAL is stale. A
+                // commit of this generation withdrawn here and committed after all is then taken up from its
+                // own frames, not refused for continuing a generation the writer never saw.
+                replicas.forget(entry.file());
+                continue;
+            }
             try {
                 write(entry);
             } catch (IOException e) {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -104,7 +105,8 @@ public final class RaftHost implements AutoCloseable {
             GroupSnapshots snapshots = new GroupSnapshots(g, new SnapshotStore(settings.snapshotsKept()), settings.snapshotEvery(),
                     snapshotThread, snapshotStats);
             all.set(g, new GroupMachine(g, shipments, live, () -> new ReplicaWriter(settings.dataDir()), files, snapshots, events,
-                    settings.electionTimeout(), settings.electionTimeout().multipliedBy(5)));
+                    settings.electionTimeout(), CommitBatches.Clock.SYSTEM, settings.electionTimeout().multipliedBy(5),
+                    settings.maxEntryBytes()));
         }
         this.machines = Collections.unmodifiableList(all);
         this.sink = new ReplicatedSink(settings.dataDir(), shards, groups, machines, shipments, live, settings.maxEntryBytes());
@@ -144,6 +146,11 @@ public final class RaftHost implements AutoCloseable {
     /** Commits shipped as Raft entries by this process, for metrics. */
     public long shippedEntries() {
         return shipments.shipped();
+    }
+
+    /** The Raft entries that carried them (several commits to one when they came together) and the reads' confirmations. */
+    public long appendedEntries() {
+        return machines.stream().filter(Objects::nonNull).mapToLong(GroupMachine::entriesAppended).sum();
     }
 
     /** Their payload bytes (WAL bytes, and a new file's first bytes). */

@@ -35,14 +35,14 @@ final class SnapshotBuilder {
     /** The committed entries of a group, by log index. */
     interface EntryLog {
         /**
-         * The commit at {@code index}, or null when that entry holds none (a new leader's first entry,
-         * a configuration).
+         * The commits of the entry at {@code index}, in order: none when it holds none (a new leader's
+         * first entry, a configuration, a confirmation).
          * @throws IOException when the entry is no longer in the log (purged, or replaced by a snapshot installed meanwhile)
          */
-        Entry at(long index) throws IOException;
+        List<Entry> at(long index) throws IOException;
     }
 
-    /** A built snapshot, and what building it took: entries applied, files copied (then written) and hard-linked. */
+    /** A built snapshot, and what building it took: commits applied, files copied (then written) and hard-linked. */
     record Built(Snapshot snapshot, int entries, int copied, int linked) {}
 
     private SnapshotBuilder() {}
@@ -68,19 +68,17 @@ final class SnapshotBuilder {
             if (cancelled.getAsBoolean()) {
                 throw new CancellationException("the snapshot at index " + index + " is no longer wanted");
             }
-            Entry entry = log.at(i);
-            if (entry == null) {
-                continue;
+            for (Entry entry : log.at(i)) {
+                String file = Path.of(entry.file()).normalize().toString();
+                if (written.add(file) && entry.kind() == Entry.Kind.WAL && before.containsKey(file)) {
+                    Path copy = into.resolve(file);
+                    Files.createDirectories(copy.getParent());
+                    Files.copy(previous.file(file), copy);
+                    copied++;
+                }
+                entry.applyTo(writer);
+                entries++;
             }
-            String file = Path.of(entry.file()).normalize().toString();
-            if (written.add(file) && entry.kind() == Entry.Kind.WAL && before.containsKey(file)) {
-                Path copy = into.resolve(file);
-                Files.createDirectories(copy.getParent());
-                Files.copy(previous.file(file), copy);
-                copied++;
-            }
-            entry.applyTo(writer);
-            entries++;
         }
         Map<String, Long> files = new TreeMap<>();
         for (String file : written) {

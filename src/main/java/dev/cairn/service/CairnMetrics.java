@@ -291,7 +291,11 @@ final class CairnMetrics implements NodeMeters {
     /** Counters over what this node replicated as a group leader, computed when scraped. */
     void bind(RaftHost raft) {
         FunctionCounter.builder("cairn.replication.entries", raft, RaftHost::shippedEntries)
-                .description("Commits this node shipped as Raft entries while leading their group")
+                .description("Commits this node shipped to its groups while leading them (several may share one Raft entry)")
+                .register(registry);
+        FunctionCounter.builder("cairn.replication.log.entries", raft, RaftHost::appendedEntries)
+                .description("Raft entries this node appended while leading their group: commits that came together share one,"
+                        + " and a read-only batch's confirmation rides along or goes alone")
                 .register(registry);
         FunctionCounter.builder("cairn.replication.bytes", raft, RaftHost::shippedBytes)
                 .description("Bytes of the Raft entries this node shipped (WAL bytes and their header)")

@@ -5,37 +5,59 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EntryTest {
     @Test
-    void aWalRangeAndANewFileReadBackAsWritten() {
+    void severalCommitsReadBackAsWrittenInOrder() {
         Entry wal = Entry.wal(42, 7, "counter/ab/ab.sqlite", 4152, new byte[] {1, 2, 3});
-        Entry read = Entry.read(new ByteArrayInputStream(wal.toBytes()));
-        assertEquals(Entry.Kind.WAL, read.kind());
-        assertEquals(42, read.origin());
-        assertEquals(7, read.sequence());
-        assertEquals("counter/ab/ab.sqlite", read.file());
-        assertEquals(4152, read.walOffset());
-        assertArrayEquals(new byte[] {1, 2, 3}, read.wal());
-
         Entry created = Entry.newFile(42, 8, "chat/00/00.sqlite", new byte[4096], new byte[] {9});
-        Entry back = Entry.read(new ByteArrayInputStream(created.toBytes()));
-        assertEquals(Entry.Kind.NEW_FILE, back.kind());
-        assertEquals(0, back.walOffset());
-        assertEquals(4096, back.database().length);
-        assertArrayEquals(new byte[] {9}, back.wal());
+
+        List<Entry> read = Entry.read(new ByteArrayInputStream(Entry.toBytes(List.of(wal, created))));
+
+        assertEquals(2, read.size());
+        Entry first = read.get(0);
+        assertEquals(Entry.Kind.WAL, first.kind());
+        assertEquals(42, first.origin());
+        assertEquals(7, first.sequence());
+        assertEquals("counter/ab/ab.sqlite", first.file());
+        assertEquals(4152, first.walOffset());
+        assertArrayEquals(new byte[] {1, 2, 3}, first.wal());
+        Entry second = read.get(1);
+        assertEquals(Entry.Kind.NEW_FILE, second.kind());
+        assertEquals(8, second.sequence());
+        assertEquals(0, second.walOffset());
+        assertEquals(4096, second.database().length);
+        assertArrayEquals(new byte[] {9}, second.wal());
+    }
+
+    @Test
+    void anEntryOfOneCommitAsEarlierVersionsWroteItStillReads() {
+        byte[] name = "counter/ab/ab.sqlite".getBytes(StandardCharsets.UTF_8);
+        ByteBuffer v1 = ByteBuffer.allocate(1 + 8 + 8 + 2 + name.length + 1 + 8 + 4 + 2);
+        v1.put((byte) 1).putLong(42).putLong(7).putShort((short) name.length).put(name).put((byte) 1).putLong(4152).putInt(2)
+                .put(new byte[] {5, 6});
+
+        List<Entry> read = Entry.read(new ByteArrayInputStream(v1.array()));
+
+        assertEquals(1, read.size());
+        assertEquals("counter/ab/ab.sqlite", read.getFirst().file());
+        assertEquals(4152, read.getFirst().walOffset());
+        assertArrayEquals(new byte[] {5, 6}, read.getFirst().wal());
     }
 
     @Test
     void anotherVersionOrATruncatedEntryIsRefusedSayingWhy() {
-        byte[] bytes = Entry.wal(1, 1, "f", 0, new byte[10]).toBytes();
+        byte[] bytes = Entry.toBytes(List.of(Entry.wal(1, 1, "f", 0, new byte[10])));
         byte[] future = bytes.clone();
-        future[0] = 2;
-        assertEquals("a replicated entry of version 2; this node reads version 1 only: run the same Cairn version on every member",
+        future[0] = 3;
+        assertEquals("a replicated entry of version 3; this node reads versions 1 and 2 only: run the same Cairn version on every member",
                 assertThrows(IllegalArgumentException.class, () -> Entry.read(new ByteArrayInputStream(future))).getMessage());
-        byte[] cut = Arrays.copyOf(bytes, 12);
+        byte[] cut = Arrays.copyOf(bytes, bytes.length - 1);
         assertThrows(IllegalArgumentException.class, () -> Entry.read(new ByteArrayInputStream(cut)));
     }
 }

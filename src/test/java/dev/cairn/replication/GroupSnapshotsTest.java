@@ -44,11 +44,11 @@ class GroupSnapshotsTest {
         }
     }
 
-    private Entry at(long index) throws IOException {
+    private List<Entry> at(long index) throws IOException {
         if (index > log.size()) {
             throw new IOException("entry " + index + " is not in the log");
         }
-        return log.get((int) index - 1);
+        return List.of(log.get((int) index - 1));
     }
 
     private long take(long applied) {

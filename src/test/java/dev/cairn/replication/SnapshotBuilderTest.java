@@ -48,11 +48,12 @@ class SnapshotBuilderTest {
         store.init(dir.resolve("raft/group/sm"));
     }
 
-    private Entry at(long index) throws IOException {
+    private List<Entry> at(long index) throws IOException {
         if (index < 1 || index > log.size()) {
             throw new IOException("entry " + index + " is not in the log");
         }
-        return log.get((int) index - 1);
+        Entry entry = log.get((int) index - 1);
+        return entry == null ? List.of() : List.of(entry);
     }
 
     /** Builds and publishes the snapshot at {@code index} from the newest one: what the build took, and the snapshot published. */
