@@ -36,7 +36,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * increment again) is measured; a table of all of it is printed at the end.
  *
  * <p>Repetitions per fault: {@code -Dcairn.chaos.repetitions} (default {@value #DEFAULT_REPETITIONS}, for
- * CI; docs/cluster.md shows the longer run). The clients' choices come from {@code -Dcairn.chaos.seed}
+ * CI; docs/cluster.md shows the longer run). The clients offer {@code -Dcairn.chaos.rate} operations per
+ * second in all (default {@value #DEFAULT_RATE}: about half of what three warm nodes sharing two cores
+ * serve, so that a recovery time measures the failover, not a queue the clients built up; {@code 0}:
+ * each client back to back, as many as the cluster serves). The clients' choices come from {@code -Dcairn.chaos.seed}
  * (printed; random by default).
  *
  * <p>What a replicated cluster (cluster part 2: {@code GET /cluster} lists its Raft {@code groups})
@@ -52,6 +55,10 @@ class ChaosIT {
     private static final long SEED = Long.getLong("cairn.chaos.seed", System.nanoTime());
     private static final int NODES = 3;
     private static final int CLIENTS = 32;
+    private static final int DEFAULT_RATE = 100;
+    private static final int RATE = Integer.getInteger("cairn.chaos.rate", DEFAULT_RATE);
+    /** Each client's mean time between operations. */
+    private static final Duration CLIENT_INTERVAL = RATE <= 0 ? Duration.ZERO : Duration.ofSeconds(CLIENTS).dividedBy(RATE);
     private static final int COUNTERS = 300;
     private static final int READ_PERCENT = 20;
     /** A client request's limit: a request without an answer by then has an unknown outcome. */
@@ -97,10 +104,10 @@ class ChaosIT {
         JsonNode view = client.cluster("n1");
         shards = view.path("shards").asInt();
         replicated = view.path("groups").isArray() && !view.path("groups").isEmpty();
-        System.out.printf(Locale.ROOT, "ChaosIT: %d nodes ready in %d ms (%s%s; logs in %s); %s; %d repetitions per fault; seed %d%n",
+        System.out.printf(Locale.ROOT, "ChaosIT: %d nodes ready in %d ms (%s%s; logs in %s); %s; %d repetitions per fault; %d clients offering %s; seed %d%n",
                 NODES, (System.nanoTime() - started) / 1_000_000, network, noNamespaces.map(why -> ": " + why).orElse(""), dir,
                 replicated ? "replicated (GET /cluster lists groups)" : "not replicated (GET /cluster lists no groups: cluster part 1)",
-                REPETITIONS, SEED);
+                REPETITIONS, CLIENTS, offered(), SEED);
     }
 
     @AfterAll
@@ -179,7 +186,7 @@ class ChaosIT {
         Faults faults = new Faults(cluster, client, reachability, probe, history);
         List<Faults.FaultRun> runs = new ArrayList<>();
         Duration baseline;
-        try (Workload workload = Workload.start(client, history, reachability, counters, CLIENTS, READ_PERCENT,
+        try (Workload workload = Workload.start(client, history, reachability, counters, CLIENTS, CLIENT_INTERVAL, READ_PERCENT,
                 SEED + fault.ordinal(), WORKLOAD_CLOSE_LIMIT)) {
             Thread.sleep(WARM_UP);
             // What the probe alone takes on a whole cluster under this load: the floor of every recovery time.
@@ -329,12 +336,16 @@ class ChaosIT {
         return String.format(Locale.ROOT, "%.2f s", d.toNanos() / 1e9);
     }
 
+    private static String offered() {
+        return RATE <= 0 ? "operations back to back" : RATE + " operations/s";
+    }
+
     private static String table() {
         var out = new StringBuilder(String.format(Locale.ROOT,
-                "ChaosIT (%s, %d nodes, %d clients, %d counters, seed %d):%n| fault | repetitions | acked | unknown | failed | reads "
+                "ChaosIT (%s, %d nodes, %d clients offering %s, %d counters, seed %d):%n| fault | repetitions | acked | unknown | failed | reads "
                         + "| lost | duplicates | stale | phantom | recovery median | recovery max | took |%n"
                         + "|---|---|---|---|---|---|---|---|---|---|---|---|---|%n",
-                replicated ? "replicated" : "not replicated", NODES, CLIENTS, COUNTERS, SEED));
+                replicated ? "replicated" : "not replicated", NODES, CLIENTS, offered(), COUNTERS, SEED));
         if (!BASELINES.isEmpty()) {
             out.append(String.format(Locale.ROOT, "| none (the probe alone) | %d | | | | | | | | | %s | %s | |%n",
                     BASELINES.size(), seconds(median(BASELINES)), seconds(max(BASELINES))));

@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Concurrent clients, each on a virtual thread, sending increments and reads of random counters to
  * random nodes among those {@link Reachability} offers, recording every increment and every read in
- * the {@link History}, until {@link #close}. An increment is sent once (its outcome may be unknown: a
+ * the {@link History}, until {@link #close}. Each client starts an operation every {@code interval} on
+ * average (uniformly between none and twice that, counted from the previous operation's start), or at
+ * once when the previous one took longer; with a zero interval, back to back. An increment is sent once (its outcome may be unknown: a
  * retry could apply it twice); a read that fails is sent again, to another random node, a few times.
  * Every request has the client's timeout, so {@link #close} ends within a bound. Owned by the thread
  * that starts and closes it; its clients run on their own threads.
@@ -26,27 +28,30 @@ final class Workload implements AutoCloseable {
     private final List<String> counters;
     private final int readPercent;
     private final Duration closeLimit;
+    private final Duration interval;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
 
     private Workload(CounterClient client, History history, Reachability reachability, List<String> counters, int readPercent,
-                     Duration closeLimit) {
+                     Duration interval, Duration closeLimit) {
         this.client = client;
         this.history = history;
         this.reachability = reachability;
         this.counters = List.copyOf(counters);
         this.readPercent = readPercent;
+        this.interval = interval;
         this.closeLimit = closeLimit;
     }
 
     /**
-     * Starts {@code clients} clients over {@code counters}; of their operations {@code readPercent} in
-     * a hundred are reads. {@code seed} makes their choices; {@code closeLimit} bounds {@link #close}
+     * Starts {@code clients} clients over {@code counters}, each starting an operation every
+     * {@code interval} on average (zero: back to back); of their operations {@code readPercent} in a
+     * hundred are reads. {@code seed} makes their choices; {@code closeLimit} bounds {@link #close}
      * (longer than the client's request timeout times the read attempts).
      */
     static Workload start(CounterClient client, History history, Reachability reachability, List<String> counters, int clients,
-                          int readPercent, long seed, Duration closeLimit) {
-        var workload = new Workload(client, history, reachability, counters, readPercent, closeLimit);
+                          Duration interval, int readPercent, long seed, Duration closeLimit) {
+        var workload = new Workload(client, history, reachability, counters, readPercent, interval, closeLimit);
         var seeds = new SplittableRandom(seed);
         for (int i = 0; i < clients; i++) {
             SplittableRandom random = seeds.split();
@@ -57,12 +62,19 @@ final class Workload implements AutoCloseable {
 
     private void run(SplittableRandom random) {
         try {
+            // Spread the clients' first operations over one interval, not all at once.
+            Thread.sleep(Duration.ofNanos(interval.isZero() ? 0 : random.nextLong(interval.toNanos())));
             while (running.get()) {
+                long started = System.nanoTime();
                 String counter = counters.get(random.nextInt(counters.size()));
                 if (random.nextInt(100) < readPercent) {
                     read(counter, random);
                 } else {
                     increment(counter, random);
+                }
+                long pause = (interval.isZero() ? 0 : random.nextLong(2 * interval.toNanos())) - (System.nanoTime() - started);
+                if (pause > 0 && running.get()) {
+                    Thread.sleep(Duration.ofNanos(pause));
                 }
             }
         } catch (InterruptedException e) {
