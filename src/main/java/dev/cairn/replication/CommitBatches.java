@@ -91,6 +91,18 @@ final class CommitBatches {
      * the group, not one per entry: entries end within milliseconds, their deadlines seconds away.
      */
     private long timerAt = NONE;
+    /** Hand-overs under way ({@link #hold}): while any is, nothing is sent. Guarded by {@link #lock}. */
+    private int holds;
+    /** Completed once nothing is in flight, for the hand-overs waiting on it. Guarded by {@link #lock}. */
+    private CompletableFuture<Void> drained = CompletableFuture.completedFuture(null);
+
+    /** What becomes of the commits that waited while a hand-over held them ({@link #release}). */
+    enum AfterHandOver {
+        /** This node still leads: they are sent. */
+        SEND,
+        /** Another member leads: they were never sent, so they surely did not commit; they fail with {@code refusal}. */
+        REFUSE
+    }
 
     /**
      * {@code commitWait}: longest a commit waits for its entry to be applied before it counts as
@@ -117,6 +129,46 @@ final class CommitBatches {
         return confirmed;
     }
 
+    /**
+     * Holds back every commit and confirmation from now until {@link #release}, for a leadership
+     * transfer: the returned stage completes once nothing is in flight. Ratis sends the transferee its
+     * election request once it has the leader's last entry; an entry appended after that check (one
+     * submitted just before) reaches the other follower first, which then refuses the transferee its
+     * vote, and the group is leaderless until an election timeout.
+     */
+    CompletableFuture<Void> hold() {
+        synchronized (lock) {
+            holds++;
+            if (inFlight.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (drained.isDone()) {
+                drained = new CompletableFuture<>();
+            }
+            return drained;
+        }
+    }
+
+    /** Ends a {@link #hold}: what waited meanwhile is sent, or refused with {@code refusal} when this node no longer leads. */
+    void release(AfterHandOver after, Throwable refusal) {
+        List<Waiting> refused = List.of();
+        synchronized (lock) {
+            holds--;
+            if (holds == 0 && after == AfterHandOver.REFUSE) {
+                refused = waiting;
+                waiting = new ArrayList<>();
+            }
+        }
+        for (Waiting w : refused) {
+            if (w.commit() == null) {
+                w.confirmed().completeExceptionally(refusal);
+            } else {
+                withdrawals.withdraw(w.commit(), w.shipment(), refusal);
+            }
+        }
+        sendWhileRoom();
+    }
+
     /** Entries appended so far (each holding one or more commits, or confirmations only). */
     long appended() {
         return appended.get();
@@ -134,7 +186,7 @@ final class CommitBatches {
             Sent sent;
             long setTimer;
             synchronized (lock) {
-                if (inFlight.size() >= IN_FLIGHT || waiting.isEmpty()) {
+                if (holds > 0 || inFlight.size() >= IN_FLIGHT || waiting.isEmpty()) {
                     return;
                 }
                 List<Waiting> members = take();
@@ -237,8 +289,15 @@ final class CommitBatches {
                 withdrawals.withdraw(w.commit(), w.shipment(), failure);
             }
         }
+        CompletableFuture<Void> nowDrained = null;
         synchronized (lock) {
             inFlight.removeIf(s -> s == sent);
+            if (inFlight.isEmpty() && !drained.isDone()) {
+                nowDrained = drained;
+            }
+        }
+        if (nowDrained != null) {
+            nowDrained.complete(null);
         }
         sendWhileRoom();
     }

@@ -298,6 +298,21 @@ final class GroupMachine extends BaseStateMachine {
         }
     }
 
+    /**
+     * Runs {@code transfer} (a leadership transfer of this group, true when it moved) with this
+     * leader's entries held back ({@link CommitBatches#hold}): it starts once nothing is in flight (or
+     * after an election timeout), and what waited meanwhile is sent afterwards, or answered as never
+     * run when the leadership moved.
+     */
+    CompletableFuture<Boolean> handingOver(Supplier<CompletableFuture<Boolean>> transfer) {
+        return batches.hold()
+                .completeOnTimeout(null, confirmWait.toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(drained -> transfer.get())
+                .whenComplete((moved, failure) -> batches.release(serving() ? CommitBatches.AfterHandOver.SEND
+                        : CommitBatches.AfterHandOver.REFUSE, new LeaderSteppingDownException("this node handed the leadership of"
+                        + " group " + group + " over")));
+    }
+
     /** Raft entries this node appended as the group's leader: its commits, several to an entry, and its confirmations. */
     long entriesAppended() {
         return batches.appended();

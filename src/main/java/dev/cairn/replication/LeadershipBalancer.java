@@ -152,6 +152,10 @@ final class LeadershipBalancer implements AutoCloseable {
 
     /** Moves the leadership of {@code g} to {@code to}, or (null) steps down for an election. */
     private CompletableFuture<Boolean> transfer(int g, String to) {
+        return machines.get(g).handingOver(() -> request(g, to));
+    }
+
+    private CompletableFuture<Boolean> request(int g, String to) {
         try {
             return server.transferLeadershipAsync(new TransferLeadershipRequest(clientId, server.getId(), RaftHost.groupId(g),
                     calls.incrementAndGet(), to == null ? null : RaftPeerId.valueOf(to), settings.transferTimeout().toMillis()))

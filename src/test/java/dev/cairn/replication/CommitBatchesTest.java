@@ -160,4 +160,33 @@ class CommitBatchesTest {
         commit(100);
         assertEquals(List.of(3L), log.get(2).sequences(), "the timed-out entries no longer count as in flight");
     }
+
+    @Test
+    void aHandOverStartsOnceNothingIsInFlightAndHoldsWhatComesUntilItEnds() {
+        commit(100);
+        CompletableFuture<Void> drained = batches.hold();
+        commit(100);
+        assertFalse(drained.isDone());
+
+        log.get(0).answer().complete(null);
+        assertTrue(drained.isDone());
+        assertEquals(1, log.size(), "held while the leadership moves");
+
+        batches.release(CommitBatches.AfterHandOver.SEND, null);
+        assertEquals(List.of(2L), log.get(1).sequences());
+    }
+
+    @Test
+    void whatWaitedForAHandOverThatMovedTheLeadershipIsRefusedUnsent() {
+        assertTrue(batches.hold().isDone(), "nothing in flight");
+        commit(100);
+        CompletableFuture<Void> confirmed = batches.confirm();
+        IllegalStateException moved = new IllegalStateException("handed over");
+
+        batches.release(CommitBatches.AfterHandOver.REFUSE, moved);
+
+        assertEquals(List.of(), log);
+        assertEquals(Map.of(1L, moved), withdrawn);
+        assertTrue(confirmed.isCompletedExceptionally());
+    }
 }
