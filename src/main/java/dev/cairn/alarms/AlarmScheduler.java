@@ -1,6 +1,7 @@
 package dev.cairn.alarms;
 
 import dev.cairn.storage.AlarmTable;
+import dev.cairn.storage.DiskCalls;
 
 import dev.cairn.api.Alarms;
 import dev.cairn.api.ObjectId;
@@ -84,10 +85,10 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
      * Objects whose alarm a takeover checks at once ({@link #checkAll}): as many as the node has disk
      * threads. Each check activates its object, opening its database on those threads, where the calls
      * that activate the same group's objects queue behind them: with {@link #MAX_RUNNING} checks, a
-     * group's first calls after it moved waited for the whole group's opens, although no more than 16
+     * group's first calls after it moved waited for the whole group's opens, although no more than that
      * ran at once. With 4 the checks took 7 times longer (2026-12-05), and the group's alarms wait for them.
      */
-    static final int TAKEOVER_CHECKS = 16;
+    static final int TAKEOVER_CHECKS = DiskCalls.THREADS;
     private final Semaphore takeoverChecks = new Semaphore(TAKEOVER_CHECKS);
     /** Sends alarm events (activating their objects), in the order the index recorded their attempts. */
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(

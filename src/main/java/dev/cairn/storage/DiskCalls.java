@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  */
 public final class DiskCalls {
     /** fsyncs of many files overlap well (the filesystem journal merges them); more threads buy little. */
-    private static final int THREADS = 16;
+    public static final int THREADS = 16;
 
     /** Idle threads end after a while; the pool is never shut down, so a late close still finds a thread. */
     private final ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
