@@ -10,12 +10,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -28,6 +31,10 @@ import org.jboss.logging.Logger;
  * object's commit and the index update, every change of an alarm (a new time or a deletion) is
  * written twice: an <em>intent</em> (row marked dirty), durable before the object commits, then a
  * confirmation after it. At start-up every dirty row is checked against its object.
+ *
+ * <p>In a cluster the index also holds the alarms of the groups this node replicates without leading
+ * them, learnt from the replicated log; a group whose alarms it holds completely is <em>known</em>
+ * (table {@code known_groups}), so taking it over needs no look into each of its objects.
  *
  * <p>Thread: one platform thread owns the connection and runs the submitted work in batches, one
  * transaction (and with {@code durability=full} one fsync) per batch. Work completes in submission order.
@@ -56,6 +63,8 @@ public final class AlarmIndex implements AutoCloseable {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    /** Table {@code known_groups} as last read or written; index thread. */
+    private final Set<Integer> knownGroups = new HashSet<>();
 
     public AlarmIndex(DataSource dataSource, Durability durability) {
         this.dataSource = dataSource;
@@ -215,13 +224,12 @@ public final class AlarmIndex implements AutoCloseable {
         });
     }
 
-    /** Rows due at or before {@code untilMs}, soonest first. */
-    CompletableFuture<List<Row>> dueBefore(long untilMs, int limit) {
+    /** Rows due at or before {@code untilMs} that {@code keep} keeps, soonest first. */
+    CompletableFuture<List<Row>> dueBefore(long untilMs, int limit, Predicate<Row> keep) {
         return submit(c -> {
-            PreparedStatement p = statement(c, "SELECT " + COLUMNS + " FROM alarms WHERE due_ms <= ? ORDER BY due_ms LIMIT ?");
+            PreparedStatement p = statement(c, "SELECT " + COLUMNS + " FROM alarms WHERE due_ms <= ? ORDER BY due_ms");
             p.setLong(1, untilMs);
-            p.setInt(2, limit);
-            return rows(p);
+            return rows(p, limit, keep);
         });
     }
 
@@ -230,15 +238,48 @@ public final class AlarmIndex implements AutoCloseable {
         return submit(c -> rows(statement(c, "SELECT " + COLUMNS + " FROM alarms WHERE dirty = 1")));
     }
 
-    /** Pending alarms, soonest next attempt first. */
-    CompletableFuture<List<Row>> pending(Optional<String> namespace, int limit) {
+    /** Pending alarms that {@code keep} keeps, soonest next attempt first. */
+    CompletableFuture<List<Row>> pending(Optional<String> namespace, int limit, Predicate<Row> keep) {
         return submit(c -> {
             PreparedStatement p = statement(c, "SELECT " + COLUMNS + " FROM alarms"
-                    + " WHERE (?1 IS NULL OR namespace = ?1) ORDER BY due_ms, namespace, object_id LIMIT ?2");
+                    + " WHERE (?1 IS NULL OR namespace = ?1) ORDER BY due_ms, namespace, object_id");
             p.setString(1, namespace.orElse(null));
-            p.setInt(2, limit);
-            return rows(p);
+            return rows(p, limit, keep);
         });
+    }
+
+    /** Whether the index holds every alarm of {@code group}'s objects. */
+    CompletableFuture<Boolean> isKnown(int group) {
+        return submit(c -> knownGroups.contains(group));
+    }
+
+    /** From now on the index holds every alarm of {@code group}'s objects: entered by the time the returned stage completes. */
+    CompletableFuture<Void> know(int group) {
+        return submit(c -> {
+            if (knownGroups.add(group)) {
+                PreparedStatement p = statement(c, "INSERT OR IGNORE INTO known_groups (grp) VALUES (?)");
+                p.setInt(1, group);
+                p.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The index may miss alarms of {@code group}'s objects: recorded by the time the returned stage completes. */
+    CompletableFuture<Void> forget(int group) {
+        return submit(c -> {
+            if (knownGroups.remove(group)) {
+                PreparedStatement p = statement(c, "DELETE FROM known_groups WHERE grp = ?");
+                p.setInt(1, group);
+                p.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Completes once everything submitted before is committed (and, with {@code durability=full}, synced). */
+    CompletableFuture<Void> flushed() {
+        return submit(c -> null);
     }
 
     /** Reachable: a trivial query through the index thread (for readiness checks). */
@@ -258,10 +299,18 @@ public final class AlarmIndex implements AutoCloseable {
     }
 
     private static List<Row> rows(PreparedStatement p) throws SQLException {
+        return rows(p, Integer.MAX_VALUE, row -> true);
+    }
+
+    /** At most {@code limit} rows of {@code p} that {@code keep} keeps, in order. */
+    private static List<Row> rows(PreparedStatement p, int limit, Predicate<Row> keep) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (ResultSet rs = p.executeQuery()) {
-            while (rs.next()) {
-                rows.add(row(rs));
+            while (rows.size() < limit && rs.next()) {
+                Row row = row(rs);
+                if (keep.test(row)) {
+                    rows.add(row);
+                }
             }
         }
         return rows;
@@ -355,6 +404,14 @@ public final class AlarmIndex implements AutoCloseable {
                             dirty INTEGER NOT NULL DEFAULT 0,
                             PRIMARY KEY (namespace, object_id)) WITHOUT ROWID""");
                 st.execute("CREATE INDEX IF NOT EXISTS alarms_due ON alarms (due_ms)");
+                // Absent from an index written before groups were known: each is then checked at its next takeover.
+                st.execute("CREATE TABLE IF NOT EXISTS known_groups (grp INTEGER PRIMARY KEY)");
+                knownGroups.clear();
+                try (ResultSet rs = st.executeQuery("SELECT grp FROM known_groups")) {
+                    while (rs.next()) {
+                        knownGroups.add(rs.getInt(1));
+                    }
+                }
             }
             c.setAutoCommit(false);
             connection = c;

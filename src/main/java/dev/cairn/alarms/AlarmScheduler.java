@@ -1,5 +1,6 @@
 package dev.cairn.alarms;
 
+import dev.cairn.storage.AlarmChange;
 import dev.cairn.storage.AlarmTable;
 import dev.cairn.storage.DiskCalls;
 
@@ -23,6 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jboss.logging.Logger;
 
@@ -82,7 +85,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
     static final int MAX_RUNNING = 256;
     private final Semaphore running = new Semaphore(MAX_RUNNING);
     /**
-     * Objects whose alarm a takeover checks at once ({@link #checkAll}): as many as the node has disk
+     * Objects whose alarm a takeover checks at once ({@link #takeOver}): as many as the node has disk
      * threads. Each check activates its object, opening its database on those threads, where the calls
      * that activate the same group's objects queue behind them: with {@link #MAX_RUNNING} checks, a
      * group's first calls after it moved waited for the whole group's opens, although no more than that
@@ -107,7 +110,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
 
     /** Checks the objects of dirty index rows (a crash came between an object's commit and the index), then starts the timer. */
     public void start() {
-        List<CompletableFuture<Void>> checks = new ArrayList<>();
+        List<CompletableFuture<Boolean>> checks = new ArrayList<>();
         for (AlarmIndex.Row row : index.dirty().join()) {
             idOf(row).ifPresent(id -> {
                 running.acquireUninterruptibly();
@@ -176,7 +179,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         java.util.Set<ObjectId> finishedMeanwhile = ConcurrentHashMap.newKeySet();
         scans.add(finishedMeanwhile);
         try {
-            for (AlarmIndex.Row row : index.dueBefore(until, SCAN_LIMIT).join()) {
+            for (AlarmIndex.Row row : index.dueBefore(until, SCAN_LIMIT, this::runsHere).join()) {
                 idOf(row).ifPresent(id -> {
                     if (!inFlight.containsKey(id) && !finishedMeanwhile.contains(id)) {
                         enqueue(id, row.dueMs());
@@ -249,7 +252,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
     public List<PendingAlarm> pending(Optional<String> namespace, int limit) {
         namespace.ifPresent(targets::requireNamespace);
         List<PendingAlarm> pending = new ArrayList<>();
-        for (AlarmIndex.Row row : index.pending(namespace, limit).join()) {
+        for (AlarmIndex.Row row : index.pending(namespace, limit, this::runsHere).join()) {
             idOf(row).ifPresent(id -> pending.add(new PendingAlarm(id, Instant.ofEpochMilli(row.scheduledMs()),
                     Instant.ofEpochMilli(row.dueMs()), row.attempts(),
                     Optional.ofNullable(row.lastError()))));
@@ -300,10 +303,9 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
                     continue;
                 }
                 if (!targets.runsHere(id)) {
-                    // Its group is led elsewhere now: that node's index has it (it checks the group's
-                    // objects when it takes the lead), and this one does again if the lead comes back.
-                    index.notStarted(id, row.scheduledMs()).thenCompose(v -> index.reconcile(id, OptionalLong.empty()))
-                            .whenComplete((v, e) -> finish(id, done.get(id)));
+                    // Its group is led elsewhere now: that node fires it. The row stays, kept up to date by
+                    // the replicated log, for when the lead comes back.
+                    index.notStarted(id, row.scheduledMs()).whenComplete((v, e) -> finish(id, done.get(id)));
                     continue;
                 }
                 running.acquireUninterruptibly();
@@ -387,22 +389,84 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
     }
 
     /**
-     * Makes the index agree with each object's own alarm (bounded like alarm events): in a cluster, for
-     * the objects of a group this node has just taken the lead of.
+     * This node has just taken the lead of {@code group}, whose objects {@code objects} selects: its
+     * alarms are armed here. When the index knows the group's alarms (learnt from the replicated log,
+     * see {@link #replicated}), only the objects whose alarm changed while a commit of theirs was under
+     * way here are checked; otherwise every object {@code stored} lists is, which activates each of
+     * them, and then the group is known. Checks run {@link #TAKEOVER_CHECKS} at a time.
      */
-    public CompletableFuture<Void> checkAll(List<ObjectId> ids) {
+    public CompletableFuture<Void> takeOver(int group, Predicate<ObjectId> objects, Supplier<List<ObjectId>> stored) {
         return CompletableFuture.runAsync(() -> {
             long started = clock.millis();
-            List<CompletableFuture<Void>> checks = new ArrayList<>();
+            boolean known = index.isKnown(group).join();
+            List<ObjectId> ids = known ? uncertain(objects) : stored.get();
+            List<CompletableFuture<Boolean>> checks = new ArrayList<>();
             for (ObjectId id : ids) {
                 takeoverChecks.acquireUninterruptibly();
                 checks.add(check(id).whenComplete((v, e) -> takeoverChecks.release()));
             }
-            CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
+            boolean allChecked = checks.stream().allMatch(CompletableFuture::join);
+            if (!known && allChecked) {
+                index.know(group).join();
+            }
             scan();
-            // Each check activates its object: on a takeover this is work in proportion to the group's stored objects.
-            LOG.infof("alarms: checked the alarms of %d objects taken over, in %d ms", ids.size(), clock.millis() - started);
+            // Each check activates its object: without the replicated index, work in proportion to the group's stored objects.
+            LOG.infof("alarms: took over group %d (%s): checked the alarms of %d objects, in %d ms", group,
+                    known ? "its alarms known from the replicated log" : allChecked ? "now known" : "not known yet",
+                    ids.size(), clock.millis() - started);
         }, Thread::startVirtualThread);
+    }
+
+    /** The objects {@code objects} selects whose index row is dirty: a commit changing their alarm was under way here. */
+    private List<ObjectId> uncertain(Predicate<ObjectId> objects) {
+        List<ObjectId> ids = new ArrayList<>();
+        for (AlarmIndex.Row row : index.dirty().join()) {
+            idOf(row).filter(objects).ifPresent(ids::add);
+        }
+        return ids;
+    }
+
+    /**
+     * A committed change of an object's alarm, replicated from its group's leader: the index follows,
+     * so the alarm is known here should this node take the group over (its attempts start afresh here).
+     */
+    public void replicated(ObjectId id, AlarmChange change) {
+        OptionalLong scheduled = switch (change) {
+            case AlarmChange.Unchanged unchanged -> null;
+            case AlarmChange.Set set -> OptionalLong.of(set.scheduledMs());
+            case AlarmChange.Deleted deleted -> OptionalLong.empty();
+        };
+        if (scheduled != null) {
+            index.reconcile(id, scheduled).exceptionally(e -> {
+                LOG.errorf(e, "alarms: recording the replicated alarm of %s failed; its group is checked at its next takeover here",
+                        describe(id));
+                return null;
+            });
+        }
+    }
+
+    /**
+     * The index may miss alarms of {@code group} (its files came from elsewhere than the entries this
+     * node applied): the next takeover checks every object of it. Durable on return.
+     */
+    public void groupUnknown(int group) {
+        index.forget(group).join();
+    }
+
+    /**
+     * {@code group} is rebuilt here from its log's first entry: the index learns every alarm of it as
+     * the entries are applied (or is told it cannot, {@link #groupUnknown}). Durable on return.
+     */
+    public void groupFromLogStart(int group) {
+        index.know(group).join();
+    }
+
+    /**
+     * Returns once every {@link #replicated} change so far is in the index (synced with
+     * {@code durability=full}); fails when the index could not record one of them.
+     */
+    public void replicatedFlushed() {
+        index.flushed().join();
     }
 
     /** The takeover checks that failed since the last scan, before it reads the index (a check that fails again waits for the next). */
@@ -412,7 +476,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         }
         List<ObjectId> again = List.copyOf(uncheckedTakeovers);
         uncheckedTakeovers.removeAll(again);
-        List<CompletableFuture<Void>> checks = new ArrayList<>();
+        List<CompletableFuture<Boolean>> checks = new ArrayList<>();
         for (ObjectId id : again) {
             if (targets.runsHere(id)) {
                 running.acquireUninterruptibly();
@@ -422,13 +486,16 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
     }
 
-    /** Reads the object's alarm and makes the index agree, with the name the alarm was set under. */
-    private CompletableFuture<Void> check(ObjectId id) {
+    /**
+     * Reads the object's alarm and makes the index agree, with the name the alarm was set under.
+     * Completes with whether it did; if not, with a log line (and a retry at the next scan while the object runs here).
+     */
+    private CompletableFuture<Boolean> check(ObjectId id) {
         return targets.send(id, new AlarmWork.Check())
                 .thenCompose(answer -> {
                     AlarmWork.Checked checked = (AlarmWork.Checked) answer;
                     ObjectId named = checked.objectName().map(name -> targets.idFromIndex(id.namespace(), id.toString(), name)).orElse(id);
-                    return index.reconcile(named, checked.scheduledMs());
+                    return index.reconcile(named, checked.scheduledMs()).thenApply(v -> true);
                 })
                 .exceptionally(e -> {
                     if (targets.runsHere(id)) {
@@ -438,8 +505,13 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
                     } else {
                         LOG.debugf("alarms: %s no longer runs here; its group's new leader checks its alarm", describe(id));
                     }
-                    return null;
+                    return false;
                 });
+    }
+
+    /** Whether the row's object runs here: its alarm fires here, and is listed as pending here. */
+    private boolean runsHere(AlarmIndex.Row row) {
+        return idOf(row).map(targets::runsHere).orElse(false);
     }
 
     /** The row's object id (with its name when known); empty, with a warning, for a namespace no longer declared. */

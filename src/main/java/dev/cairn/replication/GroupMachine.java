@@ -1,6 +1,7 @@
 package dev.cairn.replication;
 
 import dev.cairn.api.NotLeaderException;
+import dev.cairn.storage.AlarmChange;
 import dev.cairn.storage.ReplicaWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -39,7 +40,9 @@ import org.jboss.logging.Logger;
  * run and SQLite writes the files; each commit's WAL bytes become an {@link Entry}, submitted here,
  * and the commit counts once the entry is applied (committed on a majority). Everywhere else,
  * committed entries are written into the files page by page ({@link ReplicaWriter}); a file this
- * node still has open as a leader is first closed ({@link GroupEvents#leadershipLost}).
+ * node still has open as a leader is first closed ({@link GroupEvents#leadershipLost}). The alarm
+ * changes the entries record go to the node's alarm index, so a new leader knows its due alarms
+ * without opening every object ({@link GroupEvents#alarmChanged}).
  *
  * <p>Snapshots ({@link GroupSnapshots}) bound the log: the group starts from its newest snapshot and
  * the entries after it, and a follower that lags behind the log's start installs the leader's newest
@@ -113,7 +116,9 @@ final class GroupMachine extends BaseStateMachine {
         Snapshot snapshot = snapshots.store().latest();
         int removed = files.replaceWith(snapshot);
         replicas = writers.get();
-        if (snapshot != null) {
+        if (snapshot == null) {
+            events.alarmsFromLogStart(group);
+        } else {
             setLastAppliedTermIndex(snapshot.termIndex());
             LOG.infof("group %d: %s at index %d: %d files, %d bytes, in %d ms (%d files removed first)", group, how, snapshot.index(),
                     snapshot.files().size(), snapshot.bytes(), (System.nanoTime() - started) / 1_000_000, removed);
@@ -125,9 +130,14 @@ final class GroupMachine extends BaseStateMachine {
         return snapshots.store();
     }
 
-    /** Ratis asks on the updater thread, {@link GroupSnapshots#every} entries after the last snapshot it knows. */
+    /**
+     * Ratis asks on the updater thread, {@link GroupSnapshots#every} entries after the last snapshot it
+     * knows. The alarm changes of the entries it covers are made durable in the index first: a restart
+     * replays only the entries after it.
+     */
     @Override
     public long takeSnapshot() {
+        events.alarmsFlushed();
         return snapshots.take(getLastAppliedTermIndex(), this::entryAt);
     }
 
@@ -162,6 +172,8 @@ final class GroupMachine extends BaseStateMachine {
         if (installed == null) {
             throw new IOException("group " + group + ": Ratis installed a snapshot, but its directory holds no complete one");
         }
+        // Before the snapshot counts: a restart after it would not learn its files' alarms either.
+        events.alarmsUnknown(group);
         snapshots.store().makeDurable(installed);
         awaitFilesClosed();
         restore("installed the leader's snapshot");
@@ -371,7 +383,13 @@ final class GroupMachine extends BaseStateMachine {
             }
             try {
                 write(entry);
-            } catch (IOException e) {
+                switch (entry.alarm().orElse(null)) {
+                    case null -> events.alarmsUnknown(group);
+                    case AlarmChange.Unchanged unchanged -> { }
+                    case AlarmChange.Set set -> events.alarmChanged(entry.file(), set);
+                    case AlarmChange.Deleted deleted -> events.alarmChanged(entry.file(), deleted);
+                }
+            } catch (IOException | RuntimeException e) {
                 // This member cannot keep its copy: Ratis stops applying here, the other members go on.
                 LOG.errorf(e, "group %d: cannot write entry %d into %s", group, log.getIndex(), entry.file());
                 return CompletableFuture.failedFuture(e);

@@ -8,6 +8,7 @@ import dev.cairn.cluster.Members;
 import dev.cairn.cluster.ShardOwners;
 import dev.cairn.cluster.Shards;
 import dev.cairn.runtime.Placement;
+import dev.cairn.storage.AlarmChange;
 import dev.cairn.storage.CommitSink;
 import dev.cairn.storage.ReplicaWriter;
 import java.io.IOException;
@@ -84,8 +85,20 @@ public final class RaftHost implements AutoCloseable {
         /** The objects {@code moved} selects stop running here; completes once they have. */
         CompletableFuture<Void> stop(Predicate<ObjectId> moved);
 
-        /** The objects {@code group} selects may run here from now on. */
-        void serving(Predicate<ObjectId> group);
+        /** The objects of {@code group}, which {@code objects} selects, may run here from now on. */
+        void serving(int group, Predicate<ObjectId> objects);
+
+        /** See {@link GroupEvents#alarmChanged}. */
+        void alarmChanged(String file, AlarmChange change);
+
+        /** See {@link GroupEvents#alarmsUnknown}. */
+        void alarmsUnknown(int group);
+
+        /** See {@link GroupEvents#alarmsFromLogStart}. */
+        void alarmsFromLogStart(int group);
+
+        /** See {@link GroupEvents#alarmsFlushed}. */
+        void alarmsFlushed();
     }
 
     private RaftHost(RaftSettings settings, Members members, Shards shards, Groups groups, MemberHealth health, RandomGenerator random) {
@@ -387,8 +400,33 @@ public final class RaftHost implements AutoCloseable {
         public void serving(int group) {
             GroupObjects o = objects;
             if (o != null) {
-                guarded(group, "preparing its objects to serve here", () -> o.serving(inGroup(group)));
+                guarded(group, "preparing its objects to serve here", () -> o.serving(group, inGroup(group)));
             }
+        }
+
+        @Override
+        public void alarmChanged(String file, AlarmChange change) {
+            objects().alarmChanged(file, change);
+        }
+
+        @Override
+        public void alarmsUnknown(int group) {
+            objects().alarmsUnknown(group);
+        }
+
+        @Override
+        public void alarmsFromLogStart(int group) {
+            objects().alarmsFromLogStart(group);
+        }
+
+        @Override
+        public void alarmsFlushed() {
+            objects().alarmsFlushed();
+        }
+
+        /** Set before the server starts, so before any group replays its log. */
+        private GroupObjects objects() {
+            return Objects.requireNonNull(objects, "the groups started before the node's objects were given");
         }
 
         @Override

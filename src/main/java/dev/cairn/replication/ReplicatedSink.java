@@ -3,6 +3,7 @@ package dev.cairn.replication;
 import dev.cairn.api.NotLeaderException;
 import dev.cairn.cluster.Groups;
 import dev.cairn.cluster.Shards;
+import dev.cairn.storage.AlarmChange;
 import dev.cairn.storage.CommitSink;
 import java.io.EOFException;
 import java.io.IOException;
@@ -85,17 +86,17 @@ final class ReplicatedSink implements CommitSink {
         }
 
         @Override
-        public CompletionStage<Void> append(FileChannel wal, long start, long end) throws IOException {
-            return ship(null, read(wal, start, end), start);
+        public CompletionStage<Void> append(FileChannel wal, long start, long end, AlarmChange alarm) throws IOException {
+            return ship(null, read(wal, start, end), start, alarm);
         }
 
         @Override
-        public CompletionStage<Void> appendNewFile(Path databaseFile, List<Path> createdDirectories, FileChannel wal, long end)
-                throws IOException {
-            return ship(Files.readAllBytes(databaseFile), read(wal, 0, end), 0);
+        public CompletionStage<Void> appendNewFile(Path databaseFile, List<Path> createdDirectories, FileChannel wal, long end,
+                AlarmChange alarm) throws IOException {
+            return ship(Files.readAllBytes(databaseFile), read(wal, 0, end), 0, alarm);
         }
 
-        private CompletionStage<Void> ship(byte[] database, byte[] walBytes, long offset) throws IOException {
+        private CompletionStage<Void> ship(byte[] database, byte[] walBytes, long offset, AlarmChange alarm) throws IOException {
             long size = walBytes.length + (database == null ? 0 : database.length);
             if (size > maxEntryBytes) {
                 throw new IOException("this batch wrote " + size + " bytes, more than one replicated entry holds (" + maxEntryBytes
@@ -106,8 +107,8 @@ final class ReplicatedSink implements CommitSink {
             }
             Shipments.Shipment shipment = shipments.start(Math.toIntExact(size));
             Entry entry = database == null
-                    ? Entry.wal(shipment.origin(), shipment.sequence(), file, offset, walBytes)
-                    : Entry.newFile(shipment.origin(), shipment.sequence(), file, database, walBytes);
+                    ? Entry.wal(shipment.origin(), shipment.sequence(), file, offset, walBytes, alarm)
+                    : Entry.newFile(shipment.origin(), shipment.sequence(), file, database, walBytes, alarm);
             return machine.submit(entry, shipment);
         }
 

@@ -133,6 +133,19 @@ final class Catalog {
         active.remove(loop.id, loop);
     }
 
+    /** Where an object's database is, relative to the data directory: {@code <namespace>/<first 2 hex digits>/<hex>.sqlite}. */
+    record StoredFile(String namespace, String hex) {
+        /** @throws IllegalArgumentException when {@code file} is not laid out so */
+        static StoredFile of(String file) {
+            Path p = Path.of(file);
+            String name = p.getFileName().toString();
+            if (p.getNameCount() != 3 || !name.endsWith(DATABASE_SUFFIX)) {
+                throw new IllegalArgumentException("not an object's database file: " + file);
+            }
+            return new StoredFile(p.getName(0).toString(), name.substring(0, name.length() - DATABASE_SUFFIX.length()));
+        }
+    }
+
     Path databaseFile(ObjectId id) {
         String hex = id.toString();
         return settings.dataDir().resolve(id.namespace()).resolve(hex.substring(0, 2)).resolve(hex + DATABASE_SUFFIX);

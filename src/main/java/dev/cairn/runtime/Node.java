@@ -19,6 +19,7 @@ import dev.cairn.api.UnknownNamespaceException;
 import dev.cairn.sockets.SocketEvent;
 import dev.cairn.sockets.SocketHub;
 import dev.cairn.sockets.SocketTargets;
+import dev.cairn.storage.AlarmChange;
 import dev.cairn.storage.CommitSink;
 import dev.cairn.storage.DiskCalls;
 import dev.cairn.storage.Durability;
@@ -149,16 +150,31 @@ public final class Node implements Namespaces, Mailboxes {
         return catalog.evictMoved(moved);
     }
 
-    /**
-     * This node has just taken the lead of the objects {@code group} selects: the alarm index learns
-     * their alarms from their files (it holds only what this node committed itself).
-     */
-    public CompletableFuture<Void> checkAlarmsOf(Predicate<ObjectId> group) {
+    /** The stored objects (of every namespace) that {@code selected} selects. */
+    public List<ObjectId> storedIds(Predicate<ObjectId> selected) {
         List<ObjectId> ids = new ArrayList<>();
         for (String ns : byName.keySet()) {
-            storedIds(ns).stream().filter(group).forEach(ids::add);
+            storedIds(ns).stream().filter(selected).forEach(ids::add);
         }
-        return alarms.checkAll(ids);
+        return ids;
+    }
+
+    /**
+     * A commit of the object stored in {@code file} (relative to the data directory), replicated here
+     * from another node, changed its alarm: the alarm index follows, so this node knows the alarm
+     * should it take the object over. A file of a namespace not declared here is ignored, with a warning.
+     */
+    public void alarmReplicated(String file, AlarmChange change) {
+        ObjectId id;
+        try {
+            Catalog.StoredFile stored = Catalog.StoredFile.of(file);
+            id = local(stored.namespace()).idFromIndex(stored.hex(),
+                    change instanceof AlarmChange.Set set ? set.objectName().orElse(null) : null);
+        } catch (RuntimeException e) { // an undeclared namespace, a file of another layout: not an object of this node's
+            LOG.warnf("alarms: a replicated alarm change of %s is ignored: %s", file, e.getMessage());
+            return;
+        }
+        alarms.replicated(id, change);
     }
 
     /** Where objects live; the WebSocket upgrade asks it, as stubs do. */

@@ -1,6 +1,7 @@
 package dev.cairn.runtime;
 
 import dev.cairn.alarms.AlarmHooks;
+import dev.cairn.storage.AlarmChange;
 import dev.cairn.api.Namespaces;
 import dev.cairn.storage.CommitSink;
 import dev.cairn.storage.DiskCalls;
@@ -183,7 +184,7 @@ final class ObjectLoop implements ActivationAccess {
             try {
                 long started = System.nanoTime();
                 database.commit();
-                confirmed = database.makeDurable();
+                confirmed = database.makeDurable(AlarmChange.of(alarm, id.name()));
                 namespace.meters().committed(System.nanoTime() - started, calls);
             } catch (SQLException | IOException | NotLeaderException ex) {
                 failWholeBatch(results, failures, ex instanceof NotLeaderException n ? n : notSaved("commit failed: " + ex.getMessage()));

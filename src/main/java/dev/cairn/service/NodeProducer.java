@@ -6,6 +6,7 @@ import dev.cairn.cluster.Cluster;
 import dev.cairn.cluster.MemberReadiness;
 import dev.cairn.namespaces.NamespaceDeclarations;
 import dev.cairn.replication.RaftHost;
+import dev.cairn.storage.AlarmChange;
 import dev.cairn.runtime.Node;
 import dev.cairn.runtime.Placement;
 import dev.cairn.runtime.RemoteCalls;
@@ -80,8 +81,28 @@ final class NodeProducer {
                 }
 
                 @Override
-                public void serving(Predicate<ObjectId> group) {
-                    node.checkAlarmsOf(group);
+                public void serving(int group, Predicate<ObjectId> objects) {
+                    node.alarms().takeOver(group, objects, () -> node.storedIds(objects));
+                }
+
+                @Override
+                public void alarmChanged(String file, AlarmChange change) {
+                    node.alarmReplicated(file, change);
+                }
+
+                @Override
+                public void alarmsUnknown(int group) {
+                    node.alarms().groupUnknown(group);
+                }
+
+                @Override
+                public void alarmsFromLogStart(int group) {
+                    node.alarms().groupFromLogStart(group);
+                }
+
+                @Override
+                public void alarmsFlushed() {
+                    node.alarms().replicatedFlushed();
                 }
             }, readiness);
         }

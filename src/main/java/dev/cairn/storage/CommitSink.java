@@ -43,16 +43,17 @@ public interface CommitSink {
          * appended since the last call, or a new WAL generation from its header ({@code start} 0).
          * They are durable when the returned stage completes. (The commit log completes it before
          * returning: its callers write and fsync themselves, so a busy object pays no thread hand-off.)
+         * {@code alarm}: what those commits did to the object's alarm.
          */
-        CompletionStage<Void> append(FileChannel wal, long start, long end) throws IOException;
+        CompletionStage<Void> append(FileChannel wal, long start, long end, AlarmChange alarm) throws IOException;
 
         /**
          * The first commit of a new database file: its WAL up to {@code end}, and the file itself,
          * whose name (in {@code createdDirectories}, outermost last) must become durable too. A local
          * sink fsyncs them: no record of the file can be older.
          */
-        default CompletionStage<Void> appendNewFile(Path databaseFile, List<Path> createdDirectories, FileChannel wal, long end)
-                throws IOException {
+        default CompletionStage<Void> appendNewFile(Path databaseFile, List<Path> createdDirectories, FileChannel wal, long end,
+                AlarmChange alarm) throws IOException {
             wal.force(false);
             force(databaseFile);
             for (Path dir : createdDirectories) {

@@ -182,15 +182,15 @@ public final class ObjectDatabase implements AutoCloseable {
      * Makes every commit so far durable (see {@link WalShipper}); blocks the calling virtual thread until
      * it is. Returns whether the sink took any bytes: false when the batch changed nothing (a read, a
      * {@code CREATE TABLE IF NOT EXISTS} of a table that exists), so that its answer still needs
-     * confirming (see {@code Placement.confirmHere}).
+     * confirming (see {@code Placement.confirmHere}). {@code alarm}: what the commits did to the alarm.
      */
-    public boolean makeDurable() throws IOException {
+    public boolean makeDurable(AlarmChange alarm) throws IOException {
         if (!unsyncedCommit) {
             return false;
         }
         boolean shipped = false;
         if (shipper != null) {
-            shipped = shipper.ship();
+            shipped = shipper.ship(alarm);
             if (shipper.checkpointDue()) {
                 checkpoint();
             }

@@ -65,7 +65,7 @@ final class WalShipper {
      * Blocks the calling virtual thread, without pinning its carrier, until every commit so far is
      * durable. Returns whether the sink took any bytes (a transaction that changed nothing writes none).
      */
-    boolean ship() throws IOException {
+    boolean ship(AlarmChange alarm) throws IOException {
         WalIndexHeader header = WalIndexHeader.read(walIndex());
         // Without a header of the layout this code knows, the whole WAL is shipped: it always holds its newest bytes.
         long end = header == null ? wal().size() : header.walBytes();
@@ -75,10 +75,10 @@ final class WalShipper {
         boolean shipped = !unsyncedDirectories.isEmpty() || start < end;
         try {
             if (!unsyncedDirectories.isEmpty()) {
-                awaitDurable(appender.appendNewFile(file, unsyncedDirectories, wal(), end));
+                awaitDurable(appender.appendNewFile(file, unsyncedDirectories, wal(), end, alarm));
                 unsyncedDirectories = List.of();
             } else if (start < end) {
-                awaitDurable(appender.append(wal(), start, end));
+                awaitDurable(appender.append(wal(), start, end, alarm));
             }
         } catch (IOException | RuntimeException e) {
             state = State.FAILED;

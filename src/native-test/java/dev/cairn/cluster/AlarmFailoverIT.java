@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * group; the node leading the most groups is killed just before they are due. Every reminder is
  * delivered at least once, those of the killed node's groups by their new leaders; deliveries made
  * more than once (at least once allows them) are counted and printed, not failed. Every handler runs
- * with the name its reminder was set under, whichever node runs it (receivers deduplicate on it).
+ * with the name its reminder was set under, whichever node runs it (receivers deduplicate on it). The
+ * new leaders know the reminders' alarms from the replicated log, without opening each object.
  * Restarted, the killed node serves them again.
  */
 class AlarmFailoverIT {
@@ -151,6 +152,10 @@ class AlarmFailoverIT {
             killed = mostGroupsLed(view);
             String leader = killed;
             long onKilled = shardOf.values().stream().filter(shard -> leader.equals(view.get("owners").get(shard).get("owner").asText())).count();
+            Map<String, Long> logBefore = new TreeMap<>();
+            for (String node : cluster.nodeIds()) {
+                logBefore.put(node, Files.size(cluster.log(node)));
+            }
             var kill = cluster.kill(killed);
             assertEquals(0, kill.exitCode(), kill.output());
             Instant killedAt = Instant.now();
@@ -179,6 +184,15 @@ class AlarmFailoverIT {
                 storedTwice += reminder.get("deliveries").size() > 1 ? 1 : 0;
                 assertTrue(hook.callsFor(name) >= 1, name + " is recorded as delivered, so the webhook was called for it");
             }
+            // The new leaders knew the alarms of the groups they took over from the replicated log: none opened every object to find them.
+            List<String> takeovers = new ArrayList<>();
+            for (String node : survivors) {
+                String log = Files.readString(cluster.log(node)).substring(Math.toIntExact(logBefore.get(node)));
+                log.lines().filter(line -> line.contains("alarms: took over group")).map(line -> node + ": " + line).forEach(takeovers::add);
+            }
+            System.out.printf("AlarmFailoverIT: takeovers after the kill:%n  %s%n", String.join("\n  ", takeovers));
+            assertFalse(takeovers.isEmpty(), "the survivors took over the killed node's groups");
+            assertTrue(takeovers.stream().allMatch(line -> line.contains("its alarms known from the replicated log")), takeovers.toString());
             long calledTwice = names.stream().filter(n -> hook.callsFor(n) > 1).count();
             int calls = names.stream().mapToInt(hook::callsFor).sum();
             misnamed = new TreeMap<>(hook.misnamed);

@@ -1,6 +1,7 @@
 package dev.cairn.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -159,6 +160,7 @@ class SnapshotIT {
             awaitPurged(node, Duration.ofSeconds(60));
         }
 
+        long n3LogBefore = Files.size(cluster.log("n3"));
         long restarting = System.nanoTime();
         var restarted = cluster.start("n3");
         assertEquals(0, restarted.exitCode(), restarted.output());
@@ -176,6 +178,10 @@ class SnapshotIT {
         cluster.awaitLeadershipSpread("n3", Duration.ofSeconds(60));
         int owned = assertServed("n3", values);
         assertTrue(owned > 0, "n3 leads its preferred groups again, from the installed files");
+        // The installed files' alarms were never told to n3's alarm index: it checked every object of the groups it took back.
+        String n3Log = Files.readString(cluster.log("n3")).substring(Math.toIntExact(n3LogBefore));
+        assertTrue(n3Log.contains("(now known): checked the alarms of"), "n3 checked the objects of the groups it took over");
+        assertFalse(n3Log.contains("its alarms known from the replicated log"), "no group of n3's was known after the installs");
         System.out.printf("SnapshotIT: n3 served %d of %d counters itself, every value acknowledged%n", owned, values.size());
     }
 

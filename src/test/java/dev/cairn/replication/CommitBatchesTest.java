@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.storage.AlarmChange;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ class CommitBatchesTest {
     private Shipments.Shipment commit(int walBytes) {
         long n = ++sequence;
         var shipment = new Shipments.Shipment(1, n, new CompletableFuture<>());
-        batches.commit(Entry.wal(1, n, "counter/0a/" + "0a".repeat(32) + ".sqlite", 0, new byte[walBytes]), shipment);
+        batches.commit(Entry.wal(1, n, "counter/0a/" + "0a".repeat(32) + ".sqlite", 0, new byte[walBytes], AlarmChange.UNCHANGED), shipment);
         return shipment;
     }
 

@@ -1,5 +1,6 @@
 package dev.cairn.replication;
 
+import dev.cairn.storage.AlarmChange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -60,9 +61,9 @@ final class CommittingLeader implements AutoCloseable {
         if (initialBytes != null) {
             byte[] database = initialBytes;
             initialBytes = null;
-            return Entry.newFile(1, sequence, file, database, bytes);
+            return Entry.newFile(1, sequence, file, database, bytes, AlarmChange.UNCHANGED);
         }
-        return Entry.wal(1, sequence, file, start, bytes);
+        return Entry.wal(1, sequence, file, start, bytes, AlarmChange.UNCHANGED);
     }
 
     /** Checkpoints the whole WAL into the file and truncates it: the next commit starts a new WAL. */

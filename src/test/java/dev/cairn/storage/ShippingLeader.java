@@ -44,7 +44,7 @@ public final class ShippingLeader implements AutoCloseable {
         connection = config.createConnection("jdbc:sqlite:" + file);
         execute("PRAGMA wal_autocheckpoint = 0");
         initialBytes = Files.readAllBytes(file);
-        shipper = new WalShipper(file, List.of(), (wal, start, end) -> {
+        shipper = new WalShipper(file, List.of(), (wal, start, end, alarm) -> {
             ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(end - start));
             while (b.hasRemaining()) {
                 wal.read(b, start + b.position());
@@ -80,7 +80,7 @@ public final class ShippingLeader implements AutoCloseable {
             connection.commit();
             connection.setAutoCommit(true);
         }
-        shipper.ship();
+        shipper.ship(AlarmChange.UNCHANGED);
         return List.copyOf(shipped.subList(before, shipped.size()));
     }
 

@@ -138,7 +138,7 @@ public final class CommitLog implements CommitSink {
     public Optional<Appender> appenderFor(Path database) {
         byte[] name = dataDir.relativize(database.toAbsolutePath()).toString().getBytes(StandardCharsets.UTF_8);
         RecordBuffer buffer = new RecordBuffer();
-        return Optional.of((wal, start, end) -> {
+        return Optional.of((wal, start, end, alarm) -> { // the object's alarm is the alarm index's: not logged here
             for (long at = start; at < end; at += CHUNK) {
                 append(name, wal, at, (int) Math.min(CHUNK, end - at), buffer);
             }
