@@ -11,10 +11,10 @@ public abstract sealed class CairnException extends RuntimeException
         super(message, cause);
     }
 
-    /** Retrying the same call later may succeed. */
+    /** The same call may be sent again at once and may succeed (Cloudflare's {@code retryable}). */
     public abstract boolean retryable();
 
-    /** The object or the node is overloaded: back off before retrying. */
+    /** The object or the node is overloaded: do not retry at once; back off first (Cloudflare's {@code overloaded}). */
     public boolean overloaded() {
         return false;
     }

@@ -2,7 +2,12 @@ package dev.cairn.api;
 
 /**
  * The call was refused without running: the object's mailbox is full, the call waited too long in
- * it, or the node is shutting down. Nothing was written. Retry later, not at once.
+ * it, or the node is shutting down. Nothing was written.
+ *
+ * <p>An overloaded object is {@link #overloaded()} and not {@link #retryable()}: as Cloudflare advises
+ * for "Durable Object is overloaded", a caller must not send the call again at once, since retries
+ * only deepen the queue; back off first (REST answers carry {@code Retry-After}). A node shutting
+ * down is retryable (elsewhere, or once it is back) and not overloaded.
  */
 public final class OverloadedException extends CairnException {
     private final boolean shuttingDown;
@@ -19,11 +24,11 @@ public final class OverloadedException extends CairnException {
 
     @Override
     public boolean retryable() {
-        return true;
+        return shuttingDown;
     }
 
     @Override
     public boolean overloaded() {
-        return true;
+        return !shuttingDown;
     }
 }

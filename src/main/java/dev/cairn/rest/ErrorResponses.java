@@ -38,8 +38,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @RegisterForReflection(targets = {Problem.class, Violation.class})
 final class ErrorResponses {
     private static final Logger LOG = Logger.getLogger(ErrorResponses.class);
-    /** Seconds a client should wait after an overload; a queue drains in well under that. */
-    private static final String RETRY_AFTER_SECONDS = "1";
     /** What Quarkus REST says when it matches no resource, method or media type: replaced by what the client can act on. */
     private static final Set<String> FRAMEWORK_TEXTS = Set.of(
             "Unable to find matching target resource method",
@@ -145,8 +143,8 @@ final class ErrorResponses {
 
     private static Response.ResponseBuilder builder(Problem problem) {
         Response.ResponseBuilder answer = Response.status(problem.getStatus()).type(Problems.MEDIA_TYPE).entity(problem);
-        if (problem.getRetryable() && (problem.getStatus() == 503 || problem.getStatus() == 429)) {
-            answer.header("Retry-After", RETRY_AFTER_SECONDS);
+        if (Problems.hasRetryAfter(problem)) {
+            answer.header("Retry-After", Problems.RETRY_AFTER_SECONDS);
         }
         return answer;
     }

@@ -20,6 +20,13 @@ import java.util.concurrent.CompletionException;
 public final class Problems {
     /** The media type of every problem body. */
     public static final String MEDIA_TYPE = "application/problem+json";
+    /**
+     * Seconds a client waits before sending a refused call again ({@code Retry-After}). An object's full
+     * mailbox drains well within it (a batch takes milliseconds), a failover or a planned move is over
+     * in about as long, and a client that waits this long no longer deepens the overload it met, which
+     * is why Cloudflare advises against retrying an overloaded object at once.
+     */
+    public static final String RETRY_AFTER_SECONDS = "1";
 
     private Problems() {}
 
@@ -28,9 +35,15 @@ public final class Problems {
         return new Problem(type.uri(), type.title(), status, detail, instance, false, false, false);
     }
 
+    /** Whether an answer of {@code problem} carries {@code Retry-After}: a 429 or 503 to send again, at once or after backing off. */
+    public static boolean hasRetryAfter(Problem problem) {
+        return (problem.getStatus() == 503 || problem.getStatus() == 429)
+                && (Boolean.TRUE.equals(problem.getRetryable()) || Boolean.TRUE.equals(problem.getOverloaded()));
+    }
+
     /**
-     * What a call that failed with {@code failure} answers: a refusal with its status; overload and
-     * shutdown 503 (retryable); a write refused by a storage limit 400; any other exception of object
+     * What a call that failed with {@code failure} answers: a refusal with its status; overload 503
+     * (overloaded: back off, not retryable at once) and shutdown 503 (retryable); a write refused by a storage limit 400; any other exception of object
      * code 500; a commit that failed 503 (retryable); another node
      * of the cluster that did not answer 503 (retryable); bad ids and arguments 400; unknown namespaces and
      * operations 404. Anything else is a 500 the caller should log.

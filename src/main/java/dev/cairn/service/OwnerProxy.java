@@ -258,7 +258,7 @@ final class OwnerProxy {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a problem body cannot be written as JSON", e);
         }
-        response.setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE).putHeader(HttpHeaders.RETRY_AFTER, "1")
+        response.setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE).putHeader(HttpHeaders.RETRY_AFTER, Problems.RETRY_AFTER_SECONDS)
                 .end(body);
     }
 

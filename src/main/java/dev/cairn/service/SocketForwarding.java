@@ -253,8 +253,8 @@ final class SocketForwarding {
             throw new IllegalStateException("a problem body cannot be written as JSON", e);
         }
         response.setStatusCode(problem.getStatus()).putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE);
-        if (problem.getRetryable()) {
-            response.putHeader("retry-after", "1");
+        if (Problems.hasRetryAfter(problem)) {
+            response.putHeader("retry-after", Problems.RETRY_AFTER_SECONDS);
         }
         response.end(text);
     }

@@ -154,8 +154,8 @@ final class SocketUpgradeCheck implements HttpUpgradeCheck {
             throw new IllegalStateException("a problem body cannot be written as JSON", e);
         }
         response.setStatusCode(problem.getStatus()).putHeader("content-type", Problems.MEDIA_TYPE);
-        if (problem.getRetryable()) {
-            response.putHeader("retry-after", "1");
+        if (Problems.hasRetryAfter(problem)) {
+            response.putHeader("retry-after", Problems.RETRY_AFTER_SECONDS);
         }
         response.end(text);
     }

@@ -87,7 +87,8 @@ final class Counters {
         while (true) {
             CounterClient.Reading reading = client.read(node, name);
             boolean retryable = reading instanceof CounterClient.Reading.Unread(String reason)
-                    && (reason.startsWith("503 ") && reason.contains("\"retryable\":true") || reason.startsWith("HttpTimeoutException"));
+                    && (reason.startsWith("503 ") && (reason.contains("\"retryable\":true") || reason.contains("\"overloaded\":true"))
+                            || reason.startsWith("HttpTimeoutException"));
             if (!retryable || System.nanoTime() > deadline) {
                 return reading;
             }

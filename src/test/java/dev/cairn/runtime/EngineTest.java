@@ -1,6 +1,7 @@
 package dev.cairn.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -221,7 +222,8 @@ class EngineTest {
             var refused = assertThrows(OverloadedException.class, () -> cairn.get(Scratch.class, "one-more").call(x -> null));
             assertTrue(refused.getMessage().startsWith("Too many objects active on this node: 11 are open or closing,"
                     + " and none of them is idle (cairn.objects.max-active 10"), refused.getMessage());
-            assertTrue(refused.retryable());
+            assertTrue(refused.overloaded());
+            assertFalse(refused.retryable(), "an overloaded node is not to be called again at once");
             release.countDown();
             for (var h : held) {
                 assertEquals("released", h.toCompletableFuture().get(5, TimeUnit.SECONDS));

@@ -119,7 +119,7 @@ class ObjectLifecycleTest {
     }
 
     @Test
-    void aFullMailboxAnswers503AtOnceWithRetryAfterAndTheOverloadFlag() throws Exception {
+    void aFullMailboxAnswers503AtOnceTellingTheClientToBackOffForRetryAfterNotToRetryAtOnce() throws Exception {
         var started = new CountDownLatch(1);
         var release = new CountDownLatch(1);
         var held = probe.send(p -> p.hold(started, release));
@@ -131,7 +131,7 @@ class ObjectLifecycleTest {
         given().get("/objects/probe/{n}/fetch/x", name).then().statusCode(503)
                 .header("Retry-After", "1")
                 .body("type", equalTo("https://cairn.dev/problems/overloaded"))
-                .body("overloaded", equalTo(true)).body("retryable", equalTo(true))
+                .body("overloaded", equalTo(true)).body("retryable", equalTo(false))
                 .body("detail", containsString("Too many requests queued"));
         release.countDown();
         held.toCompletableFuture().get(10, TimeUnit.SECONDS);
