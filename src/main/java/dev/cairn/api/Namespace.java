@@ -30,6 +30,26 @@ public interface Namespace<T> {
     ObjectId newUniqueId(Jurisdiction jurisdiction);
 
     /**
+     * This namespace restricted to {@code jurisdiction} (Cloudflare's {@code namespace.jurisdiction("eu")}):
+     * the ids it mints, new or named, record the jurisdiction, and a name gives another id (another
+     * object) than in the unrestricted namespace. Its {@code idFromString} and {@code get} refuse ids of
+     * another jurisdiction or of none. The unrestricted namespace accepts ids of every jurisdiction.
+     *
+     * @throws IllegalArgumentException on a namespace already restricted to another jurisdiction
+     */
+    Namespace<T> jurisdiction(Jurisdiction jurisdiction);
+
+    /**
+     * {@link #jurisdiction(Jurisdiction)} by Cloudflare's code ({@code "eu"}, {@code "us"}, {@code "fedramp"},
+     * {@code "fedramp-high"}).
+     *
+     * @throws IllegalArgumentException for an unknown code, naming the allowed ones
+     */
+    default Namespace<T> jurisdiction(String code) {
+        return jurisdiction(Jurisdiction.fromCode(code));
+    }
+
+    /**
      * Parses the 64-hex-character form of an id minted by this namespace.
      *
      * @throws InvalidIdException when it is malformed or was minted by another namespace

@@ -17,7 +17,11 @@ import javax.crypto.spec.SecretKeySpec;
  * HMAC-SHA256 of the body under the namespace key, so an id minted by another namespace (or a typo)
  * is recognised. The body of a named id is the HMAC of the name (deterministic everywhere the key is
  * shared); the body of a unique id is random. The top bit of the body tells them apart, and a unique
- * id keeps its jurisdiction in the low bits of its first byte.
+ * id keeps its jurisdiction in the low bits of its first byte. A named id of a jurisdiction (Cloudflare's
+ * {@code namespace.jurisdiction("eu").idFromName(name)}) derives its body from the jurisdiction and the
+ * name, so it differs from the unrestricted id of that name, and keeps its jurisdiction in its tag: the
+ * HMAC of the body under a prefix naming the jurisdiction. The bits of a named body cannot hold it,
+ * since the named ids minted before jurisdictions existed use them all.
  *
  * <p>Thread-safe: the MAC is used under its own lock (a few microseconds); named ids already derived
  * are kept in a concurrent map.
@@ -37,6 +41,8 @@ public final class IdCodec {
      * one lock, for every request.
      */
     private final ConcurrentHashMap<String, ObjectId> byName = new ConcurrentHashMap<>();
+    /** The same for names within a jurisdiction, keyed by {@code code + "\0" + name}. */
+    private final ConcurrentHashMap<String, ObjectId> byJurisdictionName = new ConcurrentHashMap<>();
 
     public IdCodec(String namespace, String key, RandomGenerator random) {
         this.namespace = namespace;
@@ -50,26 +56,49 @@ public final class IdCodec {
     }
 
     public ObjectId fromName(String name) {
+        checkName(name);
+        return cached(byName, name, name, null);
+    }
+
+    /** The id of {@code name} within {@code jurisdiction}: not the id {@link #fromName(String)} gives. */
+    public ObjectId fromName(String name, Jurisdiction jurisdiction) {
+        if (jurisdiction == null) {
+            return fromName(name);
+        }
+        checkName(name);
+        return cached(byJurisdictionName, jurisdiction.code() + "\0" + name, name, jurisdiction);
+    }
+
+    private static void checkName(String name) {
         if (name == null || name.isEmpty() || name.length() > ObjectId.MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("an object name must have 1 to " + ObjectId.MAX_NAME_LENGTH
                     + " characters, got " + (name == null ? "none" : name.length()));
         }
-        ObjectId known = byName.get(name);
+    }
+
+    private ObjectId cached(ConcurrentHashMap<String, ObjectId> ids, String key, String name, Jurisdiction jurisdiction) {
+        ObjectId known = ids.get(key);
         if (known == null) {
-            if (byName.size() >= NAMES_KEPT) {
-                byName.clear(); // names are unbounded input: start over rather than track recency
+            if (ids.size() >= NAMES_KEPT) {
+                ids.clear(); // names are unbounded input: start over rather than track recency
             }
-            known = derive(name);
-            byName.put(name, known);
+            known = derive(name, jurisdiction);
+            ids.put(key, known);
         }
         return known;
     }
 
-    private ObjectId derive(String name) {
+    private ObjectId derive(String name, Jurisdiction jurisdiction) {
+        // The prefixes differ at their first byte, so no name of one jurisdiction derives another's body.
+        String input = (jurisdiction == null ? "" : jurisdictionPrefix(jurisdiction)) + "name\0" + name;
         byte[] body = new byte[HALF];
-        System.arraycopy(hmac(("name\0" + name).getBytes(StandardCharsets.UTF_8)), 0, body, 0, HALF);
+        System.arraycopy(hmac(input.getBytes(StandardCharsets.UTF_8)), 0, body, 0, HALF);
         body[0] &= (byte) ~UNIQUE_BIT;
-        return new ObjectId(namespace, seal(body), name, null);
+        return new ObjectId(namespace, seal(body, jurisdiction), name, jurisdiction);
+    }
+
+    private static String jurisdictionPrefix(Jurisdiction jurisdiction) {
+        return "jurisdiction\0" + jurisdiction.code() + "\0";
     }
 
     public ObjectId newUnique(Jurisdiction jurisdiction) {
@@ -77,7 +106,7 @@ public final class IdCodec {
         random.nextBytes(body);
         int code = jurisdiction == null ? 0 : jurisdiction.ordinal() + 1;
         body[0] = (byte) (UNIQUE_BIT | (body[0] & 0x78) | code);
-        return new ObjectId(namespace, seal(body), null, jurisdiction);
+        return new ObjectId(namespace, seal(body, null), null, jurisdiction);
     }
 
     public ObjectId parse(String hex) {
@@ -88,23 +117,41 @@ public final class IdCodec {
         byte[] bytes = HEX.parseHex(hex);
         byte[] body = java.util.Arrays.copyOf(bytes, HALF);
         byte[] tag = java.util.Arrays.copyOfRange(bytes, HALF, 2 * HALF);
-        if (!MessageDigest.isEqual(tag, java.util.Arrays.copyOf(hmac(body), HALF))) {
-            throw new InvalidIdException("object id " + abbreviate(hex) + " was not minted by namespace '"
-                    + namespace + "' (a different namespace or key, or a mistyped id)");
+        if (MessageDigest.isEqual(tag, tag(body, null))) {
+            Jurisdiction jurisdiction = null;
+            int code = body[0] & JURISDICTION_MASK;
+            if ((body[0] & UNIQUE_BIT) != 0 && code > 0 && code <= Jurisdiction.values().length) {
+                jurisdiction = Jurisdiction.values()[code - 1];
+            }
+            return new ObjectId(namespace, hex, null, jurisdiction);
         }
-        Jurisdiction jurisdiction = null;
-        int code = body[0] & JURISDICTION_MASK;
-        if ((body[0] & UNIQUE_BIT) != 0 && code > 0 && code <= Jurisdiction.values().length) {
-            jurisdiction = Jurisdiction.values()[code - 1];
+        if ((body[0] & UNIQUE_BIT) == 0) {
+            for (Jurisdiction jurisdiction : Jurisdiction.values()) {
+                if (MessageDigest.isEqual(tag, tag(body, jurisdiction))) {
+                    return new ObjectId(namespace, hex, null, jurisdiction);
+                }
+            }
         }
-        return new ObjectId(namespace, hex, null, jurisdiction);
+        throw new InvalidIdException("object id " + abbreviate(hex) + " was not minted by namespace '"
+                + namespace + "' (a different namespace or key, or a mistyped id)");
     }
 
-    private String seal(byte[] body) {
+    private String seal(byte[] body, Jurisdiction namedIn) {
         byte[] id = new byte[2 * HALF];
         System.arraycopy(body, 0, id, 0, HALF);
-        System.arraycopy(hmac(body), 0, id, HALF, HALF);
+        System.arraycopy(tag(body, namedIn), 0, id, HALF, HALF);
         return HEX.formatHex(id);
+    }
+
+    /** The tag of {@code body}; {@code namedIn} is the jurisdiction of a named id (null for every other id). */
+    private byte[] tag(byte[] body, Jurisdiction namedIn) {
+        byte[] input = body;
+        if (namedIn != null) {
+            byte[] prefix = jurisdictionPrefix(namedIn).getBytes(StandardCharsets.UTF_8);
+            input = java.util.Arrays.copyOf(prefix, prefix.length + body.length);
+            System.arraycopy(body, 0, input, prefix.length, body.length);
+        }
+        return java.util.Arrays.copyOf(hmac(input), HALF);
     }
 
     private byte[] hmac(byte[] input) {

@@ -65,9 +65,19 @@ final class LocalNamespace<T> implements Namespace<T> {
         return ids.fromName(objectName);
     }
 
+    /** The id of {@code objectName} within {@code jurisdiction} (null: unrestricted). */
+    ObjectId idFromName(String objectName, Jurisdiction jurisdiction) {
+        return ids.fromName(objectName, jurisdiction);
+    }
+
     @Override
     public ObjectId newUniqueId() {
         return ids.newUnique(null);
+    }
+
+    @Override
+    public Namespace<T> jurisdiction(Jurisdiction jurisdiction) {
+        return new JurisdictionNamespace<>(this, java.util.Objects.requireNonNull(jurisdiction, "jurisdiction"));
     }
 
     @Override

@@ -46,4 +46,30 @@ class IdCodecTest {
         assertTrue(ids.parse(ids.fromName("n").toString()).jurisdiction().isEmpty());
         assertTrue(!ids.newUnique(null).equals(ids.newUnique(null)));
     }
+
+    @Test
+    void aNameWithinAJurisdictionGivesAnotherIdThatRecordsIt() {
+        var ids = new IdCodec("counter", "k1", new SecureRandom());
+        var plain = ids.fromName("room-1");
+        var eu = ids.fromName("room-1", Jurisdiction.EU);
+        assertTrue(!plain.equals(eu) && !eu.equals(ids.fromName("room-1", Jurisdiction.US)));
+        assertEquals(eu, new IdCodec("counter", "k1", new SecureRandom()).fromName("room-1", Jurisdiction.EU),
+                "the same on every node sharing the key");
+        assertEquals(Jurisdiction.EU, eu.jurisdiction().orElseThrow());
+        assertEquals(Jurisdiction.EU, ids.parse(eu.toString()).jurisdiction().orElseThrow(), "the jurisdiction survives the hex form");
+        assertEquals(Jurisdiction.FEDRAMP_HIGH, ids.parse(ids.fromName("r", Jurisdiction.FEDRAMP_HIGH).toString()).jurisdiction().orElseThrow());
+        assertThrows(InvalidIdException.class, () -> new IdCodec("counter", "k2", new SecureRandom()).parse(eu.toString()));
+    }
+
+    @Test
+    void unrestrictedNamedIdsAreThoseMintedBeforeJurisdictions() throws Exception {
+        // Stored objects are found by these ids: HMAC("name\0" + name), top bit cleared, tagged with HMAC(body).
+        var mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("k1".getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        byte[] body = java.util.Arrays.copyOf(mac.doFinal("name\0room-1".getBytes(java.nio.charset.StandardCharsets.UTF_8)), 16);
+        body[0] &= 0x7f;
+        byte[] tag = java.util.Arrays.copyOf(mac.doFinal(body), 16);
+        var hex = java.util.HexFormat.of();
+        assertEquals(hex.formatHex(body) + hex.formatHex(tag), new IdCodec("counter", "k1", new SecureRandom()).fromName("room-1").toString());
+    }
 }
