@@ -122,6 +122,10 @@ public interface CairnConfig {
         @WithDefault("50")
         int sqlMaxLikePatternBytes();
 
+        /** Most arguments of one SQL function call. */
+        @WithDefault("32")
+        int sqlMaxFunctionArgs();
+
         /** The node's commit log, through which durability {@code full} makes commits durable. */
         CommitLogConfig commitLog();
     }

@@ -87,6 +87,7 @@ public final class ObjectDatabase implements AutoCloseable {
         connection.setLimit(SQLiteLimits.SQLITE_LIMIT_COLUMN, limits.sqlMaxColumns());
         connection.setLimit(SQLiteLimits.SQLITE_LIMIT_VARIABLE_NUMBER, limits.sqlMaxParameters());
         connection.setLimit(SQLiteLimits.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, limits.sqlMaxLikePatternBytes());
+        connection.setLimit(SQLiteLimits.SQLITE_LIMIT_FUNCTION_ARG, limits.sqlMaxFunctionArgs());
         long headroom = 4L * (Math.max(limits.sqlMaxValueBytes(), limits.kvMaxEntryBytes()) + ROW_OVERHEAD) + (1 << 20);
         long maxPages = (limits.maxBytesPerObject() + headroom) / pageSize + 1;
         try (var st = connection.createStatement()) {

@@ -40,6 +40,10 @@ final class SqliteErrors {
             return StorageException.limit("cairn.storage.sql-max-like-pattern-bytes", "LIKE or GLOB pattern too long: at most "
                     + limits.sqlMaxLikePatternBytes() + " bytes (cairn.storage.sql-max-like-pattern-bytes)", e);
         }
+        if (lower.contains("too many arguments on function")) {
+            return StorageException.limit("cairn.storage.sql-max-function-args", "too many arguments in a call of an SQL function:"
+                    + " at most " + limits.sqlMaxFunctionArgs() + " (cairn.storage.sql-max-function-args); SQLite said: " + strip(message), e);
+        }
         if (lower.contains("statement too long")) {
             return statementTooLong(-1);
         }

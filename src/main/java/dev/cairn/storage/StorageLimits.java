@@ -13,7 +13,8 @@ public record StorageLimits(
         int sqlMaxParameters,
         int sqlMaxStatementBytes,
         int sqlMaxValueBytes,
-        int sqlMaxLikePatternBytes) {
+        int sqlMaxLikePatternBytes,
+        int sqlMaxFunctionArgs) {
 
     public StorageLimits {
         positive("max-bytes-per-object", maxBytesPerObject);
@@ -24,6 +25,7 @@ public record StorageLimits(
         positive("sql-max-statement-bytes", sqlMaxStatementBytes);
         positive("sql-max-value-bytes", sqlMaxValueBytes);
         positive("sql-max-like-pattern-bytes", sqlMaxLikePatternBytes);
+        positive("sql-max-function-args", sqlMaxFunctionArgs);
         if (kvMaxKeyBytes >= kvMaxEntryBytes) {
             throw new IllegalArgumentException("cairn.storage.kv-max-key-bytes (" + kvMaxKeyBytes
                     + ") must be smaller than cairn.storage.kv-max-entry-bytes (" + kvMaxEntryBytes + ")");

@@ -84,10 +84,10 @@ class DurabilityTest {
     @Test
     void invalidLimitsAreRefusedNamingTheSetting() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> new StorageLimits(0, 2048, 2_000_000, 100, 100, 100_000, 2_000_000, 50));
+                () -> new StorageLimits(0, 2048, 2_000_000, 100, 100, 100_000, 2_000_000, 50, 32));
         assertEquals("cairn.storage.max-bytes-per-object must be positive, got 0", e.getMessage());
         var order = assertThrows(IllegalArgumentException.class,
-                () -> new StorageLimits(1, 4096, 4096, 100, 100, 100_000, 2_000_000, 50));
+                () -> new StorageLimits(1, 4096, 4096, 100, 100, 100_000, 2_000_000, 50, 32));
         assertEquals("cairn.storage.kv-max-key-bytes (4096) must be smaller than cairn.storage.kv-max-entry-bytes (4096)",
                 order.getMessage());
     }

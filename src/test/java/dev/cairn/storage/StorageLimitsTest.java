@@ -65,6 +65,15 @@ class StorageLimitsTest {
     }
 
     @Test
+    void argumentsOfAFunctionCall() {
+        String args = String.join(", ", java.util.Collections.nCopies(33, "1"));
+        assertEquals("too many arguments in a call of an SQL function: at most 32 (cairn.storage.sql-max-function-args);"
+                + " SQLite said: too many arguments on function max", failure(s -> s.sql().exec("SELECT max(" + args + ")")));
+        assertEquals(Long.valueOf(1), (Object) storage(s -> s.sql().exec("SELECT max(" + args.substring(3) + ") AS m").one().getLong("m")),
+                "32 arguments are allowed");
+    }
+
+    @Test
     void statementLength() {
         String longSql = "SELECT '" + "x".repeat(100_000) + "'";
         assertEquals("SQL text too long: 100009 bytes; the limit is 100000 bytes (cairn.storage.sql-max-statement-bytes)",
