@@ -132,6 +132,7 @@ public final class ObjectDatabase implements AutoCloseable {
         if (rolledBack) {
             config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "0");
         }
+        // Always on, as on Cloudflare: every call runs in a transaction, where SQLite cannot switch them (see SqlPragma).
         config.enforceForeignKeys(true);
         config.setBusyTimeout(5_000);
         // Cairn never asks for generated keys; otherwise sqlite-jdbc queries for them after every insert.
@@ -151,8 +152,13 @@ public final class ObjectDatabase implements AutoCloseable {
         overLimit = false;
     }
 
-    /** The event returned: keep its writes in the batch, unless they leave the database over its limit. */
+    /**
+     * The event returned: keep its writes in the batch, unless they leave the database over its limit
+     * or break a foreign key it deferred (then this throws, and the caller undoes the event with
+     * {@link #eventFailed()}).
+     */
     public void eventSucceeded() throws SQLException {
+        sql.eventEnding();
         if (overLimit) {
             long size = size();
             if (size > limits.maxBytesPerObject()) {
@@ -160,13 +166,17 @@ public final class ObjectDatabase implements AutoCloseable {
             }
             overLimit = false;
         }
+        sql.checkDeferredForeignKeys();
         transaction.eventSucceeded();
+        sql.resetCallSettings();
     }
 
     /** The event threw: undo its writes, and only its writes. */
     public void eventFailed() throws SQLException {
         overLimit = false;
+        sql.eventEnding();
         transaction.eventFailed();
+        sql.resetCallSettings();
     }
 
     /**
@@ -345,6 +355,7 @@ public final class ObjectDatabase implements AutoCloseable {
     /** Drops every table and view of the object, Cairn's included (key-value entries); part of the event's transaction. */
     public void dropEverything() {
         try {
+            sql.closeCursors(StatementCursor.Closed.DELETE_ALL);
             transaction.enter();
             // Foreign keys between tables would otherwise fail a drop half-way; checked again at commit.
             engineStatement("PRAGMA defer_foreign_keys = ON").execute();

@@ -2,6 +2,7 @@ package dev.cairn.storage;
 
 import dev.cairn.api.StorageException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -9,20 +10,18 @@ import java.util.Set;
 /**
  * The statements of one {@code sql.exec} text, split and checked before anything runs. A small
  * tokenizer (strings, quoted identifiers, comments, trigger bodies) finds statement boundaries and
- * every identifier, so transaction control, ATTACH, unsafe pragmas and Cairn's reserved tables are
- * refused whatever the spacing, case or quoting. Immutable; cached per database by query text.
+ * every identifier, so transaction control, ATTACH, pragmas other than {@link SqlPragma}'s and Cairn's
+ * reserved tables are refused whatever the spacing, case or quoting. {@code callSettings}: the
+ * pragmas of {@link SqlPragma.Kind#CALL_SETTING} that the text sets, to be set back when the call
+ * ends. Immutable; cached per database by query text.
  */
-record SqlScript(List<String> statements) {
+record SqlScript(List<String> statements, Set<SqlPragma> callSettings) {
     /** Tables and other names with this prefix belong to Cairn. */
     static final String RESERVED_PREFIX = "_cairn_";
 
     private static final Set<String> TRANSACTION_CONTROL =
             Set.of("BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE");
     private static final Set<String> REFUSED = Set.of("ATTACH", "DETACH", "VACUUM");
-    /** Read-only pragmas about the schema; anything else could change durability or the file itself. */
-    private static final Set<String> ALLOWED_PRAGMAS = Set.of("table_info", "table_xinfo", "table_list",
-            "index_list", "index_info", "index_xinfo", "foreign_key_list", "foreign_key_check",
-            "quick_check", "integrity_check", "function_list", "collation_list");
 
     /**
      * @throws StorageException naming the refused statement or name and what is allowed instead
@@ -32,6 +31,7 @@ record SqlScript(List<String> statements) {
             throw new StorageException("empty SQL: exec needs at least one statement");
         }
         List<String> statements = new ArrayList<>();
+        Set<SqlPragma> callSettings = EnumSet.noneOf(SqlPragma.class);
         Tokenizer t = new Tokenizer(sql);
         int start = 0;
         List<String> words = new ArrayList<>();
@@ -62,7 +62,7 @@ record SqlScript(List<String> statements) {
                     if (trigger && blockDepth > 0) {
                         continue;
                     }
-                    add(statements, sql.substring(start, tok.end), words);
+                    add(statements, callSettings, sql.substring(start, tok.end), words);
                     start = tok.end;
                     words.clear();
                     trigger = false;
@@ -70,14 +70,14 @@ record SqlScript(List<String> statements) {
                 case OTHER -> words.add(tok.text);
             }
         }
-        add(statements, sql.substring(start), words);
+        add(statements, callSettings, sql.substring(start), words);
         if (statements.isEmpty()) {
             throw new StorageException("no SQL statement found (only comments or ';')");
         }
-        return new SqlScript(List.copyOf(statements));
+        return new SqlScript(List.copyOf(statements), Set.copyOf(callSettings));
     }
 
-    private static void add(List<String> statements, String text, List<String> words) {
+    private static void add(List<String> statements, Set<SqlPragma> callSettings, String text, List<String> words) {
         if (words.isEmpty()) {
             return;
         }
@@ -90,13 +90,9 @@ record SqlScript(List<String> statements) {
             throw new StorageException(first + " is not allowed in an object's database");
         }
         if (first.equals("PRAGMA")) {
-            String pragma = words.size() > 1 ? words.get(1) : "";
-            if (words.size() > 3 && words.get(2).equals(".")) {
-                pragma = words.get(3);
-            }
-            if (!ALLOWED_PRAGMAS.contains(pragma.toLowerCase(Locale.ROOT))) {
-                throw new StorageException("PRAGMA " + pragma.toLowerCase(Locale.ROOT) + " is not allowed; allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(ALLOWED_PRAGMAS)));
+            SqlPragma.Use use = SqlPragma.check(words);
+            if (use.sets() && use.pragma().kind() == SqlPragma.Kind.CALL_SETTING) {
+                callSettings.add(use.pragma());
             }
         }
         statements.add(text.strip());
