@@ -3,6 +3,7 @@ package dev.cairn.alarms;
 import dev.cairn.storage.Durability;
 
 import dev.cairn.api.ObjectId;
+import dev.cairn.api.UnknownNamespaceException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,7 +46,17 @@ public final class AlarmIndex implements AutoCloseable {
 
     /** One row. */
     record Row(String namespace, String objectId, String name, long scheduledMs, long dueMs, int attempts,
-            String lastError, boolean dirty) {}
+            String lastError, boolean dirty) {
+        /** The row's object id (with its name when known); empty, with a warning, for a namespace no longer declared. */
+        Optional<ObjectId> objectIn(AlarmTargets targets) {
+            try {
+                return Optional.of(targets.idFromIndex(namespace, objectId, name));
+            } catch (UnknownNamespaceException e) {
+                LOG.warnf("alarms: the index has an alarm of namespace '%s', which is not declared; it is ignored", namespace);
+                return Optional.empty();
+            }
+        }
+    }
 
     /** Work run on the index thread inside the batch's transaction. */
     @FunctionalInterface

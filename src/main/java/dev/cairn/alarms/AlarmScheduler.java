@@ -63,6 +63,8 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
     private final RandomGenerator random;
     private final DueQueue queue = new DueQueue();
     private final AlarmEvents events;
+    private final AlarmChecks checks;
+    private final GroupAlarms groups;
     private final ConcurrentHashMap<ObjectId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     /**
      * One set per scan under way: the alarms whose attempt finished while it read the index. The row it
@@ -70,11 +72,6 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
      * the scan must not enqueue it: it would fire the alarm again at once, before its retry delay.
      */
     private final java.util.Set<java.util.Set<ObjectId>> scans = ConcurrentHashMap.newKeySet();
-    /**
-     * Objects whose takeover check failed (their group's new leader could not yet confirm its
-     * leadership, say): checked again at the next scan, as long as they still run here.
-     */
-    private final java.util.Set<ObjectId> uncheckedTakeovers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private Thread timer;
     /**
@@ -84,15 +81,6 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
      */
     static final int MAX_RUNNING = 256;
     private final Semaphore running = new Semaphore(MAX_RUNNING);
-    /**
-     * Objects whose alarm a takeover checks at once ({@link #takeOver}): as many as the node has disk
-     * threads. Each check activates its object, opening its database on those threads, where the calls
-     * that activate the same group's objects queue behind them: with {@link #MAX_RUNNING} checks, a
-     * group's first calls after it moved waited for the whole group's opens, although no more than that
-     * ran at once. With 4 the checks took 7 times longer (2026-12-05), and the group's alarms wait for them.
-     */
-    static final int TAKEOVER_CHECKS = DiskCalls.THREADS;
-    private final Semaphore takeoverChecks = new Semaphore(TAKEOVER_CHECKS);
     /** Sends alarm events (activating their objects), in the order the index recorded their attempts. */
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("cairn-alarm-dispatch").factory());
@@ -106,21 +94,25 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         this.clock = clock;
         this.events = new AlarmEvents(clock, meters);
         this.random = random;
+        this.checks = new AlarmChecks(targets, index);
+        this.groups = new GroupAlarms(targets, index, checks, clock, this::scan);
+    }
+
+    /** In a cluster: the alarms of the Raft groups this node replicates, and their takeover. */
+    public GroupAlarms groups() {
+        return groups;
     }
 
     /** Checks the objects of dirty index rows (a crash came between an object's commit and the index), then starts the timer. */
     public void start() {
-        List<CompletableFuture<Boolean>> checks = new ArrayList<>();
+        List<ObjectId> dirty = new ArrayList<>();
         for (AlarmIndex.Row row : index.dirty().join()) {
-            idOf(row).ifPresent(id -> {
-                running.acquireUninterruptibly();
-                checks.add(check(id).whenComplete((v, e) -> running.release()));
-            });
+            row.objectIn(targets).ifPresent(dirty::add);
         }
-        if (!checks.isEmpty()) {
-            LOG.infof("alarms: checked %d objects whose alarm changed during a crash", checks.size());
+        checks.checkEach(dirty, running);
+        if (!dirty.isEmpty()) {
+            LOG.infof("alarms: checked %d objects whose alarm changed during a crash", dirty.size());
         }
-        CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
         scan();
         if (settings.timer()) {
             timer = Thread.ofPlatform().daemon().name("cairn-alarm-timer").start(this::runTimer);
@@ -144,7 +136,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         }
         // A dispatch waiting for a free slot wakes up, sees the stop and sends nothing; no slot is taken after this.
         running.release(MAX_RUNNING);
-        takeoverChecks.release(TAKEOVER_CHECKS);
+        groups.stop();
     }
 
     /**
@@ -174,13 +166,13 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         if (closed) {
             return;
         }
-        checkAgain();
+        checks.checkFailedAgain(running);
         long until = clock.millis() + settings.horizon().toMillis();
         java.util.Set<ObjectId> finishedMeanwhile = ConcurrentHashMap.newKeySet();
         scans.add(finishedMeanwhile);
         try {
             for (AlarmIndex.Row row : index.dueBefore(until, SCAN_LIMIT, this::runsHere).join()) {
-                idOf(row).ifPresent(id -> {
+                row.objectIn(targets).ifPresent(id -> {
                     if (!inFlight.containsKey(id) && !finishedMeanwhile.contains(id)) {
                         enqueue(id, row.dueMs());
                     }
@@ -228,7 +220,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
     /** The object's commit failed after the intent was recorded: the object is asked what it holds. */
     @Override
     public void commitFailed(ObjectId id) {
-        check(id);
+        checks.check(id);
     }
 
     @Override
@@ -253,7 +245,7 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         namespace.ifPresent(targets::requireNamespace);
         List<PendingAlarm> pending = new ArrayList<>();
         for (AlarmIndex.Row row : index.pending(namespace, limit, this::runsHere).join()) {
-            idOf(row).ifPresent(id -> pending.add(new PendingAlarm(id, Instant.ofEpochMilli(row.scheduledMs()),
+            row.objectIn(targets).ifPresent(id -> pending.add(new PendingAlarm(id, Instant.ofEpochMilli(row.scheduledMs()),
                     Instant.ofEpochMilli(row.dueMs()), row.attempts(),
                     Optional.ofNullable(row.lastError()))));
         }
@@ -388,143 +380,13 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         return targets.send(id, new AlarmWork.Drop(scheduled)).thenApply(x -> (Void) null);
     }
 
-    /**
-     * This node has just taken the lead of {@code group}, whose objects {@code objects} selects: its
-     * alarms are armed here. When the index knows the group's alarms (learnt from the replicated log,
-     * see {@link #replicated}), only the objects whose alarm changed while a commit of theirs was under
-     * way here are checked; otherwise every object {@code stored} lists is, which activates each of
-     * them, and then the group is known. Checks run {@link #TAKEOVER_CHECKS} at a time.
-     */
-    public CompletableFuture<Void> takeOver(int group, Predicate<ObjectId> objects, Supplier<List<ObjectId>> stored) {
-        return CompletableFuture.runAsync(() -> {
-            long started = clock.millis();
-            boolean known = index.isKnown(group).join();
-            List<ObjectId> ids = known ? uncertain(objects) : stored.get();
-            List<CompletableFuture<Boolean>> checks = new ArrayList<>();
-            for (ObjectId id : ids) {
-                takeoverChecks.acquireUninterruptibly();
-                checks.add(check(id).whenComplete((v, e) -> takeoverChecks.release()));
-            }
-            boolean allChecked = checks.stream().allMatch(CompletableFuture::join);
-            if (!known && allChecked) {
-                index.know(group).join();
-            }
-            scan();
-            // Each check activates its object: without the replicated index, work in proportion to the group's stored objects.
-            LOG.infof("alarms: took over group %d (%s): checked the alarms of %d objects, in %d ms", group,
-                    known ? "its alarms known from the replicated log" : allChecked ? "now known" : "not known yet",
-                    ids.size(), clock.millis() - started);
-        }, Thread::startVirtualThread);
-    }
-
-    /** The objects {@code objects} selects whose index row is dirty: a commit changing their alarm was under way here. */
-    private List<ObjectId> uncertain(Predicate<ObjectId> objects) {
-        List<ObjectId> ids = new ArrayList<>();
-        for (AlarmIndex.Row row : index.dirty().join()) {
-            idOf(row).filter(objects).ifPresent(ids::add);
-        }
-        return ids;
-    }
-
-    /**
-     * A committed change of an object's alarm, replicated from its group's leader: the index follows,
-     * so the alarm is known here should this node take the group over (its attempts start afresh here).
-     */
-    public void replicated(ObjectId id, AlarmChange change) {
-        OptionalLong scheduled = switch (change) {
-            case AlarmChange.Unchanged unchanged -> null;
-            case AlarmChange.Set set -> OptionalLong.of(set.scheduledMs());
-            case AlarmChange.Deleted deleted -> OptionalLong.empty();
-        };
-        if (scheduled != null) {
-            index.reconcile(id, scheduled).exceptionally(e -> {
-                LOG.errorf(e, "alarms: recording the replicated alarm of %s failed; its group is checked at its next takeover here",
-                        describe(id));
-                return null;
-            });
-        }
-    }
-
-    /**
-     * The index may miss alarms of {@code group} (its files came from elsewhere than the entries this
-     * node applied): the next takeover checks every object of it. Durable on return.
-     */
-    public void groupUnknown(int group) {
-        index.forget(group).join();
-    }
-
-    /**
-     * {@code group} is rebuilt here from its log's first entry: the index learns every alarm of it as
-     * the entries are applied (or is told it cannot, {@link #groupUnknown}). Durable on return.
-     */
-    public void groupFromLogStart(int group) {
-        index.know(group).join();
-    }
-
-    /**
-     * Returns once every {@link #replicated} change so far is in the index (synced with
-     * {@code durability=full}); fails when the index could not record one of them.
-     */
-    public void replicatedFlushed() {
-        index.flushed().join();
-    }
-
-    /** The takeover checks that failed since the last scan, before it reads the index (a check that fails again waits for the next). */
-    private void checkAgain() {
-        if (uncheckedTakeovers.isEmpty()) {
-            return;
-        }
-        List<ObjectId> again = List.copyOf(uncheckedTakeovers);
-        uncheckedTakeovers.removeAll(again);
-        List<CompletableFuture<Boolean>> checks = new ArrayList<>();
-        for (ObjectId id : again) {
-            if (targets.runsHere(id)) {
-                running.acquireUninterruptibly();
-                checks.add(check(id).whenComplete((v, e) -> running.release()));
-            }
-        }
-        CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
-    }
-
-    /**
-     * Reads the object's alarm and makes the index agree, with the name the alarm was set under.
-     * Completes with whether it did; if not, with a log line (and a retry at the next scan while the object runs here).
-     */
-    private CompletableFuture<Boolean> check(ObjectId id) {
-        return targets.send(id, new AlarmWork.Check())
-                .thenCompose(answer -> {
-                    AlarmWork.Checked checked = (AlarmWork.Checked) answer;
-                    ObjectId named = checked.objectName().map(name -> targets.idFromIndex(id.namespace(), id.toString(), name)).orElse(id);
-                    return index.reconcile(named, checked.scheduledMs()).thenApply(v -> true);
-                })
-                .exceptionally(e -> {
-                    if (targets.runsHere(id)) {
-                        LOG.warnf("alarms: could not check the alarm of %s (%s); checking it again at the next scan", describe(id),
-                                e.getMessage());
-                        uncheckedTakeovers.add(id);
-                    } else {
-                        LOG.debugf("alarms: %s no longer runs here; its group's new leader checks its alarm", describe(id));
-                    }
-                    return false;
-                });
-    }
-
     /** Whether the row's object runs here: its alarm fires here, and is listed as pending here. */
     private boolean runsHere(AlarmIndex.Row row) {
-        return idOf(row).map(targets::runsHere).orElse(false);
+        return row.objectIn(targets).map(targets::runsHere).orElse(false);
     }
 
-    /** The row's object id (with its name when known); empty, with a warning, for a namespace no longer declared. */
-    private Optional<ObjectId> idOf(AlarmIndex.Row row) {
-        try {
-            return Optional.of(targets.idFromIndex(row.namespace(), row.objectId(), row.name()));
-        } catch (UnknownNamespaceException e) {
-            LOG.warnf("alarms: the index has an alarm of namespace '%s', which is not declared; it is ignored", row.namespace());
-            return Optional.empty();
-        }
-    }
-
-    private static String describe(ObjectId id) {
+    /** How log lines name an object: its namespace and name, or id. */
+    static String describe(ObjectId id) {
         return id.namespace() + "/" + id.name().orElse(id.toString());
     }
 }

@@ -174,7 +174,7 @@ public final class Node implements Namespaces, Mailboxes {
             LOG.warnf("alarms: a replicated alarm change of %s is ignored: %s", file, e.getMessage());
             return;
         }
-        alarms.replicated(id, change);
+        alarms.groups().replicated(id, change);
     }
 
     /** Where objects live; the WebSocket upgrade asks it, as stubs do. */

@@ -82,7 +82,7 @@ final class NodeProducer {
 
                 @Override
                 public void serving(int group, Predicate<ObjectId> objects) {
-                    node.alarms().takeOver(group, objects, () -> node.storedIds(objects));
+                    node.alarms().groups().takeOver(group, objects, () -> node.storedIds(objects));
                 }
 
                 @Override
@@ -92,17 +92,17 @@ final class NodeProducer {
 
                 @Override
                 public void alarmsUnknown(int group) {
-                    node.alarms().groupUnknown(group);
+                    node.alarms().groups().unknown(group);
                 }
 
                 @Override
                 public void alarmsFromLogStart(int group) {
-                    node.alarms().groupFromLogStart(group);
+                    node.alarms().groups().fromLogStart(group);
                 }
 
                 @Override
                 public void alarmsFlushed() {
-                    node.alarms().replicatedFlushed();
+                    node.alarms().groups().flushed();
                 }
             }, readiness);
         }

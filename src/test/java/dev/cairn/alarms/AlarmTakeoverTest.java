@@ -123,7 +123,7 @@ class AlarmTakeoverTest {
     /** A commit of {@code id}, led by another node, replicated here: the object's file has the alarm, and the index is told. */
     private void replicatedAlarm(ObjectId id, Instant at) {
         objects.alarmOf.put(id, at.toEpochMilli());
-        alarms.replicated(id, new AlarmChange.Set(at.toEpochMilli(), id.name()));
+        alarms.groups().replicated(id, new AlarmChange.Set(at.toEpochMilli(), id.name()));
     }
 
     private List<String> pendingNames() {
@@ -132,16 +132,16 @@ class AlarmTakeoverTest {
 
     @Test
     void aGroupWhoseAlarmsAreKnownIsTakenOverWithoutActivatingItsObjects() {
-        alarms.groupFromLogStart(GROUP);
+        alarms.groups().fromLogStart(GROUP);
         ObjectId soon = object("soon");
         ObjectId later = object("later");
         replicatedAlarm(soon, clock.instant().plusSeconds(1));
         replicatedAlarm(later, clock.instant().plusSeconds(60));
-        alarms.replicatedFlushed();
+        alarms.groups().flushed();
         assertEquals(List.of(), pendingNames(), "the alarms of a group led elsewhere are not listed here");
 
         objects.runHere.addAll(List.of(soon, later));
-        alarms.takeOver(GROUP, id -> true, () -> List.of(soon, later)).join();
+        alarms.groups().takeOver(GROUP, id -> true, () -> List.of(soon, later)).join();
 
         assertEquals(List.of(), objects.checked, "no object was activated to find its alarm");
         assertEquals(List.of("soon", "later"), pendingNames());
@@ -153,14 +153,14 @@ class AlarmTakeoverTest {
 
     @Test
     void aReplicatedDeletionRemovesTheAlarm() {
-        alarms.groupFromLogStart(GROUP);
+        alarms.groups().fromLogStart(GROUP);
         ObjectId id = object("deleted");
         replicatedAlarm(id, clock.instant().plusSeconds(1));
         objects.alarmOf.remove(id);
-        alarms.replicated(id, AlarmChange.DELETED);
+        alarms.groups().replicated(id, AlarmChange.DELETED);
         objects.runHere.add(id);
 
-        alarms.takeOver(GROUP, any -> true, () -> List.of(id)).join();
+        alarms.groups().takeOver(GROUP, any -> true, () -> List.of(id)).join();
         clock.advance(Duration.ofSeconds(5));
         alarms.fireDue().join();
 
@@ -172,15 +172,15 @@ class AlarmTakeoverTest {
     void aGroupWhoseAlarmsAreUnknownIsCheckedObjectByObjectOnceThenKnown() {
         ObjectId fromSnapshot = object("from-snapshot");
         objects.alarmOf.put(fromSnapshot, clock.instant().plusSeconds(10).toEpochMilli()); // in the file, never told to the index
-        alarms.groupFromLogStart(GROUP);
-        alarms.groupUnknown(GROUP); // a snapshot was installed
+        alarms.groups().fromLogStart(GROUP);
+        alarms.groups().unknown(GROUP); // a snapshot was installed
         objects.runHere.add(fromSnapshot);
 
-        alarms.takeOver(GROUP, any -> true, () -> List.of(fromSnapshot)).join();
+        alarms.groups().takeOver(GROUP, any -> true, () -> List.of(fromSnapshot)).join();
         assertEquals(List.of(fromSnapshot), objects.checked, "every stored object of the group was checked");
         assertEquals(List.of("from-snapshot"), pendingNames());
 
-        alarms.takeOver(GROUP, any -> true, () -> List.of(fromSnapshot)).join();
+        alarms.groups().takeOver(GROUP, any -> true, () -> List.of(fromSnapshot)).join();
         assertEquals(List.of(fromSnapshot), objects.checked, "the group is known now: the next takeover checks nothing");
     }
 
@@ -190,15 +190,15 @@ class AlarmTakeoverTest {
         ObjectId gone = object("gone-meanwhile");
         objects.runHere.add(ok); // the other one's group moved on before its check
 
-        alarms.takeOver(GROUP, any -> true, () -> List.of(ok, gone)).join();
-        alarms.takeOver(GROUP, any -> true, () -> List.of(ok, gone)).join();
+        alarms.groups().takeOver(GROUP, any -> true, () -> List.of(ok, gone)).join();
+        alarms.groups().takeOver(GROUP, any -> true, () -> List.of(ok, gone)).join();
 
         assertEquals(List.of(ok, ok), objects.checked, "a check failed, so the second takeover checked everything again");
     }
 
     @Test
     void aKnownGroupsAlarmWhoseCommitWasUnderWayHereIsCheckedAtTheTakeover() {
-        alarms.groupFromLogStart(GROUP);
+        alarms.groups().fromLogStart(GROUP);
         ObjectId id = object("rolled-back");
         objects.runHere.add(id);
         // As the group's leader, this node recorded an intent; the commit then failed (the leadership was lost) and was undone.
@@ -207,7 +207,7 @@ class AlarmTakeoverTest {
         alarms.commitFailed(id);
 
         objects.runHere.add(id);
-        alarms.takeOver(GROUP, any -> true, () -> List.of(id)).join();
+        alarms.groups().takeOver(GROUP, any -> true, () -> List.of(id)).join();
 
         assertEquals(List.of(id), objects.checked);
         assertEquals(List.of(), pendingNames(), "the object's own record (no alarm) won");
@@ -215,7 +215,7 @@ class AlarmTakeoverTest {
 
     @Test
     void aDueAlarmOfAGroupLedElsewhereIsNeitherFiredNorForgotten() {
-        alarms.groupFromLogStart(GROUP);
+        alarms.groups().fromLogStart(GROUP);
         ObjectId id = object("led-elsewhere");
         replicatedAlarm(id, clock.instant());
         clock.advance(Duration.ofSeconds(10));
@@ -224,7 +224,7 @@ class AlarmTakeoverTest {
         assertEquals(List.of(), objects.ran, "its leader fires it");
 
         objects.runHere.add(id);
-        alarms.takeOver(GROUP, any -> true, () -> List.of(id)).join();
+        alarms.groups().takeOver(GROUP, any -> true, () -> List.of(id)).join();
         alarms.fireDue().join();
         assertEquals(List.of(id), objects.ran, "the row stayed: the new leader fires it");
         assertTrue(pendingNames().isEmpty());
@@ -232,15 +232,15 @@ class AlarmTakeoverTest {
 
     @Test
     void whetherAGroupIsKnownSurvivesARestartOfTheIndex() {
-        alarms.groupFromLogStart(GROUP);
+        alarms.groups().fromLogStart(GROUP);
         ObjectId id = object("after-restart");
         replicatedAlarm(id, clock.instant().plusSeconds(30));
-        alarms.replicatedFlushed();
+        alarms.groups().flushed();
         stop();
         start();
         objects.runHere.add(id);
 
-        alarms.takeOver(GROUP, any -> true, () -> List.of(id)).join();
+        alarms.groups().takeOver(GROUP, any -> true, () -> List.of(id)).join();
 
         assertEquals(List.of(), objects.checked);
         assertEquals(List.of(Instant.parse("2026-12-05T10:00:30Z")),

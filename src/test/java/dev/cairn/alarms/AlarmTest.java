@@ -381,7 +381,7 @@ class AlarmTest {
         cairn.restart();
         assertEquals(List.of(), alarms().pending(Optional.empty(), 10));
 
-        cairn.node().alarms().takeOver(0, id -> true, () -> cairn.node().storedIds(id -> true)).join();
+        cairn.node().alarms().groups().takeOver(0, id -> true, () -> cairn.node().storedIds(id -> true)).join();
         var pending = alarms().pending(Optional.empty(), 10);
         assertEquals(1, pending.size(), pending.toString());
         assertEquals(Optional.of("failed-over"), pending.getFirst().id().name());
@@ -400,7 +400,7 @@ class AlarmTest {
         String id = cairn.namespace(Alarmed.class).idFromName("checked-late").toString();
         Alarmed.FAIL_NEXT_CONSTRUCTION.add(id);
 
-        cairn.node().alarms().takeOver(0, any -> true, () -> cairn.node().storedIds(any -> true)).join(); // the checks, then a scan
+        cairn.node().alarms().groups().takeOver(0, any -> true, () -> cairn.node().storedIds(any -> true)).join(); // the checks, then a scan
         assertEquals(2, Alarmed.CONSTRUCTIONS.get(id).get(), "the first check failed, the scan after it checked again");
         assertEquals(List.of(at), alarms().pending(Optional.empty(), 10).stream().map(PendingAlarm::scheduledTime).toList());
     }
