@@ -1,14 +1,11 @@
 package dev.cairn.alarms;
 
-import dev.cairn.storage.AlarmChange;
 import dev.cairn.storage.AlarmTable;
-import dev.cairn.storage.DiskCalls;
 
 import dev.cairn.api.Alarms;
 import dev.cairn.api.ObjectId;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.PendingAlarm;
-import dev.cairn.api.UnknownNamespaceException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -24,8 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jboss.logging.Logger;
 
