@@ -15,8 +15,8 @@ import java.util.stream.IntStream;
  * group {@code s mod count}; a group is replicated on the {@code replicas} members ranked highest by
  * rendezvous {@link #weight weight} of {@code ("g" + group, member)}, so adding a
  * member moves few groups. Each group's preferred leader is one of its replicas, chosen group by group
- * among those preferred least so far, so leadership is spread evenly; Raft elects it when it is up
- * (its priority is highest) and any replica otherwise. Every node computes the same layout from the
+ * among those preferred least so far, so leadership is spread evenly; Raft elects any replica, and the
+ * leader hands the group to the preferred one once it is up (LeadershipBalancer). Every node computes the same layout from the
  * same configuration. Immutable.
  */
 public final class Groups {

@@ -297,9 +297,19 @@ public final class RaftHost implements AutoCloseable {
         RaftServerConfigKeys.setStorageDir(p, List.of(raft.toFile()));
         GrpcConfigKeys.Server.setPort(p, raftPort(members.url(members.self())));
         long election = settings.electionTimeout().toMillis();
+        // Ratis's follower sleeps a timeout drawn from [min, max], then checks whether its leader was silent
+        // for that long, and else sleeps another: it notices a silent leader one to two draws after the last
+        // heartbeat. A max of 1.5 x min bounds that at 3 x min (2 x min would make it 4 x).
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3 * election, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(election * 3 / 2, TimeUnit.MILLISECONDS));
+        // A candidate's round waits for every vote until this deadline, and a candidate that is asked for its
+        // vote answers only once its own round is over: with a member cut off (its requests hang, not fail),
+        // a deadline of 3 x min made every round, and the winner's vote from a losing candidate, wait a
+        // whole timeout. The same deadline bounds append requests, whose replies come in milliseconds.
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(election / 2, TimeUnit.MILLISECONDS));
+        // A leader that stepped down for lost heartbeats (it was cut off) stands again after this, not after
+        // Ratis's 10 s: otherwise, when it holds the longest log of the group, no one else can win meanwhile.
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
         // Reads are confirmed by committing an empty entry (GroupMachine.confirmLeadership), never by the leader lease.
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
         // Snapshots (GroupSnapshots): asked for every snapshotEvery entries, built in the background; the log is

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * How this node runs Raft. {@code electionTimeout}: a follower that hears nothing from its leader for
- * between this and twice this starts an election.
+ * this to 1.5 times this (a random draw) starts an election.
  * {@code raftPortOffset}: each member listens for Raft on its HTTP port plus this.
  * {@code maxEntryBytes}: most bytes one commit may replicate.
  * {@code snapshotEvery}: entries of a group between two of its snapshots; {@code snapshotsKept}: how many

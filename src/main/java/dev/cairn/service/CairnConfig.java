@@ -218,7 +218,7 @@ public interface CairnConfig {
         @WithDefault("1000")
         int raftPortOffset();
 
-        /** A follower that hears nothing from its leader for between this and twice this starts an election. */
+        /** A follower that hears nothing from its leader for this to 1.5 times this (a random draw) starts an election. */
         @WithDefault("1s")
         Duration electionTimeout();
 
