@@ -236,7 +236,7 @@ final class GroupMachine extends BaseStateMachine {
      * whether it follows closely: it answered within {@code within} and lags at most a few entries
      * behind, so a transfer to it does not stall the group while it catches up.
      */
-    List<SilentFollowers.Follower> followers(Duration within) {
+    List<StalledFollowers.Follower> followers(Duration within) {
         RaftServer.Division d = division;
         if (d == null || !serving()) {
             return List.of();
@@ -244,11 +244,11 @@ final class GroupMachine extends BaseStateMachine {
         DivisionInfo info = d.getInfo();
         var followers = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
         long[] matched = info.getFollowerMatchIndices();
-        List<SilentFollowers.Follower> all = new ArrayList<>();
+        List<StalledFollowers.Follower> all = new ArrayList<>();
         for (int i = 0; i < followers.size() && i < matched.length; i++) {
             long silentMs = followers.get(i).getLastRpcElapsedTimeMs();
-            all.add(new SilentFollowers.Follower(followers.get(i).getId().getId().toStringUtf8(), Duration.ofMillis(silentMs),
-                    silentMs < within.toMillis() && matched[i] >= info.getLastAppliedIndex() - CLOSE_ENOUGH));
+            all.add(new StalledFollowers.Follower(followers.get(i).getId().getId().toStringUtf8(), Duration.ofMillis(silentMs),
+                    silentMs < within.toMillis() && matched[i] >= info.getLastAppliedIndex() - CLOSE_ENOUGH, matched[i]));
         }
         return all;
     }

@@ -7,6 +7,7 @@ import dev.cairn.cluster.Members;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ import org.jboss.logging.Logger;
 /**
  * Where the leadership of the groups this node leads goes: to each group's preferred member when that
  * member is up and follows closely, so leadership stays spread; to a new leader when a follower that
- * is up no longer hears from this one ({@link SilentFollowers}); to other replicas before this node
+ * is up no longer hears from this one or no longer moves forward ({@link StalledFollowers}); to other replicas before this node
  * stops ({@link #handOverAll}). Owned by its own thread, every {@code cairn.cluster.balance-interval}
  * (soon after start-up too: a started cluster is ready once its leadership is spread); {@link
  * #handOverAll} and {@link #close} by the service as it stops.
@@ -35,6 +36,16 @@ final class LeadershipBalancer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LeadershipBalancer.class);
     /** The first round, sooner than the interval after start-up. */
     private static final long FIRST_ROUND_MS = 1000;
+    /** Election timeouts a follower that is up may go without answering before its leader gives way. */
+    private static final int SILENT_TIMEOUTS = 10;
+    /**
+     * Election timeouts a follower that is up and behind may answer without its match index moving
+     * before its leader gives way: longer than a snapshot install takes here (it moves the index only
+     * once done).
+     */
+    private static final int STUCK_TIMEOUTS = 30;
+    private static final String WHY = "SILENT: no answer for " + SILENT_TIMEOUTS + " election timeouts, its log appender here has likely"
+            + " stopped; STUCK: behind, its match index unmoved for " + STUCK_TIMEOUTS + " election timeouts";
 
     private final RaftServer server;
     private final RaftSettings settings;
@@ -43,13 +54,14 @@ final class LeadershipBalancer implements AutoCloseable {
     private final MemberHealth health;
     private final MemberReadiness readiness;
     private final List<GroupMachine> machines;
+    private final StalledFollowers stalled;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong calls = new AtomicLong();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("cairn-raft-balancer").factory());
 
     private LeadershipBalancer(RaftServer server, RaftSettings settings, Members members, Groups groups, MemberHealth health,
-            MemberReadiness readiness, List<GroupMachine> machines) {
+            MemberReadiness readiness, List<GroupMachine> machines, InstantSource clock) {
         this.server = server;
         this.settings = settings;
         this.members = members;
@@ -57,29 +69,31 @@ final class LeadershipBalancer implements AutoCloseable {
         this.health = health;
         this.readiness = readiness;
         this.machines = machines;
+        Duration election = settings.electionTimeout();
+        this.stalled = new StalledFollowers(election.multipliedBy(SILENT_TIMEOUTS), election.multipliedBy(STUCK_TIMEOUTS), clock);
     }
 
     /** A balancer for the groups of {@code machines} (null where this node does not replicate a group), running. */
     static LeadershipBalancer start(RaftServer server, RaftSettings settings, Members members, Groups groups, MemberHealth health,
-            MemberReadiness readiness, List<GroupMachine> machines) {
-        LeadershipBalancer b = new LeadershipBalancer(server, settings, members, groups, health, readiness, machines);
+            MemberReadiness readiness, List<GroupMachine> machines, InstantSource clock) {
+        LeadershipBalancer b = new LeadershipBalancer(server, settings, members, groups, health, readiness, machines, clock);
         long every = settings.balanceInterval().toMillis();
         b.thread.scheduleWithFixedDelay(b::roundSafely, Math.min(every, FIRST_ROUND_MS), every, TimeUnit.MILLISECONDS);
         return b;
     }
 
     /**
-     * For each group this node leads: a new leader when a follower that is up has not answered for
-     * {@link #silenceLimit}, else the group moved to its preferred member when that member is up,
+     * For each group this node leads: a new leader when a follower that is up is stalled ({@link
+     * StalledFollowers}), else the group moved to its preferred member when that member is up,
      * follows closely and says it is ready.
      */
     private void roundSafely() {
         try {
             for (int g : groups.groupsOf(members.self())) {
                 GroupMachine m = machines.get(g);
-                switch (SilentFollowers.remedy(m.followers(settings.electionTimeout()), silenceLimit(),
-                        id -> health.upFor(id, silenceLimit()))) {
-                    case SilentFollowers.Remedy.None none -> {
+                Duration probed = settings.electionTimeout().multipliedBy(SILENT_TIMEOUTS);
+                switch (stalled.remedy(g, m.followers(settings.electionTimeout()), id -> health.upFor(id, probed))) {
+                    case StalledFollowers.Remedy.None none -> {
                         String preferred = groups.preferredLeader(g);
                         // Ready, asked last and at once: a member stopping still answers liveness probes for a while,
                         // and a group handed back to it would be leaderless an election timeout after it stops.
@@ -88,16 +102,14 @@ final class LeadershipBalancer implements AutoCloseable {
                             transfer(g, preferred).join();
                         }
                     }
-                    case SilentFollowers.Remedy.HandOver handOver -> {
-                        LOG.warnf("replication: group %d has not heard from %s for %d s although up (its log appender here has"
-                                + " likely stopped); handing the leadership to %s, whose new appenders replicate to it", g,
-                                handOver.silent(), silenceLimit().toSeconds(), handOver.to());
+                    case StalledFollowers.Remedy.HandOver handOver -> {
+                        LOG.warnf("replication: group %d does not reach or move forward %s although up (%s); handing the"
+                                + " leadership to %s, whose new appenders replicate to it", g, handOver.stalled(), WHY, handOver.to());
                         transfer(g, handOver.to()).join();
                     }
-                    case SilentFollowers.Remedy.StepDown stepDown -> {
-                        LOG.warnf("replication: group %d has not heard from %s for %d s although up (its log appender here has"
-                                + " likely stopped); no other replica follows closely, so this leader steps down for an election", g,
-                                stepDown.silent(), silenceLimit().toSeconds());
+                    case StalledFollowers.Remedy.StepDown stepDown -> {
+                        LOG.warnf("replication: group %d does not reach or move forward %s although up (%s); no other replica"
+                                + " follows closely, so this leader steps down for an election", g, stepDown.stalled(), WHY);
                         transfer(g, null).join();
                     }
                 }
@@ -105,11 +117,6 @@ final class LeadershipBalancer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debugf("replication: balancing leadership failed: %s", e);
         }
-    }
-
-    /** How long a follower that is up may go without answering its leader before the leader gives way. */
-    private Duration silenceLimit() {
-        return settings.electionTimeout().multipliedBy(10);
     }
 
     /**

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -275,7 +276,7 @@ public final class RaftHost implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Raft server of node " + members.self() + " in " + raft + ": " + e.getMessage(), e);
         }
-        balancer = LeadershipBalancer.start(server, settings, members, groups, health, readiness, machines);
+        balancer = LeadershipBalancer.start(server, settings, members, groups, health, readiness, machines, InstantSource.system());
         LOG.infof("replication: node %s replicates groups %s of %d (Raft on port %d)", members.self(), groups.groupsOf(members.self()),
                 groups.count(), raftPort(members.url(members.self())));
     }
