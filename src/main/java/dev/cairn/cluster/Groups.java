@@ -16,8 +16,8 @@ import java.util.stream.IntStream;
  * rendezvous {@link #weight weight} of {@code ("g" + group, member)}, so adding a
  * member moves few groups. Each group's preferred leader is one of its replicas, chosen group by group
  * among those preferred least so far, so leadership is spread evenly; Raft elects any replica, and the
- * leader hands the group to the preferred one once it is up (LeadershipBalancer). Every node computes the same layout from the
- * same configuration. Immutable.
+ * leader hands the group to the preferred one once it is up (LeadershipBalancer). Every node computes
+ * the same layout from the same configuration. Immutable.
  */
 public final class Groups {
     static final String KEY = "cairn.cluster.groups";

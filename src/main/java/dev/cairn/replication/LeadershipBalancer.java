@@ -27,8 +27,8 @@ import org.jboss.logging.Logger;
 /**
  * Where the leadership of the groups this node leads goes: to each group's preferred member when that
  * member is up and follows closely, so leadership stays spread; to a new leader when a follower that
- * is up no longer hears from this one or no longer moves forward ({@link StalledFollowers}); to other replicas before this node
- * stops ({@link #handOverAll}). Owned by its own thread, every {@code cairn.cluster.balance-interval}
+ * is up no longer hears from this one or no longer moves forward ({@link StalledFollowers}); to other
+ * replicas before this node stops ({@link #handOverAll}). Owned by its own thread, every {@code cairn.cluster.balance-interval}
  * (soon after start-up too: a started cluster is ready once its leadership is spread); {@link
  * #handOverAll} and {@link #close} by the service as it stops.
  */
@@ -55,6 +55,8 @@ final class LeadershipBalancer implements AutoCloseable {
     private final MemberReadiness readiness;
     private final List<GroupMachine> machines;
     private final StalledFollowers stalled;
+    /** How long a follower's node must have answered its health probes for the follower to count as stalled. */
+    private final Duration silenceLimit;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong calls = new AtomicLong();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
@@ -70,7 +72,8 @@ final class LeadershipBalancer implements AutoCloseable {
         this.readiness = readiness;
         this.machines = machines;
         Duration election = settings.electionTimeout();
-        this.stalled = new StalledFollowers(election.multipliedBy(SILENT_TIMEOUTS), election.multipliedBy(STUCK_TIMEOUTS), clock);
+        this.silenceLimit = election.multipliedBy(SILENT_TIMEOUTS);
+        this.stalled = new StalledFollowers(silenceLimit, election.multipliedBy(STUCK_TIMEOUTS), clock);
     }
 
     /** A balancer for the groups of {@code machines} (null where this node does not replicate a group), running. */
@@ -91,8 +94,7 @@ final class LeadershipBalancer implements AutoCloseable {
         try {
             for (int g : groups.groupsOf(members.self())) {
                 GroupMachine m = machines.get(g);
-                Duration probed = settings.electionTimeout().multipliedBy(SILENT_TIMEOUTS);
-                switch (stalled.remedy(g, m.followers(settings.electionTimeout()), id -> health.upFor(id, probed))) {
+                switch (stalled.remedy(g, m.followers(settings.electionTimeout()), id -> health.upFor(id, silenceLimit))) {
                     case StalledFollowers.Remedy.None none -> {
                         String preferred = groups.preferredLeader(g);
                         // Ready, asked last and at once: a member stopping still answers liveness probes for a while,
