@@ -97,7 +97,9 @@ public record ClusterIdentity(String node, Map<String, String> members, int shar
         }
         if (groups != stored.groups) {
             out.add(Groups.KEY + " is " + groups + " but this data directory was created by a cluster of "
-                    + (stored.groups == 0 ? "no Raft groups (without replication)" : stored.groups + " Raft groups"));
+                    + (stored.groups == 0 ? "no Raft groups (without replication)"
+                            : stored.groups + " Raft groups (set " + Groups.KEY + "=" + stored.groups + " on every member; unset, it is "
+                                    + Groups.PER_MEMBER + " per member)"));
         }
         var names = new TreeSet<>(namespaceKeys.keySet());
         names.addAll(stored.namespaceKeys.keySet());

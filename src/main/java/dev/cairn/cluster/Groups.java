@@ -23,6 +23,13 @@ public final class Groups {
     static final String KEY = "cairn.cluster.groups";
     /** Most groups per cluster: each costs a Raft log, heartbeats and threads on each of its members. */
     public static final int MAX = 256;
+    /**
+     * Groups per member when {@value #KEY} is unset. Two spread leadership evenly, also after a member
+     * fails, at a small idle cost; each more costs throughput, since every group's leader syncs its own
+     * log: a one-member cluster under 48 connections over 1,000 counters committed about 8,000
+     * increments/s with 1 or 2 groups and 4,400 with 6 (2026-12-06, docs/cluster.md).
+     */
+    public static final int PER_MEMBER = 2;
 
     private final int count;
     /** Per group: its replicas, the preferred leader first. */
@@ -108,6 +115,11 @@ public final class Groups {
             }
         }
         return false;
+    }
+
+    /** {@link #PER_MEMBER} groups per member, at most one per shard and at most {@link #MAX}. */
+    public static int defaultCount(Members members, Shards shards) {
+        return Math.min(PER_MEMBER * members.ids().size(), Math.min(MAX, shards.count()));
     }
 
     public int count() {

@@ -206,9 +206,11 @@ public interface CairnConfig {
         @WithDefault("64")
         int shards();
 
-        /** Raft groups the shards are spread over (1 to 256, at most one per shard); fixed for the life of the cluster. */
-        @WithDefault("6")
-        int groups();
+        /**
+         * Raft groups the shards are spread over (1 to 256, at most one per shard); fixed for the life of the
+         * cluster. Unset: {@link dev.cairn.cluster.Groups#PER_MEMBER} per member, at most one per shard.
+         */
+        Optional<Integer> groups();
 
         /** Members each group is replicated on (all members when fewer); a commit counts once a majority of them has it. */
         @WithDefault("3")

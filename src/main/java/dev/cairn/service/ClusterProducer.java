@@ -69,7 +69,7 @@ final class ClusterProducer {
         }
         Members members = Members.parse(c.nodeId().orElse(null), c.members().get());
         Shards shards = new Shards(c.shards());
-        Groups groups = new Groups(members, shards, c.groups(), c.replicas());
+        Groups groups = new Groups(members, shards, c.groups().orElseGet(() -> Groups.defaultCount(members, shards)), c.replicas());
         Map<String, String> keys = new TreeMap<>();
         declarations.forEach(d -> keys.put(d.name(), d.key()));
         Path dataDir = NodeProducer.usableDataDir(config.dataDir());

@@ -21,7 +21,7 @@ class ClusterIdentityTest {
 
     private static ClusterIdentity identity(String self, String members, int shards, Map<String, String> keys) {
         Members parsed = Members.parse(self, members);
-        return ClusterIdentity.of(parsed, new Shards(shards), new Groups(parsed, new Shards(shards), 6, 3), keys);
+        return ClusterIdentity.of(parsed, new Shards(shards), new Groups(parsed, new Shards(shards), Groups.defaultCount(parsed, new Shards(shards)), 3), keys);
     }
 
     private static final String TWO = "n1=http://127.0.0.1:18081,n2=http://127.0.0.1:18082";
@@ -48,6 +48,8 @@ class ClusterIdentityTest {
                 + "  cairn.cluster.members is n1=http://127.0.0.1:18081,n2=http://127.0.0.1:18082,n3=http://127.0.0.1:18083"
                 + " but this data directory was created by a cluster of n1=http://127.0.0.1:18081,n2=http://127.0.0.1:18082\n"
                 + "  cairn.cluster.shards is 32 but this data directory was created by a cluster of 64 shards\n"
+                + "  cairn.cluster.groups is 6 but this data directory was created by a cluster of 4 Raft groups (set"
+                + " cairn.cluster.groups=4 on every member; unset, it is 2 per member)\n"
                 + "  namespace chat was declared when this data directory was created and is not now\n"
                 + "  cairn.namespaces.counter.key differs from the key this data directory was created with (its objects' ids would change)\n"
                 + "  namespace game is declared but was not when this data directory was created\n"

@@ -57,6 +57,14 @@ class GroupsTest {
     }
 
     @Test
+    void unsetTheCountIsTwoPerMemberAtMostOnePerShard() {
+        assertEquals(2, Groups.defaultCount(Members.parse("n1", "n1=http://127.0.0.1:18081"), new Shards(64)));
+        assertEquals(6, Groups.defaultCount(ShardsTest.THREE, new Shards(64)));
+        assertEquals(10, Groups.defaultCount(FIVE, new Shards(64)));
+        assertEquals(4, Groups.defaultCount(ShardsTest.THREE, new Shards(4)));
+    }
+
+    @Test
     void aGroupCountOutsideOneToTheShardCountIsRefusedNamingTheKey() {
         assertEquals("cairn.cluster.groups is 0; allowed: 1 to 8 (at most one group per shard, cairn.cluster.shards 8)",
                 assertThrows(IllegalStateException.class, () -> new Groups(ShardsTest.THREE, new Shards(8), 0, 3)).getMessage());
