@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A test object (namespace {@code probe}) that exposes what tests need to observe: how often it was
  * constructed, an in-memory field, a small table, a call that blocks until released, and an echoing
- * fetch handler.
+ * fetch handler (whose paths {@code /throw} and {@code /abort} write, then throw or abort).
  */
 public final class Probe implements FetchHandler {
     /** Constructor runs per object id. */
@@ -67,6 +67,10 @@ public final class Probe implements FetchHandler {
     public FetchResponse fetch(FetchRequest request) {
         if (request.path().equals("/throw")) {
             putThenThrow("fetched", "yes");
+        }
+        if (request.path().equals("/abort")) {
+            put("fetched", "yes");
+            ctx.abort("aborted after writing fetched");
         }
         var headers = new TreeMap<String, List<String>>();
         request.headers().forEach((k, v) -> {

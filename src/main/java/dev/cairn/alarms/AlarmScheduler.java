@@ -2,6 +2,8 @@ package dev.cairn.alarms;
 
 import dev.cairn.storage.AlarmTable;
 
+import dev.cairn.api.AbortedException;
+import dev.cairn.api.AlarmAfterAbort;
 import dev.cairn.api.Alarms;
 import dev.cairn.api.ObjectId;
 import dev.cairn.api.OverloadedException;
@@ -357,6 +359,12 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         }
         int attempt = row.attempts() + 1;
         String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        if (cause instanceof AbortedException a && a.alarm() == AlarmAfterAbort.DROP) {
+            meters.dropped();
+            LOG.infof("alarm of %s (set for %s) dropped: its handler aborted without a retry (%s)", describe(id),
+                    Instant.ofEpochMilli(scheduled), message);
+            return drop(id, scheduled);
+        }
         if (attempt > settings.maxRetries()) {
             meters.dropped();
             LOG.warnf("alarm of %s (set for %s) dropped after %d attempts; last error: %s", describe(id),

@@ -37,8 +37,16 @@ public interface ObjectContext {
     <T> T blockConcurrencyWhile(Callable<T> init);
 
     /**
-     * Resets this object after the current event: its writes still commit if the event returns, but
-     * the instance is dropped and the next event runs the constructor again.
+     * Ends the current event at once and resets this object (Cloudflare's {@code ctx.abort}). It never
+     * returns: it throws {@link AbortedException}, and the event fails with it even when the object's
+     * code catches it. The event's writes are rolled back, what it sent to sockets is dropped, and the
+     * next event runs the constructor again; the caller gets {@code reason} (REST: 500, type
+     * {@code aborted}). An alarm handler that aborts is retried, as one that throws.
      */
-    void abort(String reason);
+    default void abort(String reason) {
+        abort(reason, AlarmAfterAbort.RETRY);
+    }
+
+    /** {@link #abort(String)}, saying whether an alarm handler's alarm is then retried or deleted. */
+    void abort(String reason, AlarmAfterAbort alarm);
 }

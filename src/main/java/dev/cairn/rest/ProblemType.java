@@ -27,6 +27,7 @@ public enum ProblemType {
     TOO_MANY_SOCKETS("too-many-sockets", "Too many sockets"),
     UPGRADE_REFUSED("upgrade-refused", "WebSocket upgrade refused"),
     OBJECT_ERROR("object-error", "Object error"),
+    ABORTED("aborted", "Object aborted"),
     INTERNAL("internal", "Internal error"),
     OVERLOADED("overloaded", "Overloaded"),
     SHUTTING_DOWN("shutting-down", "Shutting down"),

@@ -5,6 +5,7 @@ import dev.cairn.api.CallCycleException;
 import dev.cairn.api.InvalidIdException;
 import dev.cairn.api.NodeUnreachableException;
 import dev.cairn.api.NotLeaderException;
+import dev.cairn.api.AbortedException;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.Refusal;
@@ -70,6 +71,7 @@ public final class Problems {
             case ObjectException o when o.getCause() instanceof StorageException s && s.limit().isPresent() ->
                     of(ProblemType.STORAGE_LIMIT, 400, o.getMessage(), instance);
             case ObjectException o -> of(ProblemType.OBJECT_ERROR, 500, messageOf(o), instance);
+            case AbortedException a -> of(ProblemType.ABORTED, 500, a.getMessage(), instance);
             // Refused before reaching an object (bad list options), or a batch whose commit failed.
             case StorageException s -> s.retryable() ? of(ProblemType.COMMIT_FAILED, 503, s.getMessage(), instance)
                     : of(ProblemType.BAD_REQUEST, 400, s.getMessage(), instance);

@@ -2,6 +2,8 @@ package dev.cairn.runtime;
 
 import dev.cairn.storage.ObjectDatabase;
 
+import dev.cairn.api.AbortedException;
+import dev.cairn.api.AlarmAfterAbort;
 import dev.cairn.api.AlarmHandler;
 import dev.cairn.api.ListOptions;
 import dev.cairn.api.Namespaces;
@@ -74,8 +76,8 @@ final class LiveContext implements ObjectContext, Storage, SqlStorage {
     }
 
     @Override
-    public void abort(String reason) {
-        loop.requestReset();
+    public void abort(String reason, AlarmAfterAbort alarm) {
+        throw loop.abort(new AbortedException(reason, alarm));
     }
 
     @Override

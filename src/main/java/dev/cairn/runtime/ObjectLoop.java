@@ -2,6 +2,7 @@ package dev.cairn.runtime;
 
 import dev.cairn.alarms.AlarmHooks;
 import dev.cairn.storage.AlarmChange;
+import dev.cairn.api.AbortedException;
 import dev.cairn.api.Namespaces;
 import dev.cairn.storage.CommitSink;
 import dev.cairn.storage.DiskCalls;
@@ -59,7 +60,8 @@ final class ObjectLoop implements ActivationAccess {
     private LiveContext context;
     private ObjectDatabase database;
     private boolean isolateEvent;
-    private boolean resetRequested;
+    /** The abort the running event asked for, if any: it fails the event even when the object's code caught it. */
+    private AbortedException aborting;
     private LoopSockets sockets;
 
     ObjectLoop(LocalNamespace<?> namespace, ObjectId id, Services services) {
@@ -236,15 +238,13 @@ final class ObjectLoop implements ActivationAccess {
         }
         try {
             Object result = ScopedValue.where(CallChain.CURRENT, e.chain.with(id)).call(() -> handle(e.event));
+            if (aborting != null) {
+                throw aborting; // the object caught its own abort: the event fails all the same
+            }
             if (database != null) {
                 database.eventSucceeded();
             }
             outbox.eventSucceeded();
-            if (resetRequested) {
-                instance = null;
-                context = null;
-                resetRequested = false;
-            }
             return result;
         } catch (Throwable t) {
             boolean batchLost = false;
@@ -257,14 +257,15 @@ final class ObjectLoop implements ActivationAccess {
             }
             outbox.eventFailed();
             // A refusal is an answer the object chose: its instance is consistent, so it is kept (unless
-            // the event asked for a reset, or constructed it: the constructor's writes, its tables, were
-            // rolled back with the event). Anything else may have left the fields half-changed.
-            if (!(t instanceof Refusal) || resetRequested || !constructedBefore) {
+            // the event aborted, or constructed it: the constructor's writes, its tables, were rolled
+            // back with the event). Anything else may have left the fields half-changed.
+            Throwable failure = aborting != null ? aborting : t;
+            aborting = null;
+            if (!(failure instanceof Refusal) || !constructedBefore) {
                 instance = null;
                 context = null;
             }
-            resetRequested = false;
-            throw new EventFailed(asCallerSees(t), batchLost);
+            throw new EventFailed(asCallerSees(failure), batchLost);
         }
     }
 
@@ -288,8 +289,10 @@ final class ObjectLoop implements ActivationAccess {
             try {
                 context = new LiveContext(this, services.clock(), services.namespaces());
                 instance = namespace.objectKind().construct(context);
-            } catch (NotLeaderException ex) {
-                throw ex; // the constructor's first write found this node no longer leading: the caller retries elsewhere
+            } catch (NotLeaderException | AbortedException ex) {
+                // The constructor's first write found this node no longer leading (the caller retries
+                // elsewhere), or the constructor aborted: the caller sees either as it is.
+                throw ex;
             } catch (Exception ex) {
                 throw new ObjectException("constructor of " + namespace.kind().getSimpleName() + " failed: "
                         + messageOf(ex), ex);
@@ -347,8 +350,12 @@ final class ObjectLoop implements ActivationAccess {
         return sockets;
     }
 
-    void requestReset() {
-        resetRequested = true;
+    /** Records {@code abort} for the running event and returns it, for the caller to throw. */
+    AbortedException abort(AbortedException abort) {
+        if (aborting == null) {
+            aborting = abort;
+        }
+        return aborting;
     }
 
     private void closeDatabase() {
@@ -368,6 +375,7 @@ final class ObjectLoop implements ActivationAccess {
         return switch (t) {
             case Refusal r -> r;
             case ObjectException o -> o;
+            case AbortedException a -> a;
             case NotLeaderException n -> n; // the storage found this node no longer leading: retryable, whatever code it passed through
             default -> new ObjectException(messageOf(t), t);
         };

@@ -6,6 +6,7 @@ import dev.cairn.runtime.Node;
 import dev.cairn.runtime.NodeMeters;
 import dev.cairn.sockets.SocketMeters;
 
+import dev.cairn.api.AbortedException;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.Refusal;
@@ -43,6 +44,8 @@ final class CairnMetrics implements NodeMeters {
         OK("ok"),
         /** Object code threw (its writes rolled back), including writes refused by a storage limit. */
         OBJECT_ERROR("object_error"),
+        /** Object code aborted the event ({@code ctx.abort}): its writes rolled back, its instance reset. */
+        ABORTED("aborted"),
         /** Object code refused the call with a {@link Refusal} (an answer, not an error; its writes rolled back). */
         REFUSED("refused"),
         /** Refused without running: mailbox full or queued past the deadline. */
@@ -65,6 +68,7 @@ final class CairnMetrics implements NodeMeters {
                 case null -> OK;
                 case OverloadedException o -> o.shuttingDown() ? SHUTTING_DOWN : OVERLOADED;
                 case ObjectException o -> OBJECT_ERROR;
+                case AbortedException a -> ABORTED;
                 case Refusal r -> REFUSED;
                 case StorageException s -> STORAGE_ERROR;
                 default -> OTHER;

@@ -1,5 +1,6 @@
 package dev.cairn.sockets;
 
+import dev.cairn.api.AbortedException;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.ObjectId;
 import dev.cairn.api.ObjectSockets;
@@ -186,6 +187,7 @@ public final class SocketEvents {
             case Refusal r -> e.closeByCairn(1008, r.getMessage());
             case ObjectException o when o.getCause() instanceof EventTimedOut t -> e.closeByCairn(1011, t.getMessage());
             case ObjectException o -> e.closeByCairn(1011, "object error: " + o.getMessage());
+            case AbortedException a -> e.closeByCairn(1011, "aborted: " + a.getMessage());
             case StorageException s -> e.closeByCairn(1011, "not saved: " + s.getMessage());
             default -> e.closeByCairn(1011, "internal error: " + (f.getMessage() != null ? f.getMessage() : f.getClass().getSimpleName()));
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.Alarmed;
 import dev.cairn.Scratch;
+import dev.cairn.api.AlarmAfterAbort;
 import dev.cairn.api.AlarmInfo;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.PendingAlarm;
@@ -229,6 +230,43 @@ class AlarmTest {
         assertEquals(0, counts.outcomes("succeeded"));
         assertEquals(0L, (long) o.call(Alarmed::runs), "every failed run was rolled back");
         assertNull(o.call(a -> a.ctx.storage().get("written-by-failed-run")));
+    }
+
+    @Test
+    void aHandlerThatAbortsRollsBackAndIsRetriedLikeOneThatThrows() throws Exception {
+        var o = object("aborting");
+        Alarmed.BEHAVIOUR.put("aborting", (self, info) -> {
+            if (info.retryCount() == 0) {
+                self.ctx.abort("the ledger looks inconsistent");
+            }
+        });
+        o.call(a -> { a.ctx.storage().setAlarm(now()); return null; });
+        fireDue();
+        PendingAlarm p = alarms().pending(Optional.of("alarmed"), 10).getFirst();
+        assertEquals(1, p.retryCount());
+        assertEquals(Optional.of("the ledger looks inconsistent"), p.lastError());
+        assertEquals(0L, (long) o.call(Alarmed::runs), "the aborted run was rolled back");
+        cairn.clock().advance(Duration.ofMillis(p.nextAttempt().toEpochMilli() - cairn.clock().millis()));
+        fireDue();
+        assertEquals(List.of(0, 1), attempts("aborting").stream().map(AlarmInfo::retryCount).toList());
+        assertEquals(1L, (long) o.call(Alarmed::runs), "the retry ran and committed");
+        assertEquals(Optional.empty(), alarmOf(o));
+    }
+
+    @Test
+    void aHandlerThatAbortsSayingDropIsNotRetriedAndItsAlarmIsDeleted() throws Exception {
+        var o = object("giving-up");
+        Alarmed.BEHAVIOUR.put("giving-up", (self, info) -> self.ctx.abort("nothing left to do", AlarmAfterAbort.DROP));
+        o.call(a -> { a.ctx.storage().setAlarm(now()); return null; });
+        fireDue();
+        assertEquals(Optional.empty(), alarmOf(o), "deleted, not retried");
+        assertEquals(List.of(), alarms().pending(Optional.empty(), 10));
+        cairn.clock().advance(Duration.ofHours(1));
+        fireDue();
+        assertEquals(1, attempts("giving-up").size());
+        assertEquals(0L, (long) o.call(Alarmed::runs), "the aborted run was rolled back");
+        assertEquals(1, counts.outcomes("dropped"));
+        assertEquals(0, counts.outcomes("retried"));
     }
 
     @Test

@@ -96,6 +96,18 @@ class ObjectLifecycleTest {
     }
 
     @Test
+    void anAbortIsA500WithItsReasonAndRollsBackAndResets() {
+        probe.call(Probe::touch);
+        given().get("/objects/probe/{n}/fetch/abort", name).then().statusCode(500)
+                .body("type", equalTo("https://cairn.dev/problems/aborted"))
+                .body("detail", equalTo("aborted after writing fetched"))
+                .body("remote", equalTo(true)).body("retryable", equalTo(false));
+        assertNull(probe.call(p -> p.get("fetched")));
+        assertEquals(1, probe.call(Probe::touch), "the instance was reset: its memory is gone");
+        assertEquals(2, constructions());
+    }
+
+    @Test
     void anIdleObjectIsEvictedAndComesBackWithItsStorageButNotItsMemory() {
         probe.call(p -> { p.put("k", "v"); return null; });
         probe.call(Probe::touch);
