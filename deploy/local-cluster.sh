@@ -27,15 +27,18 @@
 # them. `down` deletes the namespaces and the bridge. The mode is recorded at `up` for every later command.
 #
 # Runs the packaged jar (target/quarkus-app/quarkus-run.jar, built by ./mvnw package) with a JDK 25+
-# (JAVA_HOME, or found the way ./mvnw finds it), or the native binary named by CAIRN_BIN.
+# (JAVA_HOME, or found the way ./mvnw finds it), with the jar's AOT cache target/quarkus-app/cairn.aot
+# when deploy/aot-cache.sh built one (CAIRN_AOT=0: without it), or the native binary named by CAIRN_BIN.
 #
-# Environment: CAIRN_BASE_PORT (18081), CAIRN_BIN (none: the jar), CAIRN_START_TIMEOUT (120 s, until
-# every node is ready), CAIRN_STOP_TIMEOUT (60 s, from SIGTERM to SIGKILL; longer than a graceful
-# stop's HTTP and drain timeouts), CAIRN_NETNS (0; 1: a network namespace per node, at `up`).
+# Environment: CAIRN_BASE_PORT (18081), CAIRN_BIN (none: the jar), CAIRN_AOT (1: the AOT cache when
+# built; 0: none), CAIRN_START_TIMEOUT (120 s, until every node is ready), CAIRN_STOP_TIMEOUT (60 s,
+# from SIGTERM to SIGKILL; longer than a graceful stop's HTTP and drain timeouts), CAIRN_NETNS (0; 1: a
+# network namespace per node, at `up`).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
+AOT_CACHE="$ROOT/target/quarkus-app/cairn.aot"
 SETTINGS_FILE=local-cluster.env
 START_TIMEOUT="${CAIRN_START_TIMEOUT:-120}"
 STOP_TIMEOUT="${CAIRN_STOP_TIMEOUT:-60}"
@@ -52,7 +55,7 @@ usage: local-cluster.sh up N DIR [-- -Dkey=value ...]   start nodes n1..nN (N fr
        local-cluster.sh wipe nK DIR                     delete the data directory of node nK (which must be down)
        local-cluster.sh partition nK DIR                cut node nK off from the other nodes (needs CAIRN_NETNS=1 at up)
        local-cluster.sh heal nK DIR                     undo partition nK
-environment: CAIRN_BASE_PORT (18081), CAIRN_BIN (a native binary instead of the jar),
+environment: CAIRN_BASE_PORT (18081), CAIRN_BIN (a native binary instead of the jar), CAIRN_AOT (0: no AOT cache),
              CAIRN_START_TIMEOUT (120 s), CAIRN_STOP_TIMEOUT (60 s),
              CAIRN_NETNS (0; 1 at up: each node in a network namespace of its own, for partition)
 EOF
@@ -106,6 +109,11 @@ record_settings() { # $1 = DIR
         local java
         java="$(find_java)"
         launch=("$java" --enable-native-access=ALL-UNNAMED)
+        # The jar's AOT cache (deploy/aot-cache.sh), when built for this build of the jar: nodes start
+        # and warm up faster. One older than the jar fits an earlier build (the JVM would refuse it).
+        if [[ ${CAIRN_AOT:-1} != 0 && -f $AOT_CACHE && $AOT_CACHE -nt $JAR ]]; then
+            launch+=("-XX:AOTCache=$AOT_CACHE")
+        fi
         launch_tail=(-jar "$JAR")
     fi
     {
