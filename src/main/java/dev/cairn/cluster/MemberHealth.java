@@ -30,8 +30,6 @@ public final class MemberHealth {
     private final Members members;
     private final InstantSource clock;
     private final Map<String, Status> byId = new ConcurrentHashMap<>();
-    /** When each member last came back up after this node had seen it down (a restart, a healed partition). */
-    private final Map<String, Instant> returned = new ConcurrentHashMap<>();
 
     public MemberHealth(Members members, InstantSource clock) {
         this.members = members;
@@ -53,12 +51,8 @@ public final class MemberHealth {
 
     private void record(String id, Health health, Optional<String> error) {
         Member member = members.member(id);
-        byId.compute(id, (k, old) -> {
-            if (old != null && old.health() == Health.DOWN && health == Health.UP) {
-                returned.put(id, clock.instant());
-            }
-            return new Status(member, health, old != null && old.health() == health ? old.since() : Optional.of(clock.instant()), error);
-        });
+        byId.compute(id, (k, old) -> new Status(member, health,
+                old != null && old.health() == health ? old.since() : Optional.of(clock.instant()), error));
     }
 
     public Health of(String id) {
@@ -69,16 +63,6 @@ public final class MemberHealth {
     public boolean upFor(String id, Duration atLeast) {
         Status s = byId.get(members.member(id).id());
         return s.health() == Health.UP && s.since().map(since -> !since.plus(atLeast).isAfter(clock.instant())).orElse(false);
-    }
-
-    /**
-     * Whether {@code id} came back up, after this node had seen it down, less than {@code within} ago: a
-     * restarted member is still catching up and its code still cold. A member first seen up (this node
-     * started after it) never counts as returned.
-     */
-    public boolean returnedWithin(String id, Duration within) {
-        Instant back = returned.get(members.member(id).id());
-        return back != null && back.plus(within).isAfter(clock.instant());
     }
 
     /** Since when {@code id} has answered every probe; none while it is not up. */

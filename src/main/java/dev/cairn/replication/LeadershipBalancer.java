@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Where the leadership of the groups this node leads goes: to each group's preferred member when that
- * member is up, back from any restart for {@link #WARM_UP}, and follows closely, so leadership stays spread; to a new leader when a follower that
+ * member is up and follows closely, so leadership stays spread; to a new leader when a follower that
  * is up no longer hears from this one or no longer moves forward ({@link StalledFollowers}); to other
  * replicas before this node stops ({@link #handOverAll}). Owned by its own thread, every {@code cairn.cluster.balance-interval}
  * (soon after start-up too: a started cluster is ready once its leadership is spread); {@link
@@ -44,13 +44,6 @@ final class LeadershipBalancer implements AutoCloseable {
      * once done).
      */
     private static final int STUCK_TIMEOUTS = 30;
-    /**
-     * How long a member back from a restart is spared planned moves to it: it is still catching up and its
-     * code is cold, so groups handed to it at once went unserved for seconds (a rolling restart had a
-     * stopping node hand all its groups to the member restarted just before, which led none), and a
-     * hand-back coinciding with the next member's stop crowded every move onto it.
-     */
-    static final Duration WARM_UP = Duration.ofSeconds(30);
     private static final String WHY = "SILENT: no answer for " + SILENT_TIMEOUTS + " election timeouts, its log appender here has likely"
             + " stopped; STUCK: behind, its match index unmoved for " + STUCK_TIMEOUTS + " election timeouts";
 
@@ -107,8 +100,7 @@ final class LeadershipBalancer implements AutoCloseable {
                         // Ready, asked last and at once: a member stopping still answers liveness probes for a while,
                         // and a group handed back to it would be leaderless an election timeout after it stops.
                         if (!preferred.equals(members.self()) && health.of(preferred) == MemberHealth.Health.UP
-                                && !health.returnedWithin(preferred, WARM_UP) && m.caughtUp(preferred, settings.electionTimeout())
-                                && readiness.ready(preferred)) {
+                                && m.caughtUp(preferred, settings.electionTimeout()) && readiness.ready(preferred)) {
                             transfer(g, preferred).join();
                         }
                     }
@@ -131,10 +123,9 @@ final class LeadershipBalancer implements AutoCloseable {
 
     /**
      * Hands the leadership of every group this node leads to another replica that is up: one that
-     * follows closely first (it serves at once), then one not back from a restart within {@link
-     * #WARM_UP} (it serves slowly), then the one leading fewest groups (those handed to it here
-     * included: all of them to one node would bring it all their calls at once), then the one up
-     * longest. Returns once done or after the transfer timeout.
+     * follows closely first (it serves at once), then the one leading fewest groups (those handed to it
+     * here included: all of them to one node would bring it all their calls at once), then the one up
+     * longest (a node still starting serves slowly). Returns once done or after the transfer timeout.
      */
     void handOverAll() {
         thread.shutdownNow();
@@ -153,7 +144,6 @@ final class LeadershipBalancer implements AutoCloseable {
             groups.replicas(g).stream()
                     .filter(id -> !id.equals(members.self()) && health.of(id) == MemberHealth.Health.UP)
                     .min(Comparator.comparing((String id) -> !m.caughtUp(id, settings.electionTimeout()))
-                            .thenComparing(id -> health.returnedWithin(id, WARM_UP))
                             .thenComparing(id -> leading.getOrDefault(id, 0))
                             .thenComparing(id -> health.upSince(id).orElse(Instant.MAX)))
                     .ifPresent(to -> {

@@ -175,7 +175,7 @@ class SnapshotIT {
         System.out.printf("SnapshotIT: wiped n3 ready and every group installed in %d ms%n", (System.nanoTime() - restarting) / 1_000_000);
         assertTrue(Files.readString(cluster.log("n3")).contains("installed the leader's snapshot at index"));
 
-        cluster.awaitLeadershipSpread("n3", Duration.ofSeconds(120));
+        cluster.awaitLeadershipSpread("n3", Duration.ofSeconds(60));
         int owned = assertServed("n3", values);
         assertTrue(owned > 0, "n3 leads its preferred groups again, from the installed files");
         // The installed files' alarms were never told to n3's alarm index: it checked every object of the groups it took back.
@@ -207,7 +207,7 @@ class SnapshotIT {
         System.out.printf("SnapshotIT: n2 restarted (SIGTERM to ready) in %d ms, its groups from the snapshots at %s%n", restartMs, from);
 
         cluster.awaitEveryNodeReady(Duration.ofSeconds(60));
-        cluster.awaitLeadershipSpread("n2", Duration.ofSeconds(120));
+        cluster.awaitLeadershipSpread("n2", Duration.ofSeconds(60));
         assertTrue(assertServed("n2", values) > 0);
     }
 }

@@ -58,21 +58,6 @@ class MemberHealthTest {
     }
 
     @Test
-    void aMemberReturnedWhenItCameBackUpAfterBeingSeenDown() {
-        health.up("n2");
-        assertFalse(health.returnedWithin("n2", Duration.ofMinutes(1)), "first seen up: this node started after it");
-        health.down("n2", "connection refused");
-        clock.advance(Duration.ofSeconds(40));
-        assertFalse(health.returnedWithin("n2", Duration.ofMinutes(1)), "still down");
-        health.up("n2");
-        clock.advance(Duration.ofSeconds(29));
-        health.up("n2");
-        assertTrue(health.returnedWithin("n2", Duration.ofSeconds(30)));
-        clock.advance(Duration.ofSeconds(1));
-        assertFalse(health.returnedWithin("n2", Duration.ofSeconds(30)), "back 30 s ago");
-    }
-
-    @Test
     void upSinceIsWhenTheMemberLastCameUpAndNoneWhileItIsNot() {
         assertEquals(Optional.empty(), health.upSince("n2"), "not probed yet");
         health.up("n2");
