@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -229,7 +230,22 @@ final class GroupMachine extends BaseStateMachine {
     }
 
     /** Entries a replica may lag behind and still take the leadership at once (the transfer waits for the rest). */
-    private static final long CLOSE_ENOUGH = 256;
+    static final long CLOSE_ENOUGH = 256;
+
+    /**
+     * Entries of the group committed (by the highest commit index this node knows of, the leader's
+     * among them, as the leader's appends carry it) that this node has not applied yet. A node back
+     * from a restart replays its log from the newest snapshot: until it has, a leadership handed to it
+     * would serve nothing, since a leader serves once it has applied every entry before its term.
+     */
+    long applyBacklog() {
+        RaftServer.Division d = division;
+        if (d == null) {
+            return 0;
+        }
+        long committed = d.getCommitInfos().stream().mapToLong(CommitInfoProto::getCommitIndex).max().orElse(-1);
+        return Math.max(0, committed - d.getInfo().getLastAppliedIndex());
+    }
 
     /**
      * This serving leader's followers (none when it does not serve): how long since each answered, and
@@ -251,6 +267,12 @@ final class GroupMachine extends BaseStateMachine {
                     silentMs < within.toMillis() && matched[i] >= info.getLastAppliedIndex() - CLOSE_ENOUGH, matched[i]));
         }
         return all;
+    }
+
+    /** The index of the last entry in the group's log here, or -1 before the group started. */
+    long lastIndex() {
+        RaftServer.Division d = division;
+        return d == null ? -1 : d.getRaftLog().getNextIndex() - 1;
     }
 
     /** Whether {@code peer} follows this leader closely ({@link #followers}). */

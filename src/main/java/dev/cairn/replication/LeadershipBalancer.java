@@ -100,19 +100,19 @@ final class LeadershipBalancer implements AutoCloseable {
                         // Ready, asked last and at once: a member stopping still answers liveness probes for a while,
                         // and a group handed back to it would be leaderless an election timeout after it stops.
                         if (!preferred.equals(members.self()) && health.of(preferred) == MemberHealth.Health.UP
-                                && m.caughtUp(preferred, settings.electionTimeout()) && readiness.ready(preferred)) {
-                            transfer(g, preferred).join();
+                                && upToDate(m, preferred) && readiness.ready(preferred)) {
+                            transfer(g, preferred, settings.electionTimeout()).join();
                         }
                     }
                     case StalledFollowers.Remedy.HandOver handOver -> {
                         LOG.warnf("replication: group %d does not reach or move forward %s although up (%s); handing the"
                                 + " leadership to %s, whose new appenders replicate to it", g, handOver.stalled(), WHY, handOver.to());
-                        transfer(g, handOver.to()).join();
+                        transfer(g, handOver.to(), settings.transferTimeout()).join();
                     }
                     case StalledFollowers.Remedy.StepDown stepDown -> {
                         LOG.warnf("replication: group %d does not reach or move forward %s although up (%s); no other replica"
                                 + " follows closely, so this leader steps down for an election", g, stepDown.stalled(), WHY);
-                        transfer(g, null).join();
+                        transfer(g, null, settings.transferTimeout()).join();
                     }
                 }
             }
@@ -148,7 +148,7 @@ final class LeadershipBalancer implements AutoCloseable {
                             .thenComparing(id -> health.upSince(id).orElse(Instant.MAX)))
                     .ifPresent(to -> {
                         leading.merge(to, 1, Integer::sum);
-                        moves.add(transfer(g, to));
+                        moves.add(transfer(g, to, settings.transferTimeout()));
                     });
         }
         try {
@@ -159,15 +159,34 @@ final class LeadershipBalancer implements AutoCloseable {
         }
     }
 
-    /** Moves the leadership of {@code g} to {@code to}, or (null) steps down for an election. */
-    private CompletableFuture<Boolean> transfer(int g, String to) {
-        return machines.get(g).handingOver(() -> request(g, to));
+    /**
+     * Whether {@code peer} has every entry of this leader's log but the few in flight, so that a transfer to
+     * it starts its election at once. A hand-back waits for it: Ratis's transfer waits for the transferee to
+     * have the leader's last entry while the group's commits are held, and a member back from a restart,
+     * answering {@code INCONSISTENCY} as its log catches up, took 2 s and more to get there.
+     */
+    private boolean upToDate(GroupMachine m, String peer) {
+        long last = m.lastIndex();
+        return m.followers(settings.electionTimeout()).stream()
+                .anyMatch(f -> f.id().equals(peer) && f.caughtUp() && f.matchIndex() >= last - IN_FLIGHT);
     }
 
-    private CompletableFuture<Boolean> request(int g, String to) {
+    /** Entries a leader may have appended and not yet replicated to an up-to-date follower (one commit and its confirmation). */
+    private static final int IN_FLIGHT = 2;
+
+    /**
+     * Moves the leadership of {@code g} to {@code to}, or (null) steps down for an election, giving up after
+     * {@code timeout}: the group's commits wait meanwhile, so a move that may wait for a later round (a
+     * hand-back) gives up after an election timeout.
+     */
+    private CompletableFuture<Boolean> transfer(int g, String to, Duration timeout) {
+        return machines.get(g).handingOver(() -> request(g, to, timeout));
+    }
+
+    private CompletableFuture<Boolean> request(int g, String to, Duration timeout) {
         try {
             return server.transferLeadershipAsync(new TransferLeadershipRequest(clientId, server.getId(), RaftHost.groupId(g),
-                    calls.incrementAndGet(), to == null ? null : RaftPeerId.valueOf(to), settings.transferTimeout().toMillis()))
+                    calls.incrementAndGet(), to == null ? null : RaftPeerId.valueOf(to), timeout.toMillis()))
                     .thenApply(reply -> {
                         if (reply.isSuccess()) {
                             if (to == null) {

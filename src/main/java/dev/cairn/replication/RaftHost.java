@@ -23,16 +23,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
-import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -42,10 +40,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.util.SizeInBytes;
-import org.apache.ratis.util.TimeDuration;
 import org.jboss.logging.Logger;
 
 /**
@@ -75,11 +70,10 @@ public final class RaftHost implements AutoCloseable {
     private final ClientId clientId = ClientId.randomId();
     private final ExecutorService snapshotThread;
     private final SnapshotStats snapshotStats = new SnapshotStats();
-    private volatile GroupObjects objects;
+    private final ObjectEvents events;
     private volatile long callId;
     private RaftServer server;
     private volatile LeadershipBalancer balancer;
-    private final List<Runnable> leaderWatchers = new CopyOnWriteArrayList<>();
 
     /** What this node's objects do when a group's leadership comes or goes. Thread-safe. */
     public interface GroupObjects {
@@ -111,7 +105,7 @@ public final class RaftHost implements AutoCloseable {
         this.shipments = new Shipments(random.nextLong());
         LiveFiles live = new LiveFiles();
         List<GroupMachine> all = new ArrayList<>(Collections.nCopies(groups.count(), null));
-        GroupEvents events = new Events();
+        this.events = new ObjectEvents(this::inGroup);
         this.snapshotThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("cairn-raft-snapshots").factory());
         for (int g : groups.groupsOf(members.self())) {
             int group = g;
@@ -192,6 +186,26 @@ public final class RaftHost implements AutoCloseable {
         return groups.groupsOf(members.self());
     }
 
+    /**
+     * The groups here that have more committed entries left to apply than a replica may lag and still
+     * take the leadership at once, with how many: group → entries, in group order.
+     */
+    public SortedMap<Integer, Long> applyBacklogs() {
+        SortedMap<Integer, Long> behind = new TreeMap<>();
+        for (int g : groupsHere()) {
+            long backlog = applyBacklog(g);
+            if (backlog > GroupMachine.CLOSE_ENOUGH) {
+                behind.put(g, backlog);
+            }
+        }
+        return behind;
+    }
+
+    /** Entries of {@code group} committed that this node has not applied yet. */
+    public long applyBacklog(int group) {
+        return machines.get(group).applyBacklog();
+    }
+
     /** The log index of {@code group}'s newest snapshot here, or -1. */
     public long snapshotIndex(int group) {
         Snapshot s = machines.get(group).getStateMachineStorage().latest();
@@ -218,7 +232,7 @@ public final class RaftHost implements AutoCloseable {
 
             @Override
             public void onChange(Runnable changed) {
-                leaderWatchers.add(changed);
+                events.onLeaderChange(changed);
             }
         };
     }
@@ -258,14 +272,14 @@ public final class RaftHost implements AutoCloseable {
      * hands groups back only to members that say they are ready.
      */
     public void start(GroupObjects objects, MemberReadiness readiness) {
-        this.objects = objects;
+        events.attach(objects);
         Path raft = settings.dataDir().resolve(RAFT_DIR);
         boolean fresh = !Files.isDirectory(raft);
         try {
             Files.createDirectories(raft);
             server = RaftServer.newBuilder()
                     .setServerId(RaftPeerId.valueOf(members.self()))
-                    .setProperties(properties(raft))
+                    .setProperties(RatisTuning.properties(settings, raft, raftPort(members.url(members.self()))))
                     .setStateMachineRegistry(id -> machines.get(groupOf(id)))
                     .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                     .build();
@@ -291,45 +305,6 @@ public final class RaftHost implements AutoCloseable {
         } catch (AlreadyExistsException recovered) {
             // found in storage
         }
-    }
-
-    private RaftProperties properties(Path raft) {
-        RaftProperties p = new RaftProperties();
-        RaftServerConfigKeys.setStorageDir(p, List.of(raft.toFile()));
-        GrpcConfigKeys.Server.setPort(p, raftPort(members.url(members.self())));
-        long election = settings.electionTimeout().toMillis();
-        // Ratis's follower sleeps a timeout drawn from [min, max], then checks whether its leader was silent
-        // for that long, and else sleeps another: it notices a silent leader one to two draws after the last
-        // heartbeat. A max of 1.5 x min bounds that at 3 x min (2 x min would make it 4 x).
-        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(election * 3 / 2, TimeUnit.MILLISECONDS));
-        // A candidate's round waits for every vote until this deadline, and a candidate that is asked for its
-        // vote answers only once its own round is over: with a member cut off (its requests hang, not fail),
-        // a deadline of 3 x min made every round, and the winner's vote from a losing candidate, wait a
-        // whole timeout. The same deadline bounds append requests, whose replies come in milliseconds.
-        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(election / 2, TimeUnit.MILLISECONDS));
-        // A leader that stepped down for lost heartbeats (it was cut off) stands again after this, not after
-        // Ratis's 10 s: otherwise, when it holds the longest log of the group, no one else can win meanwhile.
-        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
-        // Reads are confirmed by committing an empty entry (GroupMachine.confirmLeadership), never by the leader lease.
-        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
-        // Snapshots (GroupSnapshots): asked for every snapshotEvery entries, built in the background; the log is
-        // purged up to each one even while a member lags (it installs the snapshot then), so it stays bounded.
-        // None at stop: a build there would only delay it, the log holds everything since the last one.
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotEvery());
-        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-        RaftServerConfigKeys.Log.setPurgeGap(p, 1);
-        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(settings.logSegmentBytes()));
-        // A snapshot is sent in pieces that must fit a gRPC message (sized for entries below).
-        RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, SizeInBytes.valueOf(settings.maxEntryBytes()));
-        // Entries are whole commits: one must fit in an append batch and in the log's write buffer.
-        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(settings.maxEntryBytes() + 1024L));
-        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(settings.maxEntryBytes() + 2048L));
-        RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
-        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(2L * settings.maxEntryBytes() + (1 << 20)));
-        return p;
     }
 
     private int raftPort(URI member) {
@@ -392,65 +367,5 @@ public final class RaftHost implements AutoCloseable {
             }
         }
         snapshotThread.shutdownNow(); // each group cancelled and awaited its build as it closed
-    }
-
-    /**
-     * Group events, handed to the node's objects, on Ratis's threads: an exception escaping there shuts the
-     * group's division down on this node for good, so a failure on the node's side is logged, not thrown.
-     */
-    private final class Events implements GroupEvents {
-        @Override
-        public void leadershipLost(int group) {
-            GroupObjects o = objects;
-            if (o != null) {
-                guarded(group, "stopping its objects after the leadership was lost", () -> o.stop(inGroup(group)));
-            }
-        }
-
-        @Override
-        public void serving(int group) {
-            GroupObjects o = objects;
-            if (o != null) {
-                guarded(group, "preparing its objects to serve here", () -> o.serving(group, inGroup(group)));
-            }
-        }
-
-        @Override
-        public void alarmChanged(String file, AlarmChange change) {
-            objects().alarmChanged(file, change);
-        }
-
-        @Override
-        public void alarmsUnknown(int group) {
-            objects().alarmsUnknown(group);
-        }
-
-        @Override
-        public void alarmsFromLogStart(int group) {
-            objects().alarmsFromLogStart(group);
-        }
-
-        @Override
-        public void alarmsFlushed() {
-            objects().alarmsFlushed();
-        }
-
-        /** Set before the server starts, so before any group replays its log. */
-        private GroupObjects objects() {
-            return Objects.requireNonNull(objects, "the groups started before the node's objects were given");
-        }
-
-        @Override
-        public void leaderChanged(int group) {
-            guarded(group, "telling the new leader to the forwarding", () -> leaderWatchers.forEach(Runnable::run));
-        }
-
-        private static void guarded(int group, String what, Runnable action) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "replication: group %d: %s failed; the group goes on", group, what);
-            }
-        }
     }
 }

@@ -238,10 +238,10 @@ public interface CairnConfig {
 
         /**
          * Entries of a group between two of its snapshots (built in the background from the previous one
-         * and these entries); the log is purged up to each. Bounds the log and what a restart replays.
-         * High for now: a member restarted behind a purged log once waited minutes for its snapshot.
+         * and these entries); the log is purged up to each. Bounds the log and what a restart replays
+         * before its node is ready: at 100,000 a rolling restart's nodes replayed for a minute and more.
          */
-        @WithDefault("100000")
+        @WithDefault("5000")
         long snapshotEvery();
 
         /** Snapshots each group keeps on a member (the newest ones; older ones are deleted). */

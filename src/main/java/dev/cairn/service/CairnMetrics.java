@@ -323,6 +323,9 @@ final class CairnMetrics implements NodeMeters {
             Gauge.builder("cairn.replication.log.start.index", raft, r -> r.logStartIndex(g))
                     .description("First index of the group's Raft log on this node: entries before it were purged")
                     .tag("group", String.valueOf(g)).strongReference(true).register(registry);
+            Gauge.builder("cairn.replication.apply.backlog", raft, r -> r.applyBacklog(g))
+                    .description("Entries of the group committed that this node has not applied yet (over 256: not ready)")
+                    .tag("group", String.valueOf(g)).strongReference(true).register(registry);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.cairn.cluster.Cluster;
 import dev.cairn.cluster.MemberHealth;
 
 import jakarta.inject.Singleton;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -16,8 +17,11 @@ import org.eclipse.microprofile.health.Readiness;
  * node reaches a majority of the members, itself included (each other member by its last probe,
  * {@link MemberProbe}); its data lists those it does not reach (or has not probed yet). A node on the
  * minority side of a partition is taken out of rotation; one node down does not take the others with
- * it, and a failover's election does not either: they keep forwarding to the groups' leaders. A single
- * node is always UP here.
+ * it, and a failover's election does not either: they keep forwarding to the groups' leaders. It is
+ * also DOWN while a group here has more committed entries left to apply than a replica may lag and
+ * still lead at once (a node back from a restart replays its log; data {@code applying}), so the
+ * leaderships handed back to a member that says it is ready serve at once. A single node is always UP
+ * here.
  */
 @Readiness
 @Singleton
@@ -25,13 +29,15 @@ final class ClusterHealthCheck implements HealthCheck {
     static final String NAME = "cairn-cluster";
 
     private final Cluster cluster;
+    private final Replication replication;
     private volatile Joining joining = Joining.ELECTING;
 
     /** Whether every group has had a serving leader since start-up (checked until it has, then no more). */
     private enum Joining { ELECTING, JOINED }
 
-    ClusterHealthCheck(Cluster cluster) {
+    ClusterHealthCheck(Cluster cluster, Replication replication) {
         this.cluster = cluster;
+        this.replication = replication;
     }
 
     @Override
@@ -57,7 +63,15 @@ final class ClusterHealthCheck implements HealthCheck {
                     }
                     joining = Joining.JOINED;
                 }
-                yield (members - unreachable.size() > members / 2 ? response.up() : response.down()).build();
+                Map<Integer, Long> applying = switch (replication) {
+                    case Replication.None none -> Map.of();
+                    case Replication.Raft raft -> raft.host().applyBacklogs();
+                };
+                if (!applying.isEmpty()) {
+                    response.withData("applying", applying.entrySet().stream()
+                            .map(e -> "group " + e.getKey() + ": " + e.getValue() + " committed entries").collect(Collectors.joining(", ")));
+                }
+                yield (members - unreachable.size() > members / 2 && applying.isEmpty() ? response.up() : response.down()).build();
             }
         };
     }

@@ -264,13 +264,17 @@ final class NodeProducer {
     }
 
     /** After the HTTP requests in flight: waits for (or refuses) what is still queued and closes every database. */
-    void stop(@Observes ShutdownEvent event, Node node, Replication replication, DataDirLock lock) {
+    void stop(@Observes ShutdownEvent event, Node node, Replication replication, DataDirLock lock, CairnConfig config) {
         try {
             if (signalHook != null) {
                 Runtime.getRuntime().removeShutdownHook(signalHook);
             }
         } catch (IllegalStateException signalled) {
-            // The JVM is stopping (SIGTERM): the hook runs or ran; shutdown() below is idempotent with it.
+            // The JVM is stopping (SIGTERM): the hook runs or ran; shutdown() below is idempotent with it. Quarkus
+            // fires this event on a hook of its own, as soon as the requests in flight are done: closing the objects
+            // and the Raft server before the hook's hand-over ends cut its moves off (their groups then waited for an
+            // election, 2-7 s in rolling restarts).
+            awaitHandOver(shutdownDelay().plus(config.cluster().transferTimeout()).plus(HAND_OVER_MARGIN));
         }
         try {
             node.shutdown();
@@ -279,6 +283,23 @@ final class NodeProducer {
             }
         } finally {
             lock.close(); // last: nothing of this process touches the directory any more
+        }
+    }
+
+    /** Beyond the transfer timeout, what the stop hook may take to hand its groups over (it waits that plus 1 s). */
+    private static final Duration HAND_OVER_MARGIN = Duration.ofSeconds(2);
+
+    private void awaitHandOver(Duration limit) {
+        Thread hook = signalHook;
+        if (hook == null) {
+            return;
+        }
+        try {
+            if (!hook.join(limit)) {
+                LOG.warnf("shutdown: the hand-over of this node's groups did not end within %s; stopping anyway", limit);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

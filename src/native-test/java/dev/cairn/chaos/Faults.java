@@ -172,6 +172,8 @@ final class Faults {
                 gaps.add(String.format(Locale.ROOT, "%s: %.2f s (group %d, from %.2f s after the SIGTERM; the node was back after %.2f s)",
                         cluster.nodeIds().get(i), gap.length().toNanos() / 1e9, gap.group(), (gap.fromNanos() - froms.get(i)) / 1e9,
                         (tos.get(i) - froms.get(i)) / 1e9));
+                System.out.printf(Locale.ROOT, "ChaosIT: planned moves: %s's longest gap, group %d's attempts: %s%n", cluster.nodeIds().get(i),
+                        gap.group(), pulse.attempts(gap, history.increments()));
             }
             System.out.printf(Locale.ROOT, "ChaosIT: planned moves: each restart's longest time a group was unserved: %s; "
                     + "the same over %d s without a fault (the measure's floor): %.2f s%n",

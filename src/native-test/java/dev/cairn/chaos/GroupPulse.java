@@ -3,6 +3,7 @@ package dev.cairn.chaos;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -25,6 +26,7 @@ final class GroupPulse implements AutoCloseable {
     /** Per group: the history's time of each acknowledgement, in order. */
     private final List<ConcurrentLinkedQueue<Long>> acks = new ArrayList<>();
     private final History history;
+    private final List<String> counters;
     private volatile boolean closed;
 
     /** A group's longest outage in a window, and when it began (the history's clock). */
@@ -32,6 +34,7 @@ final class GroupPulse implements AutoCloseable {
 
     private GroupPulse(CounterClient client, History history, Reachability reachability, List<String> counterPerGroup) {
         this.history = history;
+        this.counters = List.copyOf(counterPerGroup);
         for (int g = 0; g < counterPerGroup.size(); g++) {
             ConcurrentLinkedQueue<Long> times = new ConcurrentLinkedQueue<>();
             acks.add(times);
@@ -82,6 +85,24 @@ final class GroupPulse implements AutoCloseable {
             }
         }
         return longest;
+    }
+
+    /**
+     * What the group's client saw during {@code gap}: each attempt's node, its start after the gap's
+     * beginning, its duration and outcome (the reason for a failure), to tell a slow node from a move.
+     */
+    String attempts(Gap gap, List<History.Increment> increments) {
+        String counter = counters.get(gap.group());
+        long to = gap.fromNanos() + gap.length().toNanos();
+        return increments.stream()
+                .filter(i -> i.counter().equals(counter) && i.endNanos() > gap.fromNanos() && i.startNanos() < to)
+                .map(i -> String.format(Locale.ROOT, "%s +%.2f s %.2f s %s", i.via(), (i.startNanos() - gap.fromNanos()) / 1e9,
+                        (i.endNanos() - i.startNanos()) / 1e9, switch (i.outcome()) {
+                            case Outcome.Acked a -> "acked by " + a.node();
+                            case Outcome.Failed f -> "failed: " + f.reason();
+                            case Outcome.Unknown u -> "unknown: " + u.reason();
+                        }))
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     @Override

@@ -205,6 +205,12 @@ class SnapshotIT {
         assertEquals(GROUPS, from.size(), "every group starts from a snapshot: " + from);
         assertTrue(from.values().stream().allMatch(index -> index > EVERY), from.toString());
         System.out.printf("SnapshotIT: n2 restarted (SIGTERM to ready) in %d ms, its groups from the snapshots at %s%n", restartMs, from);
+        // Ready only once it has applied what its groups committed: a group handed back to it serves at once.
+        Map<String, Double> ready = metrics("n2");
+        for (int g = 0; g < GROUPS; g++) {
+            double backlog = ready.getOrDefault("cairn_replication_apply_backlog/" + g, -1.0);
+            assertTrue(backlog >= 0 && backlog <= 256, "group " + g + " on n2, ready, has " + backlog + " committed entries to apply");
+        }
 
         cluster.awaitEveryNodeReady(Duration.ofSeconds(60));
         cluster.awaitLeadershipSpread("n2", Duration.ofSeconds(60));
