@@ -16,11 +16,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A test object (namespace {@code probe}) that exposes what tests need to observe: how often it was
  * constructed, an in-memory field, a small table, a call that blocks until released, and an echoing
- * fetch handler (whose paths {@code /throw} and {@code /abort} write, then throw or abort).
+ * fetch handler (whose paths {@code /throw}, {@code /abort} and {@code /hold} write, then throw, abort or
+ * wait for the test's {@link #HOLDS}).
  */
 public final class Probe implements FetchHandler {
     /** Constructor runs per object id. */
     public static final Map<String, AtomicInteger> CONSTRUCTIONS = new ConcurrentHashMap<>();
+    /** Per object id: what a fetch of {@code /hold} signals once it runs, and waits for. */
+    public static final Map<String, Hold> HOLDS = new ConcurrentHashMap<>();
+
+    /** A fetch of {@code /hold} counts {@code started} down, then waits for {@code release}. */
+    public record Hold(CountDownLatch started, CountDownLatch release) {}
 
     private final ObjectContext ctx;
     private final SqlStorage sql;
@@ -67,6 +73,15 @@ public final class Probe implements FetchHandler {
     public FetchResponse fetch(FetchRequest request) {
         if (request.path().equals("/throw")) {
             putThenThrow("fetched", "yes");
+        }
+        if (request.path().equals("/hold")) {
+            put("fetched", "yes");
+            Hold hold = HOLDS.get(ctx.id().toString());
+            try {
+                hold(hold.started(), hold.release());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (request.path().equals("/abort")) {
             put("fetched", "yes");

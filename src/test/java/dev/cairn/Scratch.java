@@ -1,11 +1,14 @@
 package dev.cairn;
 
 import dev.cairn.api.ObjectContext;
+import dev.cairn.api.Stub;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /** A bare object for engine tests: lets a test run code inside it (like runInDurableObject). */
 public final class Scratch {
@@ -35,5 +38,24 @@ public final class Scratch {
         started.countDown();
         release.await();
         return "released";
+    }
+
+    /** A call holding its object's thread until released; it answers {@code "released"}. */
+    public record Held(CompletableFuture<Object> reply, CountDownLatch latch) {
+        public void release() {
+            latch.countDown();
+        }
+    }
+
+    /** Sends {@code object} a call that runs {@code first}, then holds until released; returns once it runs. */
+    public static Held holding(Stub<Scratch> object, Consumer<Scratch> first) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Object> reply = object.send(s -> {
+            first.accept(s);
+            return (Object) s.hold(started, release);
+        }).toCompletableFuture();
+        started.await();
+        return new Held(reply, release);
     }
 }

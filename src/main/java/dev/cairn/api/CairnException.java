@@ -4,7 +4,7 @@ package dev.cairn.api;
  * A failure of a call as its caller sees it; the flags follow Cloudflare's error properties.
  */
 public abstract sealed class CairnException extends RuntimeException
-        permits ObjectException, AbortedException, OverloadedException, StorageException, InvalidIdException,
+        permits ObjectException, AbortedException, EventTimeoutException, OverloadedException, StorageException, InvalidIdException,
         UnknownNamespaceException, CallCycleException, Refusal, NodeUnreachableException, NotLeaderException {
 
     protected CairnException(String message, Throwable cause) {

@@ -1,5 +1,6 @@
 package dev.cairn.namespaces;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +18,13 @@ public final class NamespaceDeclarations {
     static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
     /** One declared namespace. */
-    public record Declaration(String name, ObjectKind<?> kind, String key, OptionalInt mailboxCapacity) {}
+    public record Declaration(String name, ObjectKind<?> kind, String key, OptionalInt mailboxCapacity, Optional<Duration> eventTimeout) {}
 
     /** A declaration as read from the configuration. */
-    public record Raw(String className, Optional<String> key, OptionalInt mailboxCapacity) {}
+    public record Raw(String className, Optional<String> key, OptionalInt mailboxCapacity, Optional<Duration> eventTimeout) {}
+
+    /** The longest time limit of an event (node-wide or a namespace's), as Cloudflare's. */
+    public static final Duration MAX_EVENT_TIMEOUT = Duration.ofMinutes(5);
 
     private NamespaceDeclarations() {}
 
@@ -58,7 +62,12 @@ public final class NamespaceDeclarations {
                 problems.add("cairn.namespaces." + ns + ".mailbox-capacity: must be at least 1, got " + capacity.getAsInt());
                 continue;
             }
-            result.add(new Declaration(ns, kind, e.getValue().key().orElse("cairn-namespace:" + ns), capacity));
+            Optional<Duration> timeout = e.getValue().eventTimeout();
+            if (timeout.isPresent() && (timeout.get().isNegative() || timeout.get().isZero() || timeout.get().compareTo(MAX_EVENT_TIMEOUT) > 0)) {
+                problems.add("cairn.namespaces." + ns + ".event-timeout: must be more than 0 and at most 5 minutes, got " + timeout.get());
+                continue;
+            }
+            result.add(new Declaration(ns, kind, e.getValue().key().orElse("cairn-namespace:" + ns), capacity, timeout));
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("invalid namespace configuration:\n  " + String.join("\n  ", problems));

@@ -28,6 +28,7 @@ public enum ProblemType {
     UPGRADE_REFUSED("upgrade-refused", "WebSocket upgrade refused"),
     OBJECT_ERROR("object-error", "Object error"),
     ABORTED("aborted", "Object aborted"),
+    EVENT_TIMEOUT("event-timeout", "Event ran past its time limit"),
     INTERNAL("internal", "Internal error"),
     OVERLOADED("overloaded", "Overloaded"),
     SHUTTING_DOWN("shutting-down", "Shutting down"),

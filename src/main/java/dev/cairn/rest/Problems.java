@@ -6,6 +6,7 @@ import dev.cairn.api.InvalidIdException;
 import dev.cairn.api.NodeUnreachableException;
 import dev.cairn.api.NotLeaderException;
 import dev.cairn.api.AbortedException;
+import dev.cairn.api.EventTimeoutException;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.Refusal;
@@ -72,6 +73,7 @@ public final class Problems {
                     of(ProblemType.STORAGE_LIMIT, 400, o.getMessage(), instance);
             case ObjectException o -> of(ProblemType.OBJECT_ERROR, 500, messageOf(o), instance);
             case AbortedException a -> of(ProblemType.ABORTED, 500, a.getMessage(), instance);
+            case EventTimeoutException t -> of(ProblemType.EVENT_TIMEOUT, t.retryable() ? 503 : 500, t.getMessage(), instance);
             // Refused before reaching an object (bad list options), or a batch whose commit failed.
             case StorageException s -> s.retryable() ? of(ProblemType.COMMIT_FAILED, 503, s.getMessage(), instance)
                     : of(ProblemType.BAD_REQUEST, 400, s.getMessage(), instance);

@@ -152,14 +152,16 @@ final class Catalog {
     }
 
     /**
-     * Expires calls queued longer than the deadline and closes the mailboxes of objects idle for
-     * the idle timeout. Returns the evicted loops' termination, for tests that wait for it.
+     * Expires calls queued longer than the deadline, answers events running past their time limit
+     * ({@link ObjectLoop#timeOutOverdue}) and closes the mailboxes of objects idle for the idle timeout.
+     * Returns the evicted loops' termination, for tests that wait for it.
      */
     List<CompletableFuture<Void>> sweep(long nowMillis) {
         long deadline = settings.queueDeadline().toMillis();
         long idle = settings.idleTimeout().toMillis();
         List<CompletableFuture<Void>> evicted = new ArrayList<>();
         for (ObjectLoop loop : active.values()) {
+            loop.timeOutOverdue(nowMillis);
             for (Envelope e : loop.mailbox.expireQueuedBefore(nowMillis - deadline)) {
                 e.reply.completeExceptionally(queuedTooLong(loop.namespace, loop.id, nowMillis - e.enqueuedAtMillis));
             }

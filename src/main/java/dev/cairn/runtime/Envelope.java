@@ -3,11 +3,12 @@ package dev.cairn.runtime;
 import dev.cairn.runtime.NodeMeters.NamespaceMeters;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One queued event: what it is, when it was queued, the chain of objects waiting for it, and where its
  * reply goes. Created by {@link Node#deliver}, handed to the object's thread through the mailbox; the
- * reply completes exactly once.
+ * reply completes once (later completions do nothing).
  */
 final class Envelope {
     final Event event;
@@ -31,6 +32,8 @@ final class Envelope {
      */
     private static final class CountedReply extends CompletableFuture<Object> {
         private final NamespaceMeters meters;
+        /** Set by the first completion: an event timed out is answered by the housekeeper, and again (to no effect) by its loop. */
+        private final AtomicBoolean counted = new AtomicBoolean();
 
         CountedReply(NamespaceMeters meters) {
             this.meters = meters;
@@ -38,12 +41,18 @@ final class Envelope {
 
         @Override
         public boolean complete(Object value) {
+            if (!counted.compareAndSet(false, true)) {
+                return false;
+            }
             meters.completed(null);
             return super.complete(value);
         }
 
         @Override
         public boolean completeExceptionally(Throwable failure) {
+            if (!counted.compareAndSet(false, true)) {
+                return false;
+            }
             meters.completed(failure);
             return super.completeExceptionally(failure);
         }

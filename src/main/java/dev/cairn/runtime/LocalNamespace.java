@@ -3,6 +3,7 @@ package dev.cairn.runtime;
 import dev.cairn.runtime.NodeMeters.NamespaceMeters;
 
 import dev.cairn.namespaces.IdCodec;
+import java.time.Duration;
 
 import dev.cairn.namespaces.ObjectKind;
 
@@ -21,17 +22,19 @@ final class LocalNamespace<T> implements Namespace<T> {
     private final ObjectKind<T> kind;
     private final IdCodec ids;
     private final int mailboxCapacity;
+    private final Duration eventTimeout;
     private final Mailboxes mailboxes;
     private final Placement placement;
     private final RemoteCalls remoteCalls;
     private final NamespaceMeters meters;
 
-    LocalNamespace(String name, ObjectKind<T> kind, IdCodec ids, int mailboxCapacity, Mailboxes mailboxes, Placement placement,
-            RemoteCalls remoteCalls, NamespaceMeters meters) {
+    LocalNamespace(String name, ObjectKind<T> kind, IdCodec ids, int mailboxCapacity, Duration eventTimeout, Mailboxes mailboxes,
+            Placement placement, RemoteCalls remoteCalls, NamespaceMeters meters) {
         this.name = name;
         this.kind = kind;
         this.ids = ids;
         this.mailboxCapacity = mailboxCapacity;
+        this.eventTimeout = eventTimeout;
         this.mailboxes = mailboxes;
         this.placement = placement;
         this.remoteCalls = remoteCalls;
@@ -58,6 +61,11 @@ final class LocalNamespace<T> implements Namespace<T> {
 
     int mailboxCapacity() {
         return mailboxCapacity;
+    }
+
+    /** How long one call, fetch or alarm run of these objects may run before its caller is answered with {@code EventTimeoutException}. */
+    Duration eventTimeout() {
+        return eventTimeout;
     }
 
     @Override

@@ -113,7 +113,8 @@ public final class Node implements Namespaces, Mailboxes {
         @SuppressWarnings("unchecked")
         ObjectKind<T> kind = (ObjectKind<T>) d.kind();
         return new LocalNamespace<>(d.name(), kind, new IdCodec(d.name(), d.key(), random),
-                d.mailboxCapacity().orElse(settings.mailboxCapacity()), this, placement, remoteCalls,
+                d.mailboxCapacity().orElse(settings.mailboxCapacity()), d.eventTimeout().orElse(settings.eventTimeout()), this,
+                placement, remoteCalls,
                 meters.namespace(d.name()));
     }
 

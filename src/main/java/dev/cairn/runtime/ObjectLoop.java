@@ -3,6 +3,7 @@ package dev.cairn.runtime;
 import dev.cairn.alarms.AlarmHooks;
 import dev.cairn.storage.AlarmChange;
 import dev.cairn.api.AbortedException;
+import dev.cairn.api.EventTimeoutException;
 import dev.cairn.api.Namespaces;
 import dev.cairn.storage.CommitSink;
 import dev.cairn.storage.DiskCalls;
@@ -25,13 +26,16 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.OptionalLong;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
  * One active object: its virtual thread draining the mailbox, its instance and its database.
  * Everything here runs on that thread, except {@link #mailbox} (shared, lock-guarded),
- * {@link #lastActiveMillis()} (read by the housekeeper) and {@link #terminated}.
+ * {@link #lastActiveMillis()} (read by the housekeeper), {@link #timeOutOverdue} (the housekeeper's,
+ * through {@link #running}) and {@link #terminated}.
  *
  * <p>Life: created by the {@link Catalog} for the first event; runs the constructor before that
  * event; stops when the mailbox is closed (idle eviction, least-recently-used eviction or shutdown),
@@ -62,6 +66,15 @@ final class ObjectLoop implements ActivationAccess {
     private boolean isolateEvent;
     /** The abort the running event asked for, if any: it fails the event even when the object's code caught it. */
     private AbortedException aborting;
+    /**
+     * The call, fetch or alarm run in progress (null between events and during socket events, which have a
+     * time limit of their own): set and cleared by this loop, timed out by the housekeeper. The two meet
+     * on one atomic swap, so an event either ends in time or counts as timed out, never both.
+     */
+    private final AtomicReference<Running> running = new AtomicReference<>();
+
+    /** An event in progress: its envelope, the batch it commits with, when it began, and its time-out, once declared. */
+    private record Running(Envelope event, List<Envelope> batch, long sinceMillis, EventTimeoutException timedOut) {}
     private LoopSockets sockets;
 
     ObjectLoop(LocalNamespace<?> namespace, ObjectId id, Services services) {
@@ -131,22 +144,29 @@ final class ObjectLoop implements ActivationAccess {
         boolean committed = false;
         Object[] results = new Object[batch.size()];
         Throwable[] failures = new Throwable[batch.size()];
-        boolean batchBroken = false;
+        BatchLoss lost = BatchLoss.NONE;
         for (int i = 0; i < batch.size(); i++) {
             Envelope e = batch.get(i);
             if (now - e.enqueuedAtMillis > deadline) {
                 failures[i] = catalog.queuedTooLong(namespace, id, now - e.enqueuedAtMillis);
                 continue;
             }
+            if (lost != BatchLoss.NONE) {
+                continue; // its writes could not be kept: not run, failed with the rest below
+            }
             try {
-                results[i] = runEvent(e, fresh > 1);
+                results[i] = runEvent(e, batch, fresh > 1);
             } catch (EventFailed f) {
                 failures[i] = f.getCause();
-                batchBroken |= f.batchLost;
+                lost = f.loss;
             }
         }
-        if (batchBroken) {
-            failWholeBatch(results, failures, notSaved("an earlier event's rollback failed"));
+        if (lost != BatchLoss.NONE) {
+            failWholeBatch(results, failures, notSaved(switch (lost) {
+                case NONE -> throw new IllegalStateException("not lost");
+                case ROLLBACK_FAILED -> "an earlier event's rollback failed";
+                case TIMED_OUT -> "an event committed with it ran past its time limit";
+            }));
         } else {
             committed = commit(results, failures, batch.size());
         }
@@ -227,7 +247,7 @@ final class ObjectLoop implements ActivationAccess {
         closeDatabase();
     }
 
-    private Object runEvent(Envelope e, boolean isolate) throws EventFailed {
+    private Object runEvent(Envelope e, List<Envelope> batch, boolean isolate) throws EventFailed {
         isolateEvent = isolate;
         boolean constructedBefore = instance != null;
         if (database != null) {
@@ -236,8 +256,25 @@ final class ObjectLoop implements ActivationAccess {
         if (sockets != null) {
             sockets.eventStarting();
         }
+        if (!(e.event instanceof Event.Socket)) {
+            running.set(new Running(e, batch, services.clock().millis(), null));
+        }
+        Object result = null;
+        Throwable thrown = null;
         try {
-            Object result = ScopedValue.where(CallChain.CURRENT, e.chain.with(id)).call(() -> handle(e.event));
+            result = ScopedValue.where(CallChain.CURRENT, e.chain.with(id)).call(() -> handle(e.event));
+        } catch (Throwable t) {
+            thrown = t;
+        }
+        Running ended = running.getAndSet(null);
+        EventTimeoutException timedOut = ended == null ? null : ended.timedOut();
+        try {
+            if (timedOut != null) {
+                throw timedOut; // its caller has had the answer; the event's writes (and its batch's) are not kept
+            }
+            if (thrown != null) {
+                throw thrown;
+            }
             if (aborting != null) {
                 throw aborting; // the object caught its own abort: the event fails all the same
             }
@@ -259,13 +296,50 @@ final class ObjectLoop implements ActivationAccess {
             // A refusal is an answer the object chose: its instance is consistent, so it is kept (unless
             // the event aborted, or constructed it: the constructor's writes, its tables, were rolled
             // back with the event). Anything else may have left the fields half-changed.
-            Throwable failure = aborting != null ? aborting : t;
+            Throwable failure = timedOut != null ? timedOut : aborting != null ? aborting : t;
             aborting = null;
             if (!(failure instanceof Refusal) || !constructedBefore) {
                 instance = null;
                 context = null;
             }
-            throw new EventFailed(asCallerSees(failure), batchLost);
+            throw new EventFailed(asCallerSees(failure),
+                    timedOut != null ? BatchLoss.TIMED_OUT : batchLost ? BatchLoss.ROLLBACK_FAILED : BatchLoss.NONE);
+        }
+    }
+
+    /**
+     * Housekeeper: when the event in progress has run past its namespace's time limit, answers its caller
+     * with {@link EventTimeoutException} at once, and the callers of the events it commits with (their
+     * writes cannot be kept apart from its own); the loop rolls the batch back and resets the instance
+     * once the object's code returns. Java cannot stop the thread: until then the object runs nothing
+     * else, and its queued calls meet the queue deadline.
+     */
+    void timeOutOverdue(long nowMillis) {
+        Running r = running.get();
+        Duration limit = namespace.eventTimeout();
+        if (r == null || r.timedOut() != null || nowMillis - r.sinceMillis() < limit.toMillis()) {
+            return;
+        }
+        String what = switch (r.event().event) {
+            case Event.Call call -> "call";
+            case Event.Within within -> "call";
+            case Event.Fetch fetch -> "fetch";
+            case Event.Alarm alarm -> "alarm run";
+            case Event.Socket socket -> "socket event";
+        };
+        EventTimeoutException timedOut = new EventTimeoutException("the " + what + " of " + id.namespace() + "/" + id
+                + " ran past its time limit of " + limit.toMillis() + " ms (cairn.namespaces." + id.namespace()
+                + ".event-timeout, else cairn.objects.event-timeout): its writes are rolled back and the object reset once its"
+                + " code returns", EventTimeoutException.Role.THIS_EVENT);
+        if (!running.compareAndSet(r, new Running(r.event(), r.batch(), r.sinceMillis(), timedOut))) {
+            return; // it ended meanwhile
+        }
+        LOG.warnf("%s", timedOut.getMessage());
+        EventTimeoutException sameBatch = new EventTimeoutException("another event of " + id.namespace() + "/" + id
+                + ", committed with this call, ran past its time limit: this call's writes are not saved; retry",
+                EventTimeoutException.Role.SAME_BATCH);
+        for (Envelope e : r.batch()) {
+            e.reply.completeExceptionally(e == r.event() ? timedOut : sameBatch);
         }
     }
 
@@ -376,6 +450,7 @@ final class ObjectLoop implements ActivationAccess {
             case Refusal r -> r;
             case ObjectException o -> o;
             case AbortedException a -> a;
+            case EventTimeoutException timedOut -> timedOut;
             case NotLeaderException n -> n; // the storage found this node no longer leading: retryable, whatever code it passed through
             default -> new ObjectException(messageOf(t), t);
         };
@@ -385,13 +460,22 @@ final class ObjectLoop implements ActivationAccess {
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
-    /** An event failed; {@code batchLost} when its rollback failed and the batch cannot be trusted. */
-    private static final class EventFailed extends Exception {
-        final boolean batchLost;
+    /** Whether a batch's writes can still be committed, and why not. */
+    private enum BatchLoss {
+        NONE,
+        /** An event's rollback failed: the batch cannot be trusted. */
+        ROLLBACK_FAILED,
+        /** An event ran past its time limit: the callers of the whole batch were told their writes are not kept. */
+        TIMED_OUT
+    }
 
-        EventFailed(Throwable cause, boolean batchLost) {
+    /** An event failed, and what became of its batch. */
+    private static final class EventFailed extends Exception {
+        final BatchLoss loss;
+
+        EventFailed(Throwable cause, BatchLoss loss) {
             super(null, cause, false, false);
-            this.batchLost = batchLost;
+            this.loss = loss;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.cairn.runtime;
 
 import dev.cairn.alarms.AlarmSettings;
+import dev.cairn.namespaces.NamespaceDeclarations;
 import dev.cairn.sockets.WebSocketSettings;
 import dev.cairn.storage.Durability;
 import dev.cairn.storage.StorageLimits;
@@ -19,6 +20,7 @@ public record Settings(
         int maxActive,
         int mailboxCapacity,
         Duration queueDeadline,
+        Duration eventTimeout,
         int maxBatch,
         Duration housekeepingInterval,
         Duration shutdownDrainTimeout,
@@ -26,4 +28,11 @@ public record Settings(
         StorageLimits limits,
         AlarmSettings alarms,
         CommitLogSettings commitLog,
-        WebSocketSettings webSockets) {}
+        WebSocketSettings webSockets) {
+
+    public Settings {
+        if (eventTimeout.isNegative() || eventTimeout.isZero() || eventTimeout.compareTo(NamespaceDeclarations.MAX_EVENT_TIMEOUT) > 0) {
+            throw new IllegalStateException("cairn.objects.event-timeout: must be more than 0 and at most 5 minutes, got " + eventTimeout);
+        }
+    }
+}

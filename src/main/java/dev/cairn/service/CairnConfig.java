@@ -55,6 +55,9 @@ public interface CairnConfig {
 
         /** Overrides {@code cairn.objects.mailbox-capacity} for this namespace. */
         OptionalInt mailboxCapacity();
+
+        /** Overrides {@code cairn.objects.event-timeout} for this namespace (at most 5 minutes). */
+        Optional<Duration> eventTimeout();
     }
 
     /** Execution settings shared by every namespace. */
@@ -74,6 +77,14 @@ public interface CairnConfig {
         /** A call still queued after this long fails with 503 "Requests queued for too long". */
         @WithDefault("10s")
         Duration queueDeadline();
+
+        /**
+         * A call, fetch or alarm run still running after this long is answered at once with 500
+         * {@code event-timeout}; its writes are rolled back and the instance reset when its code returns.
+         * At most 5 minutes.
+         */
+        @WithDefault("30s")
+        Duration eventTimeout();
 
         /** Most queued calls whose writes share one commit (each still atomic on its own). */
         @WithDefault("128")

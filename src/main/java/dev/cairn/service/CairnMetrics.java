@@ -7,6 +7,7 @@ import dev.cairn.runtime.NodeMeters;
 import dev.cairn.sockets.SocketMeters;
 
 import dev.cairn.api.AbortedException;
+import dev.cairn.api.EventTimeoutException;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.Refusal;
@@ -46,6 +47,8 @@ final class CairnMetrics implements NodeMeters {
         OBJECT_ERROR("object_error"),
         /** Object code aborted the event ({@code ctx.abort}): its writes rolled back, its instance reset. */
         ABORTED("aborted"),
+        /** An event ran past its time limit (its caller's, or one committed with its call): rolled back, instance reset. */
+        EVENT_TIMEOUT("event_timeout"),
         /** Object code refused the call with a {@link Refusal} (an answer, not an error; its writes rolled back). */
         REFUSED("refused"),
         /** Refused without running: mailbox full or queued past the deadline. */
@@ -69,6 +72,7 @@ final class CairnMetrics implements NodeMeters {
                 case OverloadedException o -> o.shuttingDown() ? SHUTTING_DOWN : OVERLOADED;
                 case ObjectException o -> OBJECT_ERROR;
                 case AbortedException a -> ABORTED;
+                case EventTimeoutException timedOut -> EVENT_TIMEOUT;
                 case Refusal r -> REFUSED;
                 case StorageException s -> STORAGE_ERROR;
                 default -> OTHER;

@@ -33,7 +33,7 @@ public final class ConfiguredSettings {
         CairnConfig.StorageConfig s = config.storage();
         CairnConfig.AlarmsConfig a = config.alarms();
         CairnConfig.WebSocketsConfig w = config.websockets();
-        return new Settings(config.dataDir(), o.idleTimeout(), maxActive, o.mailboxCapacity(), o.queueDeadline(), o.maxBatch(),
+        return new Settings(config.dataDir(), o.idleTimeout(), maxActive, o.mailboxCapacity(), o.queueDeadline(), o.eventTimeout(), o.maxBatch(),
                 o.housekeepingInterval(), config.shutdownDrainTimeout(), s.durability(),
                 new StorageLimits(s.maxBytesPerObject(), s.kvMaxKeyBytes(), s.kvMaxEntryBytes(), s.sqlMaxColumns(),
                         s.sqlMaxParameters(), s.sqlMaxStatementBytes(), s.sqlMaxValueBytes(), s.sqlMaxLikePatternBytes(),
@@ -47,7 +47,8 @@ public final class ConfiguredSettings {
     /** The declared namespaces, checked: a bad declaration stops the start with a message naming its key. */
     public static List<NamespaceDeclarations.Declaration> declarations(CairnConfig config) {
         var declared = config.namespaces().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                e -> new NamespaceDeclarations.Raw(e.getValue().className(), e.getValue().key(), e.getValue().mailboxCapacity())));
+                e -> new NamespaceDeclarations.Raw(e.getValue().className(), e.getValue().key(), e.getValue().mailboxCapacity(),
+                        e.getValue().eventTimeout())));
         return NamespaceDeclarations.validate(declared, Thread.currentThread().getContextClassLoader());
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.type.TypeFactory;
+import dev.cairn.api.EventTimeoutException;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.Refusal;
@@ -50,6 +51,7 @@ final class RemoteAnswers {
      * The exception of an answer that is not 2xx, from its problem body: an object's refusal as a
      * {@link Refusal} of its status and message; overload and shutdown as {@link OverloadedException};
      * an object's failure as {@link ObjectException}; a failed commit as a retryable {@link StorageException};
+     * an event past its time limit as {@link EventTimeoutException};
      * a request the owner found wrong as {@link IllegalArgumentException}. Anything else (a body that is
      * no problem, a failure of Cairn itself) is an {@link IllegalStateException} naming the node and
      * what it answered. {@code request} is the method and URL, for those messages.
@@ -82,6 +84,9 @@ final class RemoteAnswers {
         }
         if (type.equals(ProblemType.COMMIT_FAILED.uri().toString())) {
             return new StorageException(detail, null, true);
+        }
+        if (type.equals(ProblemType.EVENT_TIMEOUT.uri().toString())) {
+            return new EventTimeoutException(detail, status == 503 ? EventTimeoutException.Role.SAME_BATCH : EventTimeoutException.Role.THIS_EVENT);
         }
         if (remote) {
             // object-error, storage-limit, an upgrade refused: the object's own failure, its message kept.

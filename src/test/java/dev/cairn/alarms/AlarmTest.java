@@ -254,6 +254,34 @@ class AlarmTest {
     }
 
     @Test
+    void aHandlerPastItsTimeLimitIsRetriedLikeOneThatThrows() throws Exception {
+        var o = object("slow-handler");
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Alarmed.BEHAVIOUR.put("slow-handler", (self, info) -> {
+            if (info.retryCount() == 0) {
+                started.countDown();
+                release.await();
+            }
+        });
+        o.call(a -> { a.ctx.storage().setAlarm(now()); return null; });
+        var firing = alarms().fireDue();
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        cairn.clock().advance(Duration.ofSeconds(31)); // cairn.objects.event-timeout: 30 s
+        cairn.sweep();
+        firing.get(10, TimeUnit.SECONDS); // settled by the time-out, while the handler still runs
+        PendingAlarm p = alarms().pending(Optional.of("alarmed"), 10).getFirst();
+        assertEquals(1, p.retryCount());
+        assertTrue(p.lastError().orElseThrow().contains("ran past its time limit of 30000 ms"), p.lastError().toString());
+        release.countDown();
+        assertEquals(0L, (long) o.call(Alarmed::runs), "the timed-out run was rolled back once it returned");
+        cairn.clock().advance(Duration.ofMillis(p.nextAttempt().toEpochMilli() - cairn.clock().millis()));
+        fireDue();
+        assertEquals(1L, (long) o.call(Alarmed::runs), "the retry ran and committed");
+        assertEquals(Optional.empty(), alarmOf(o));
+    }
+
+    @Test
     void aHandlerThatAbortsSayingDropIsNotRetriedAndItsAlarmIsDeleted() throws Exception {
         var o = object("giving-up");
         Alarmed.BEHAVIOUR.put("giving-up", (self, info) -> self.ctx.abort("nothing left to do", AlarmAfterAbort.DROP));

@@ -13,7 +13,6 @@ import dev.cairn.api.AlarmAfterAbort;
 import dev.cairn.api.Stub;
 import dev.cairn.testing.CairnTestKit;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -99,14 +98,11 @@ class AbortTest {
     @Test
     void callsQueuedBehindAnAbortRunOnTheFreshInstanceAndCommit() throws Exception {
         Stub<Scratch> object = cairn.get(Scratch.class, "queued");
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        var holding = object.send(s -> s.hold(started, release)).toCompletableFuture();
-        started.await();
+        var holding = Scratch.holding(object, s -> { });
         var aborting = object.send(s -> { s.ctx.storage().put("a", 1); s.ctx.abort("not this one"); return null; }).toCompletableFuture();
         var after = object.send(s -> { s.ctx.storage().put("b", 2); return s.inMemory++; }).toCompletableFuture();
-        release.countDown();
-        assertEquals("released", holding.join());
+        holding.release();
+        assertEquals("released", holding.reply().join());
         var failed = assertThrows(CompletionException.class, aborting::join);
         assertEquals("not this one", assertInstanceOf(AbortedException.class, failed.getCause()).getMessage());
         assertEquals(0L, after.join());

@@ -3,6 +3,7 @@ package dev.cairn.runtime;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -105,6 +106,24 @@ class ObjectLifecycleTest {
         assertNull(probe.call(p -> p.get("fetched")));
         assertEquals(1, probe.call(Probe::touch), "the instance was reset: its memory is gone");
         assertEquals(2, constructions());
+    }
+
+    @Test
+    void aFetchPastItsTimeLimitIsA500AtOnceAndRollsBackWhenItsCodeReturns() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Probe.HOLDS.put(probe.id().toString(), new Probe.Hold(started, release));
+        var answer = CompletableFuture.supplyAsync(() -> given().get("/objects/probe/{n}/fetch/hold", name));
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        cairn.clock().advance(java.time.Duration.ofSeconds(31));
+        cairn.sweep(); // the housekeeper's pass, at once
+        answer.get(10, TimeUnit.SECONDS).then().statusCode(500)
+                .body("type", equalTo("https://cairn.dev/problems/event-timeout"))
+                .body("detail", startsWith("the fetch of probe/" + probe.id() + " ran past its time limit of 30000 ms"))
+                .body("retryable", equalTo(false));
+        release.countDown();
+        assertNull(probe.call(p -> p.get("fetched")), "rolled back once its code returned");
+        assertEquals(2, constructions(), "the instance was reset");
     }
 
     @Test

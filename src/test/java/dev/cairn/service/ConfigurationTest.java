@@ -28,7 +28,25 @@ class ConfigurationTest {
 
     /** A declaration as read from {@code cairn.namespaces.<name>.class}, with nothing else set. */
     private static NamespaceDeclarations.Raw raw(String className) {
-        return new NamespaceDeclarations.Raw(className, Optional.empty(), OptionalInt.empty());
+        return new NamespaceDeclarations.Raw(className, Optional.empty(), OptionalInt.empty(), Optional.empty());
+    }
+
+    @Test
+    void anEventTimeLimitIsMoreThanZeroAndAtMostFiveMinutes() {
+        var e = assertThrows(IllegalStateException.class, () -> NamespaceDeclarations.validate(Map.of(
+                "long", new NamespaceDeclarations.Raw(Scratch.class.getName(), Optional.empty(), OptionalInt.empty(),
+                        Optional.of(Duration.ofMinutes(6)))), LOADER));
+        assertEquals("invalid namespace configuration:\n  cairn.namespaces.long.event-timeout: must be more than 0 and at most 5 minutes,"
+                + " got PT6M", e.getMessage());
+        var d = NamespaceDeclarations.validate(Map.of("short", new NamespaceDeclarations.Raw(Scratch.class.getName(), Optional.empty(),
+                OptionalInt.empty(), Optional.of(Duration.ofSeconds(2)))), LOADER);
+        assertEquals(Optional.of(Duration.ofSeconds(2)), d.getFirst().eventTimeout());
+
+        var node = assertThrows(IllegalStateException.class, () -> ConfiguredSettings.from(
+                ConfiguredSettings.mapping(Map.of("cairn.objects.event-timeout", "0s"))));
+        assertEquals("cairn.objects.event-timeout: must be more than 0 and at most 5 minutes, got PT0S", node.getMessage());
+        assertEquals(Duration.ofSeconds(30), ConfiguredSettings.from(ConfiguredSettings.mapping(Map.of())).eventTimeout(),
+                "the default, as Cloudflare's");
     }
 
     @Test

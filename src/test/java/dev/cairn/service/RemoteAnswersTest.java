@@ -1,11 +1,13 @@
 package dev.cairn.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.api.EventTimeoutException;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.OverloadedException;
 import dev.cairn.api.Refusal;
@@ -54,6 +56,17 @@ class RemoteAnswersTest {
         var limited = roundTrip(new ObjectException("value too large (cairn.storage.max-value-bytes)",
                 StorageException.limit("cairn.storage.max-value-bytes", "value too large", null)));
         assertInstanceOf(ObjectException.class, limited, "a storage limit is the object's failure, not a refusal");
+    }
+
+    @Test
+    void anEventPastItsTimeLimitComesBackAsSuchWithWhetherItMayBeSentAgain() throws Exception {
+        var own = assertInstanceOf(EventTimeoutException.class,
+                roundTrip(new EventTimeoutException("the call of x ran past its time limit", EventTimeoutException.Role.THIS_EVENT)));
+        assertEquals("the call of x ran past its time limit", own.getMessage());
+        assertFalse(own.retryable());
+        var batch = assertInstanceOf(EventTimeoutException.class,
+                roundTrip(new EventTimeoutException("another event ran past its time limit", EventTimeoutException.Role.SAME_BATCH)));
+        assertTrue(batch.retryable());
     }
 
     @Test
