@@ -26,16 +26,14 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.OptionalLong;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
  * One active object: its virtual thread draining the mailbox, its instance and its database.
  * Everything here runs on that thread, except {@link #mailbox} (shared, lock-guarded),
  * {@link #lastActiveMillis()} (read by the housekeeper), {@link #timeOutOverdue} (the housekeeper's,
- * through {@link #running}) and {@link #terminated}.
+ * through the thread-safe {@link EventWatch}) and {@link #terminated}.
  *
  * <p>Life: created by the {@link Catalog} for the first event; runs the constructor before that
  * event; stops when the mailbox is closed (idle eviction, least-recently-used eviction or shutdown),
@@ -66,15 +64,8 @@ final class ObjectLoop implements ActivationAccess {
     private boolean isolateEvent;
     /** The abort the running event asked for, if any: it fails the event even when the object's code caught it. */
     private AbortedException aborting;
-    /**
-     * The call, fetch or alarm run in progress (null between events and during socket events, which have a
-     * time limit of their own): set and cleared by this loop, timed out by the housekeeper. The two meet
-     * on one atomic swap, so an event either ends in time or counts as timed out, never both.
-     */
-    private final AtomicReference<Running> running = new AtomicReference<>();
-
-    /** An event in progress: its envelope, the batch it commits with, when it began, and its time-out, once declared. */
-    private record Running(Envelope event, List<Envelope> batch, long sinceMillis, EventTimeoutException timedOut) {}
+    /** The time limit of the call, fetch or alarm run in progress. */
+    private final EventWatch watch = new EventWatch();
     private LoopSockets sockets;
 
     ObjectLoop(LocalNamespace<?> namespace, ObjectId id, Services services) {
@@ -162,11 +153,7 @@ final class ObjectLoop implements ActivationAccess {
             }
         }
         if (lost != BatchLoss.NONE) {
-            failWholeBatch(results, failures, notSaved(switch (lost) {
-                case NONE -> throw new IllegalStateException("not lost");
-                case ROLLBACK_FAILED -> "an earlier event's rollback failed";
-                case TIMED_OUT -> "an event committed with it ran past its time limit";
-            }));
+            failWholeBatch(results, failures, notSaved(lost.why));
         } else {
             committed = commit(results, failures, batch.size());
         }
@@ -256,9 +243,7 @@ final class ObjectLoop implements ActivationAccess {
         if (sockets != null) {
             sockets.eventStarting();
         }
-        if (!(e.event instanceof Event.Socket)) {
-            running.set(new Running(e, batch, services.clock().millis(), null));
-        }
+        watch.begin(e, batch, services.clock().millis());
         Object result = null;
         Throwable thrown = null;
         try {
@@ -266,8 +251,7 @@ final class ObjectLoop implements ActivationAccess {
         } catch (Throwable t) {
             thrown = t;
         }
-        Running ended = running.getAndSet(null);
-        EventTimeoutException timedOut = ended == null ? null : ended.timedOut();
+        EventTimeoutException timedOut = watch.end();
         try {
             if (timedOut != null) {
                 throw timedOut; // its caller has had the answer; the event's writes (and its batch's) are not kept
@@ -308,38 +292,14 @@ final class ObjectLoop implements ActivationAccess {
     }
 
     /**
-     * Housekeeper: when the event in progress has run past its namespace's time limit, answers its caller
-     * with {@link EventTimeoutException} at once, and the callers of the events it commits with (their
-     * writes cannot be kept apart from its own); the loop rolls the batch back and resets the instance
-     * once the object's code returns. Java cannot stop the thread: until then the object runs nothing
-     * else, and its queued calls meet the queue deadline.
+     * Housekeeper: answers an event running past its namespace's time limit at once ({@link EventWatch}); the
+     * loop rolls its batch back and resets the instance once the object's code returns. Java cannot stop the
+     * thread: until then the object runs nothing else, and its queued calls meet the queue deadline.
      */
     void timeOutOverdue(long nowMillis) {
-        Running r = running.get();
-        Duration limit = namespace.eventTimeout();
-        if (r == null || r.timedOut() != null || nowMillis - r.sinceMillis() < limit.toMillis()) {
-            return;
-        }
-        String what = switch (r.event().event) {
-            case Event.Call call -> "call";
-            case Event.Within within -> "call";
-            case Event.Fetch fetch -> "fetch";
-            case Event.Alarm alarm -> "alarm run";
-            case Event.Socket socket -> "socket event";
-        };
-        EventTimeoutException timedOut = new EventTimeoutException("the " + what + " of " + id.namespace() + "/" + id
-                + " ran past its time limit of " + limit.toMillis() + " ms (cairn.namespaces." + id.namespace()
-                + ".event-timeout, else cairn.objects.event-timeout): its writes are rolled back and the object reset once its"
-                + " code returns", EventTimeoutException.Role.THIS_EVENT);
-        if (!running.compareAndSet(r, new Running(r.event(), r.batch(), r.sinceMillis(), timedOut))) {
-            return; // it ended meanwhile
-        }
-        LOG.warnf("%s", timedOut.getMessage());
-        EventTimeoutException sameBatch = new EventTimeoutException("another event of " + id.namespace() + "/" + id
-                + ", committed with this call, ran past its time limit: this call's writes are not saved; retry",
-                EventTimeoutException.Role.SAME_BATCH);
-        for (Envelope e : r.batch()) {
-            e.reply.completeExceptionally(e == r.event() ? timedOut : sameBatch);
+        EventTimeoutException timedOut = watch.timeOutOverdue(nowMillis, namespace.eventTimeout(), id);
+        if (timedOut != null) {
+            LOG.warnf("%s", timedOut.getMessage());
         }
     }
 
@@ -462,11 +422,17 @@ final class ObjectLoop implements ActivationAccess {
 
     /** Whether a batch's writes can still be committed, and why not. */
     private enum BatchLoss {
-        NONE,
+        NONE(""),
         /** An event's rollback failed: the batch cannot be trusted. */
-        ROLLBACK_FAILED,
+        ROLLBACK_FAILED("an earlier event's rollback failed"),
         /** An event ran past its time limit: the callers of the whole batch were told their writes are not kept. */
-        TIMED_OUT
+        TIMED_OUT("an event committed with it ran past its time limit");
+
+        final String why;
+
+        BatchLoss(String why) {
+            this.why = why;
+        }
     }
 
     /** An event failed, and what became of its batch. */
