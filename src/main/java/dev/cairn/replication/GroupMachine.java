@@ -260,11 +260,15 @@ final class GroupMachine extends BaseStateMachine {
         DivisionInfo info = d.getInfo();
         var followers = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
         long[] matched = info.getFollowerMatchIndices();
+        long logStart = d.getRaftLog().getStartIndex();
         List<StalledFollowers.Follower> all = new ArrayList<>();
         for (int i = 0; i < followers.size() && i < matched.length; i++) {
             long silentMs = followers.get(i).getLastRpcElapsedTimeMs();
+            StalledFollowers.Lag lag = silentMs < within.toMillis() && matched[i] >= info.getLastAppliedIndex() - CLOSE_ENOUGH
+                    ? StalledFollowers.Lag.CLOSE
+                    : matched[i] + 1 < logStart ? StalledFollowers.Lag.BEFORE_THE_LOG : StalledFollowers.Lag.BEHIND;
             all.add(new StalledFollowers.Follower(followers.get(i).getId().getId().toStringUtf8(), Duration.ofMillis(silentMs),
-                    silentMs < within.toMillis() && matched[i] >= info.getLastAppliedIndex() - CLOSE_ENOUGH, matched[i]));
+                    lag, matched[i]));
         }
         return all;
     }

@@ -45,6 +45,10 @@ final class RatisTuning {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotEvery());
         RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        // ...but never the last snapshotEvery entries: a member back from a restart (a minute away, thousands of
+        // entries behind) catches up from the log. Purged right up to each snapshot, it had to install one, file
+        // by file, slower than the log moved on under load; a leader change cut each install short.
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, settings.snapshotEvery());
         RaftServerConfigKeys.Log.setPurgeGap(p, 1);
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(settings.logSegmentBytes()));
         // A snapshot is sent in pieces that must fit a gRPC message (sized for entries below).

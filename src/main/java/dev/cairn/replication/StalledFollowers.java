@@ -27,8 +27,26 @@ import java.util.function.Predicate;
  * Owned by the leadership balancer's thread.
  */
 final class StalledFollowers {
-    /** A follower as its leader sees it: how long since it last answered, whether it could lead at once, its match index. */
-    record Follower(String id, Duration silentFor, boolean caughtUp, long matchIndex) {}
+    /** A follower as its leader sees it: how long since it last answered, how far behind it is, its match index. */
+    record Follower(String id, Duration silentFor, Lag lag, long matchIndex) {
+        /** Whether it could lead at once. */
+        boolean caughtUp() {
+            return lag == Lag.CLOSE;
+        }
+    }
+
+    /** How far a follower is behind its leader. */
+    enum Lag {
+        /** Answered lately and at most a few entries behind: a transfer to it does not stall the group. */
+        CLOSE,
+        /** Catching up from the leader's log: its match index moves as it does. */
+        BEHIND,
+        /**
+         * Its next entry is no longer in the leader's log: it is being sent a snapshot, which does not move
+         * its match index until it is installed (file by file, a minute or more under load).
+         */
+        BEFORE_THE_LOG
+    }
 
     /** Why a follower counts as stalled. */
     enum Why {
@@ -64,8 +82,7 @@ final class StalledFollowers {
 
     /**
      * {@code silenceLimit}: how long a follower may go without answering; {@code stuckLimit}: how long
-     * one that is behind may answer without its match index moving (longer: a snapshot being installed
-     * does not move it either).
+     * one that is behind may answer without its match index moving.
      */
     StalledFollowers(Duration silenceLimit, Duration stuckLimit, InstantSource clock) {
         this.silenceLimit = silenceLimit;
@@ -103,9 +120,15 @@ final class StalledFollowers {
         if (f.silentFor().compareTo(silenceLimit) > 0) {
             return new Stalled(f.id(), Why.SILENT);
         }
-        if (f.caughtUp()) {
-            behind.remove(key);
-            return null;
+        switch (f.lag()) {
+            case CLOSE, BEFORE_THE_LOG -> {
+                // A new leader would only start the snapshot over (seen: every 30 s, so that it never finished).
+                behind.remove(key);
+                return null;
+            }
+            case BEHIND -> {
+                // below
+            }
         }
         Behind was = behind.get(key);
         if (was == null || was.matchIndex() != f.matchIndex()) {

@@ -3,6 +3,7 @@ package dev.cairn.replication;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cairn.replication.StalledFollowers.Follower;
+import dev.cairn.replication.StalledFollowers.Lag;
 import dev.cairn.replication.StalledFollowers.Remedy;
 import dev.cairn.replication.StalledFollowers.Stalled;
 import dev.cairn.replication.StalledFollowers.Why;
@@ -64,6 +65,17 @@ class StalledFollowersTest {
     }
 
     @Test
+    void aFollowerBeingSentASnapshotIsNotStuckHoweverLongItTakes() {
+        Follower installing = new Follower("n2", Duration.ZERO, Lag.BEFORE_THE_LOG, 5146);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(new Remedy.None(), remedy(installing, follower("n3", 0, true, 9000 + i)));
+            advance(STUCK_LIMIT);
+        }
+        assertEquals(new Remedy.HandOver("n3", List.of(new Stalled("n2", Why.SILENT))),
+                remedy(new Follower("n2", SILENCE_LIMIT.plusSeconds(1), Lag.BEFORE_THE_LOG, 5146), follower("n3", 0, true, 9100)));
+    }
+
+    @Test
     void aFollowerThatCaughtUpStartsAfreshWhenItFallsBehindAgain() {
         remedy(follower("n2", 0, false, 10), follower("n3", 0, true, 100));
         advance(Duration.ofSeconds(20));
@@ -97,6 +109,6 @@ class StalledFollowersTest {
     }
 
     private static Follower follower(String id, long silentSeconds, boolean caughtUp, long matchIndex) {
-        return new Follower(id, Duration.ofSeconds(silentSeconds), caughtUp, matchIndex);
+        return new Follower(id, Duration.ofSeconds(silentSeconds), caughtUp ? Lag.CLOSE : Lag.BEHIND, matchIndex);
     }
 }
