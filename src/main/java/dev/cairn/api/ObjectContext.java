@@ -37,6 +37,30 @@ public interface ObjectContext {
     <T> T blockConcurrencyWhile(Callable<T> init);
 
     /**
+     * Runs {@code work} off the object's thread, so that slow I/O (an LLM, a webhook) does not hold the
+     * object: it goes on handling events meanwhile. When the work ends, {@code then} runs with its
+     * {@link Outcome} as a new event of this instance, whose writes commit like any event's.
+     *
+     * <ul>
+     * <li>The work starts once the current event's writes are committed (the output gate), and never
+     * when the event fails: a call that is rolled back sends no request.</li>
+     * <li>The work must not use storage (refused off the object's thread); {@code then} may.</li>
+     * <li>{@code then} reaches only the instance that started the work: if that instance is gone (reset
+     * by a failed event, evicted, moved to another node, stopped), the outcome is dropped and counted.</li>
+     * <li>Pending work keeps the object active, for at most {@code cairn.objects.outside-work-limit}
+     * (15 minutes by default); past it the work is interrupted and the object may be evicted.</li>
+     * </ul>
+     */
+    <T> void outside(Callable<T> work, Completion<T> then);
+
+    /**
+     * Cloudflare's {@code ctx.waitUntil}: runs {@code work} off the object's thread once the current
+     * event's writes are committed; it may outlive the event's reply, nothing is delivered back, and a
+     * throw is logged. It keeps the object active as {@link #outside} does.
+     */
+    void waitUntil(Callable<?> work);
+
+    /**
      * Ends the current event at once and resets this object (Cloudflare's {@code ctx.abort}). It never
      * returns: it throws {@link AbortedException}, and the event fails with it even when the object's
      * code catches it. The event's writes are rolled back, what it sent to sockets is dropped, and the

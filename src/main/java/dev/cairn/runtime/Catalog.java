@@ -153,7 +153,7 @@ final class Catalog {
 
     /**
      * Expires calls queued longer than the deadline, answers events running past their time limit
-     * ({@link ObjectLoop#timeOutOverdue}) and closes the mailboxes of objects idle for the idle timeout.
+     * ({@link ObjectLoop#timeOutOverdue}), interrupts outside work past its limit and closes the mailboxes of objects idle for the idle timeout.
      * Returns the evicted loops' termination, for tests that wait for it.
      */
     List<CompletableFuture<Void>> sweep(long nowMillis) {
@@ -162,6 +162,7 @@ final class Catalog {
         List<CompletableFuture<Void>> evicted = new ArrayList<>();
         for (ObjectLoop loop : active.values()) {
             loop.timeOutOverdue(nowMillis);
+            loop.outside.interruptOverdue(nowMillis, settings.outsideWorkLimit());
             for (Envelope e : loop.mailbox.expireQueuedBefore(nowMillis - deadline)) {
                 e.reply.completeExceptionally(queuedTooLong(loop.namespace, loop.id, nowMillis - e.enqueuedAtMillis));
             }
@@ -309,6 +310,21 @@ final class Catalog {
     }
 
     /** Calls waiting in the fullest mailbox (a gauge: computed when scraped). */
+    /** Work all active objects run outside their events. */
+    int outsideWorkRunning() {
+        int n = 0;
+        for (ObjectLoop loop : active.values()) {
+            n += loop.outside.running();
+        }
+        return n;
+    }
+
+    /** Completes once the work the object started outside its events so far has settled (at once when it is not active). */
+    CompletableFuture<Void> outsideWorkSettled(ObjectId id) {
+        ObjectLoop loop = active.get(id);
+        return loop == null ? CompletableFuture.completedFuture(null) : loop.outside.settled();
+    }
+
     int deepestMailbox() {
         int max = 0;
         for (ObjectLoop loop : active.values()) {

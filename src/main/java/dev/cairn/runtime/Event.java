@@ -1,8 +1,10 @@
 package dev.cairn.runtime;
 
 import dev.cairn.alarms.AlarmWork;
+import dev.cairn.api.Completion;
 import dev.cairn.api.FetchRequest;
 import dev.cairn.api.ObjectCall;
+import dev.cairn.api.Outcome;
 import dev.cairn.sockets.SocketEvent;
 
 /**
@@ -21,6 +23,12 @@ sealed interface Event {
 
     /** Something that happened on one of the object's sockets (upgrade, open, message, error, close). */
     record Socket(SocketEvent event) implements Event {}
+
+    /**
+     * The outcome of work the object ran outside its events, for {@code then} of the instance whose
+     * context is {@code startedBy} (dropped when that instance is gone).
+     */
+    record Resume(Completion<Object> then, Outcome<Object> outcome, LiveContext startedBy) implements Event {}
 
     /** Code of a test reaching inside the object with its context ({@code runIn} of the test kit). */
     record Within(ObjectWork<Object, Object> work) implements Event {}

@@ -47,6 +47,7 @@ final class EventWatch {
             case Event.Fetch fetch -> "fetch";
             case Event.Alarm alarm -> "alarm run";
             case Event.Socket socket -> "socket event";
+            case Event.Resume resume -> "outcome of outside work";
         };
         String object = id.namespace() + "/" + id;
         EventTimeoutException timedOut = new EventTimeoutException("the " + what + " of " + object + " ran past its time limit of "

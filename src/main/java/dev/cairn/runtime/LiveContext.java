@@ -5,6 +5,7 @@ import dev.cairn.storage.ObjectDatabase;
 import dev.cairn.api.AbortedException;
 import dev.cairn.api.AlarmAfterAbort;
 import dev.cairn.api.AlarmHandler;
+import dev.cairn.api.Completion;
 import dev.cairn.api.ListOptions;
 import dev.cairn.api.Namespaces;
 import dev.cairn.api.ObjectContext;
@@ -73,6 +74,23 @@ final class LiveContext implements ObjectContext, Storage, SqlStorage {
         } catch (Exception e) {
             throw new ObjectException(ObjectLoop.messageOf(e), e);
         }
+    }
+
+    @Override
+    public <T> void outside(Callable<T> work, Completion<T> then) {
+        if (work == null || then == null) {
+            throw new IllegalArgumentException("outside(work, then) needs both the work and what to do with its outcome;"
+                    + " use waitUntil(work) for work whose outcome is not needed");
+        }
+        loop.startOutside(work, then, this);
+    }
+
+    @Override
+    public void waitUntil(Callable<?> work) {
+        if (work == null) {
+            throw new IllegalArgumentException("waitUntil(work) needs the work to run");
+        }
+        loop.startOutside(work, null, this);
     }
 
     @Override

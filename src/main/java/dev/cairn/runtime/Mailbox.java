@@ -8,9 +8,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One object's bounded queue of events. Callers offer from any thread; only the object's own thread
- * takes. Everything is guarded by one lock, which also makes "idle" (empty and not processing) and
- * "closed" atomic with respect to offers: an event is either taken by the loop, or expired, or
- * refused, never lost.
+ * takes. Everything is guarded by one lock, which also makes "idle" (empty, not processing, no work
+ * of its own pending) and "closed" atomic with respect to offers: an event is either taken by the
+ * loop, or expired, or refused, never lost.
  */
 final class Mailbox {
     enum Offer { ACCEPTED, FULL, CLOSED }
@@ -23,6 +23,8 @@ final class Mailbox {
     private final Condition changed = lock.newCondition();
     private State state = State.OPEN;
     private boolean busy;
+    /** Work the object started outside its events that has not delivered its outcome: the object is not idle. */
+    private int held;
 
     Mailbox(int capacity) {
         this.capacity = capacity;
@@ -54,6 +56,44 @@ final class Mailbox {
             queue.addLast(e);
             changed.signal();
             return Offer.ACCEPTED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues the outcome of the object's own work, past the capacity (it is bounded by the work started,
+     * and refusing it would lose it). Refused only once the mailbox is closed.
+     */
+    boolean offerOwn(Envelope e) {
+        lock.lock();
+        try {
+            if (state == State.CLOSED) {
+                return false;
+            }
+            queue.addLast(e);
+            changed.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Work outside the object's events started: the object stays active until {@link #release}. */
+    void hold() {
+        lock.lock();
+        try {
+            held++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** That work ended (its outcome queued first, so the object is never idle in between) or ran past its limit. */
+    void release() {
+        lock.lock();
+        try {
+            held--;
         } finally {
             lock.unlock();
         }
@@ -110,7 +150,7 @@ final class Mailbox {
     boolean closeIfIdle() {
         lock.lock();
         try {
-            if (state != State.OPEN || busy || !queue.isEmpty()) {
+            if (state != State.OPEN || busy || held > 0 || !queue.isEmpty()) {
                 return false;
             }
             state = State.CLOSED;
@@ -148,16 +188,26 @@ final class Mailbox {
         }
     }
 
-    /** Removes and returns the events queued before {@code cutoffMillis} (the oldest are at the head). */
+    /**
+     * Removes and returns the events queued before {@code cutoffMillis} (the oldest are at the head),
+     * except the outcomes of the object's own work, which no caller waits for.
+     */
     List<Envelope> expireQueuedBefore(long cutoffMillis) {
         lock.lock();
         try {
             List<Envelope> expired = List.of();
-            while (!queue.isEmpty() && queue.peekFirst().enqueuedAtMillis < cutoffMillis) {
-                if (expired.isEmpty()) {
-                    expired = new ArrayList<>();
+            for (var it = queue.iterator(); it.hasNext(); ) {
+                Envelope e = it.next();
+                if (e.enqueuedAtMillis >= cutoffMillis) {
+                    break;
                 }
-                expired.add(queue.pollFirst());
+                if (!(e.event instanceof Event.Resume)) {
+                    if (expired.isEmpty()) {
+                        expired = new ArrayList<>();
+                    }
+                    expired.add(e);
+                    it.remove();
+                }
             }
             return expired;
         } finally {

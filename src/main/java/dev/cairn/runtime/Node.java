@@ -303,6 +303,19 @@ public final class Node implements Namespaces, Mailboxes {
         return catalog.queuedCalls();
     }
 
+    /** Work active objects run outside their events ({@code ctx.outside}, {@code ctx.waitUntil}). */
+    public int outsideWorkRunning() {
+        return catalog.outsideWorkRunning();
+    }
+
+    /**
+     * Completes once the work the object started outside its events so far has settled: each outcome
+     * run (and committed) or dropped, each waitUntil ended. At once when the object is not active.
+     */
+    public CompletableFuture<Void> outsideWorkSettled(ObjectId id) {
+        return catalog.outsideWorkSettled(id);
+    }
+
     /** Events waiting in the fullest mailbox. */
     public int deepestMailbox() {
         return catalog.deepestMailbox();

@@ -15,6 +15,10 @@ public interface NodeMeters {
             public void queueDeadlinePassed() {}
 
             public void committed(long nanos, int events) {}
+
+            public void outsideEnded(OutsideEnd end) {}
+
+            public void outsideOverdue() {}
         };
 
         public NamespaceMeters namespace(String name) {
@@ -59,5 +63,23 @@ public interface NodeMeters {
 
         /** A batch of {@code events} committed in {@code nanos} (durable included). */
         void committed(long nanos, int events);
+
+        /** Work an object ran outside its events ({@code ctx.outside}, {@code ctx.waitUntil}) ended, and how. */
+        void outsideEnded(OutsideEnd end);
+
+        /** Such work ran past {@code cairn.objects.outside-work-limit} and was interrupted. */
+        void outsideOverdue();
+    }
+
+    /** How work an object ran outside its events ended. */
+    enum OutsideEnd {
+        /** Its outcome ran as an event of the instance that started it, and committed. */
+        DELIVERED,
+        /** Its outcome found that instance gone (reset, evicted, moved, stopped), or its event failed: nothing kept. */
+        DROPPED,
+        /** Work for {@code waitUntil} returned. */
+        COMPLETED,
+        /** Work for {@code waitUntil} threw (logged). */
+        FAILED
     }
 }

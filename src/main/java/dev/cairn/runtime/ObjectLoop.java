@@ -10,6 +10,7 @@ import dev.cairn.storage.DiskCalls;
 import dev.cairn.storage.ValueCodec;
 import java.time.InstantSource;
 import dev.cairn.api.CairnException;
+import dev.cairn.api.Completion;
 import dev.cairn.api.FetchHandler;
 import dev.cairn.api.ObjectException;
 import dev.cairn.api.NotLeaderException;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
@@ -49,6 +51,8 @@ final class ObjectLoop implements ActivationAccess {
     final CompletableFuture<Void> terminated = new CompletableFuture<>();
     /** Socket sends and other effects held back until the batch commits (output gate). */
     final Outbox outbox = new Outbox();
+    /** Work this activation's instances run outside their events; it holds the mailbox open. */
+    final OutsideWork outside;
     final LocalNamespace<?> namespace;
     private final Services services;
     private final Catalog catalog;
@@ -76,6 +80,7 @@ final class ObjectLoop implements ActivationAccess {
         this.alarms = services.alarms();
         this.socketHub = services.sockets();
         this.mailbox = new Mailbox(namespace.mailboxCapacity());
+        this.outside = new OutsideWork(id, mailbox, services.clock(), namespace.meters());
         this.lastActiveMillis = services.clock().millis();
     }
 
@@ -128,7 +133,7 @@ final class ObjectLoop implements ActivationAccess {
         long deadline = services.settings().queueDeadline().toMillis();
         int fresh = 0;
         for (Envelope e : batch) {
-            if (now - e.enqueuedAtMillis <= deadline) {
+            if (!queuedTooLong(e, now, deadline)) {
                 fresh++;
             }
         }
@@ -138,7 +143,7 @@ final class ObjectLoop implements ActivationAccess {
         BatchLoss lost = BatchLoss.NONE;
         for (int i = 0; i < batch.size(); i++) {
             Envelope e = batch.get(i);
-            if (now - e.enqueuedAtMillis > deadline) {
+            if (queuedTooLong(e, now, deadline)) {
                 failures[i] = catalog.queuedTooLong(namespace, id, now - e.enqueuedAtMillis);
                 continue;
             }
@@ -170,6 +175,11 @@ final class ObjectLoop implements ActivationAccess {
                 batch.get(i).reply.complete(results[i]);
             }
         }
+    }
+
+    /** Whether {@code e} waited past the queue deadline; the outcome of the object's own work waits for no caller. */
+    private static boolean queuedTooLong(Envelope e, long nowMillis, long deadlineMillis) {
+        return !(e.event instanceof Event.Resume) && nowMillis - e.enqueuedAtMillis > deadlineMillis;
     }
 
     /**
@@ -310,11 +320,33 @@ final class ObjectLoop implements ActivationAccess {
             case Event.Fetch fetch -> ((FetchHandler) instance()).fetch(fetch.request());
             case Event.Alarm alarm -> alarms.handle(alarm.work(), instance(), database().alarm());
             case Event.Socket socket -> socketHub.handle(socket.event(), instance(), sockets());
+            case Event.Resume resume -> resume(resume);
             case Event.Within within -> {
                 Object target = instance();
                 yield within.work().run(target, context);
             }
         };
+    }
+
+    /** Runs the outcome of outside work for the instance that started it; false (dropped) when that instance is gone. */
+    private Boolean resume(Event.Resume resume) throws Exception {
+        if (instance == null || resume.startedBy() != context) {
+            return Boolean.FALSE;
+        }
+        resume.then().complete(resume.outcome());
+        return Boolean.TRUE;
+    }
+
+    /**
+     * Starts {@code work} outside the events of the instance of {@code startedBy} once the running event's
+     * batch commits (never if it does not); its outcome comes back to {@code then} (none: waitUntil).
+     */
+    <T> void startOutside(Callable<T> work, Completion<T> then, LiveContext startedBy) {
+        if (Thread.currentThread() != thread || startedBy != context) {
+            throw new IllegalStateException("work outside the events of " + id.namespace() + "/" + id
+                    + " can be started only while one of its events runs, on its own thread");
+        }
+        outbox.add(() -> outside.start(work, then, startedBy));
     }
 
     /** The instance, constructed first if this activation (or the last reset) has none yet. */

@@ -21,6 +21,7 @@ public record Settings(
         int mailboxCapacity,
         Duration queueDeadline,
         Duration eventTimeout,
+        Duration outsideWorkLimit,
         int maxBatch,
         Duration housekeepingInterval,
         Duration shutdownDrainTimeout,
@@ -33,6 +34,9 @@ public record Settings(
     public Settings {
         if (eventTimeout.isNegative() || eventTimeout.isZero() || eventTimeout.compareTo(NamespaceDeclarations.MAX_EVENT_TIMEOUT) > 0) {
             throw new IllegalStateException("cairn.objects.event-timeout: must be more than 0 and at most 5 minutes, got " + eventTimeout);
+        }
+        if (outsideWorkLimit.isNegative() || outsideWorkLimit.isZero()) {
+            throw new IllegalStateException("cairn.objects.outside-work-limit: must be more than 0, got " + outsideWorkLimit);
         }
     }
 }

@@ -86,6 +86,13 @@ public interface CairnConfig {
         @WithDefault("30s")
         Duration eventTimeout();
 
+        /**
+         * Work an object started outside its events ({@code ctx.outside}, {@code ctx.waitUntil}) keeps it
+         * active for at most this long; past it the work is interrupted and the object may be evicted.
+         */
+        @WithDefault("15m")
+        Duration outsideWorkLimit();
+
         /** Most queued calls whose writes share one commit (each still atomic on its own). */
         @WithDefault("128")
         int maxBatch();

@@ -3,6 +3,7 @@ package dev.cairn.service;
 import dev.cairn.alarms.AlarmMeters;
 import dev.cairn.replication.RaftHost;
 import dev.cairn.runtime.Node;
+import dev.cairn.runtime.NodeMeters.OutsideEnd;
 import dev.cairn.runtime.NodeMeters;
 import dev.cairn.sockets.SocketMeters;
 
@@ -89,6 +90,8 @@ final class CairnMetrics implements NodeMeters {
         private final DistributionSummary commitCalls;
         /** Kept here, not counted from the socket registry when scraped: scraping then takes no lock. */
         private final AtomicLong openSockets = new AtomicLong();
+        private final Counter[] outsideEnded;
+        private final Counter outsideOverdue;
 
         private NamespaceMeters(MeterRegistry registry, String namespace) {
             Outcome[] outcomes = Outcome.values();
@@ -111,6 +114,16 @@ final class CairnMetrics implements NodeMeters {
                     .description("Calls sharing one commit (group commit)")
                     .tag("namespace", namespace)
                     .register(registry);
+            OutsideEnd[] ends = OutsideEnd.values();
+            outsideEnded = new Counter[ends.length];
+            for (OutsideEnd e : ends) {
+                outsideEnded[e.ordinal()] = Counter.builder("cairn.outside.work")
+                        .description("Work objects ran outside their events (ctx.outside, ctx.waitUntil), by how it ended")
+                        .tag("namespace", namespace).tag("outcome", e.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+            }
+            outsideOverdue = Counter.builder("cairn.outside.work.overdue")
+                    .description("Work outside events interrupted past cairn.objects.outside-work-limit")
+                    .tag("namespace", namespace).register(registry);
             Gauge.builder("cairn.sockets.open", openSockets, AtomicLong::get)
                     .description("WebSockets open to this namespace's objects (hibernated objects' included)")
                     .tag("namespace", namespace).strongReference(true).register(registry);
@@ -137,6 +150,16 @@ final class CairnMetrics implements NodeMeters {
 
         double calls(Outcome outcome) {
             return calls[outcome.ordinal()].count();
+        }
+
+        @Override
+        public void outsideEnded(OutsideEnd end) {
+            outsideEnded[end.ordinal()].increment();
+        }
+
+        @Override
+        public void outsideOverdue() {
+            outsideOverdue.increment();
         }
 
         @Override
@@ -293,6 +316,9 @@ final class CairnMetrics implements NodeMeters {
                 .strongReference(true).register(registry);
         Gauge.builder("cairn.mailbox.queued.max", node, Node::deepestMailbox)
                 .description("Calls waiting in the fullest mailbox")
+                .strongReference(true).register(registry);
+        Gauge.builder("cairn.outside.work.running", node, Node::outsideWorkRunning)
+                .description("Work active objects run outside their events (ctx.outside, ctx.waitUntil); it keeps them active")
                 .strongReference(true).register(registry);
     }
 

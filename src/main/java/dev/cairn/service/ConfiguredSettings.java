@@ -33,7 +33,8 @@ public final class ConfiguredSettings {
         CairnConfig.StorageConfig s = config.storage();
         CairnConfig.AlarmsConfig a = config.alarms();
         CairnConfig.WebSocketsConfig w = config.websockets();
-        return new Settings(config.dataDir(), o.idleTimeout(), maxActive, o.mailboxCapacity(), o.queueDeadline(), o.eventTimeout(), o.maxBatch(),
+        return new Settings(config.dataDir(), o.idleTimeout(), maxActive, o.mailboxCapacity(), o.queueDeadline(), o.eventTimeout(),
+                o.outsideWorkLimit(), o.maxBatch(),
                 o.housekeepingInterval(), config.shutdownDrainTimeout(), s.durability(),
                 new StorageLimits(s.maxBytesPerObject(), s.kvMaxKeyBytes(), s.kvMaxEntryBytes(), s.sqlMaxColumns(),
                         s.sqlMaxParameters(), s.sqlMaxStatementBytes(), s.sqlMaxValueBytes(), s.sqlMaxLikePatternBytes(),

@@ -111,6 +111,34 @@ class ReminderApiTest {
     }
 
     @Test
+    void aSendNowRunsOutsideTheReminderWhichKeepsAnsweringAndRecordsTheWebhooksAnswerWhenItComes() throws Exception {
+        String name = "rem-" + UUID.randomUUID();
+        try (var hook = new Webhook()) {
+            given().contentType(ContentType.JSON).body("{\"url\": \"" + hook.url() + "\", \"message\": \"now\"}")
+                    .post("/objects/reminder/{n}/sends", name).then().statusCode(200)
+                    .body("seq", equalTo(1)).body("status", equalTo(null)).body("answeredAt", equalTo(null));
+            var request = hook.next(Duration.ofSeconds(10));
+            assertEquals("now", JSON.readTree(request.body()).get("message").asText());
+            // The webhook holds the POST: the reminder answers all the same.
+            given().get("/objects/reminder/{n}", name).then().statusCode(200)
+                    .body("sends.size()", equalTo(1)).body("sends[0].status", equalTo(null));
+
+            request.answer(202);
+            cairn.awaitOutsideWork(cairn.get(Reminder.class, name));
+            given().get("/objects/reminder/{n}", name).then().statusCode(200)
+                    .body("sends[0].status", equalTo(202)).body("sends[0].error", equalTo(null));
+        }
+        given().contentType(ContentType.JSON).body("{\"url\": \"http://127.0.0.1:9/closed\", \"message\": \"m\"}")
+                .post("/objects/reminder/{n}/sends", name).then().statusCode(200).body("seq", equalTo(2));
+        cairn.awaitOutsideWork(cairn.get(Reminder.class, name));
+        given().get("/objects/reminder/{n}", name).then().statusCode(200)
+                .body("sends[1].status", equalTo(null)).body("sends[1].error", containsString("Connect"));
+        given().contentType(ContentType.JSON).body("{\"url\": \"ftp://x/y\", \"message\": \"m\"}")
+                .post("/objects/reminder/{n}/sends", name).then().statusCode(400)
+                .body("detail", containsString("url must be an absolute http or https URL"));
+    }
+
+    @Test
     void aCancelledReminderIsNotDelivered() {
         String name = "rem-" + UUID.randomUUID();
         set(name, "{\"url\": \"http://127.0.0.1:9/never\", \"message\": \"m\", \"inMs\": 600000}");

@@ -253,6 +253,15 @@ public final class CairnTestKit implements BeforeAllCallback, AfterAllCallback, 
         await(node().alarms().fireDue());
     }
 
+    /**
+     * Returns once the work the object started outside its events so far ({@code ctx.outside},
+     * {@code ctx.waitUntil}) has settled: each outcome run as an event and committed (or dropped), each
+     * waitUntil ended.
+     */
+    public void awaitOutsideWork(Stub<?> stub) {
+        await(node().outsideWorkSettled(stub.id()));
+    }
+
     /** Evicts the object (it hibernates: instance dropped, database closed) and returns once it has stopped; it must be idle. */
     public void evict(Stub<?> stub) {
         await(node().evict(stub.id()));
