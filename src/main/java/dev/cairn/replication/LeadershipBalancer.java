@@ -6,10 +6,8 @@ import dev.cairn.cluster.MemberReadiness;
 import dev.cairn.cluster.Members;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +53,7 @@ final class LeadershipBalancer implements AutoCloseable {
     private final MemberReadiness readiness;
     private final List<GroupMachine> machines;
     private final StalledFollowers stalled;
+    private final InstantSource clock;
     /** How long a follower's node must have answered its health probes for the follower to count as stalled. */
     private final Duration silenceLimit;
     private final ClientId clientId = ClientId.randomId();
@@ -71,6 +70,7 @@ final class LeadershipBalancer implements AutoCloseable {
         this.health = health;
         this.readiness = readiness;
         this.machines = machines;
+        this.clock = clock;
         Duration election = settings.electionTimeout();
         this.silenceLimit = election.multipliedBy(SILENT_TIMEOUTS);
         this.stalled = new StalledFollowers(silenceLimit, election.multipliedBy(STUCK_TIMEOUTS), clock);
@@ -122,10 +122,8 @@ final class LeadershipBalancer implements AutoCloseable {
     }
 
     /**
-     * Hands the leadership of every group this node leads to another replica that is up: one that
-     * follows closely first (it serves at once), then the one leading fewest groups (those handed to it
-     * here included: all of them to one node would bring it all their calls at once), then the one up
-     * longest (a node still starting serves slowly). Returns once done or after the transfer timeout.
+     * Hands the leadership of every group this node leads to another replica that is up, chosen in
+     * {@link HandOverOrder}. Returns once done or after the transfer timeout.
      */
     void handOverAll() {
         thread.shutdownNow();
@@ -143,9 +141,7 @@ final class LeadershipBalancer implements AutoCloseable {
             }
             groups.replicas(g).stream()
                     .filter(id -> !id.equals(members.self()) && health.of(id) == MemberHealth.Health.UP)
-                    .min(Comparator.comparing((String id) -> !m.caughtUp(id, settings.electionTimeout()))
-                            .thenComparing(id -> leading.getOrDefault(id, 0))
-                            .thenComparing(id -> health.upSince(id).orElse(Instant.MAX)))
+                    .min(HandOverOrder.of(id -> m.caughtUp(id, settings.electionTimeout()), leading, health::upSince, clock.instant()))
                     .ifPresent(to -> {
                         leading.merge(to, 1, Integer::sum);
                         moves.add(transfer(g, to, settings.transferTimeout()));

@@ -56,7 +56,7 @@ public final class Node implements Namespaces, Mailboxes {
     private final Map<Class<?>, LocalNamespace<?>> byClass = new LinkedHashMap<>();
     private final Catalog catalog;
     /** What every object loop works with. */
-    private final ObjectLoop.Services loopServices;
+    private final LoopServices loopServices;
     private final SocketHub sockets;
     private final ScheduledExecutorService housekeeper;
     private final AlarmIndex alarmIndex;
@@ -95,7 +95,7 @@ public final class Node implements Namespaces, Mailboxes {
         this.alarms = new AlarmScheduler(new Alarms(), alarmIndex, settings.alarms(), clock, random, meters.alarms());
         // Loops are made only by deliveries, which come after this constructor.
         this.catalog = new Catalog(settings, this::newLoop, this::isShuttingDown);
-        this.loopServices = new ObjectLoop.Services(settings, clock, catalog, this, codec, new DiskCalls(), durability, alarms, sockets,
+        this.loopServices = new LoopServices(settings, clock, catalog, this, codec, new DiskCalls(), durability, alarms, sockets,
                 placement);
         this.housekeeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("cairn-housekeeper").factory());

@@ -4,11 +4,6 @@ import dev.cairn.alarms.AlarmHooks;
 import dev.cairn.storage.AlarmChange;
 import dev.cairn.api.AbortedException;
 import dev.cairn.api.EventTimeoutException;
-import dev.cairn.api.Namespaces;
-import dev.cairn.storage.CommitSink;
-import dev.cairn.storage.DiskCalls;
-import dev.cairn.storage.ValueCodec;
-import java.time.InstantSource;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.Completion;
 import dev.cairn.api.FetchHandler;
@@ -54,7 +49,7 @@ final class ObjectLoop implements ActivationAccess {
     /** Work this activation's instances run outside their events; it holds the mailbox open. */
     final OutsideWork outside;
     final LocalNamespace<?> namespace;
-    private final Services services;
+    private final LoopServices services;
     private final Catalog catalog;
     private final AlarmHooks alarms;
     private final SocketHub socketHub;
@@ -72,7 +67,7 @@ final class ObjectLoop implements ActivationAccess {
     private final EventWatch watch = new EventWatch();
     private LoopSockets sockets;
 
-    ObjectLoop(LocalNamespace<?> namespace, ObjectId id, Services services) {
+    ObjectLoop(LocalNamespace<?> namespace, ObjectId id, LoopServices services) {
         this.namespace = namespace;
         this.id = id;
         this.services = services;
@@ -320,7 +315,7 @@ final class ObjectLoop implements ActivationAccess {
             case Event.Fetch fetch -> ((FetchHandler) instance()).fetch(fetch.request());
             case Event.Alarm alarm -> alarms.handle(alarm.work(), instance(), database().alarm());
             case Event.Socket socket -> socketHub.handle(socket.event(), instance(), sockets());
-            case Event.Resume resume -> resume(resume);
+            case Event.Resume resume -> OutsideWork.resume(resume, instance == null ? null : context);
             case Event.Within within -> {
                 Object target = instance();
                 yield within.work().run(target, context);
@@ -328,24 +323,12 @@ final class ObjectLoop implements ActivationAccess {
         };
     }
 
-    /** Runs the outcome of outside work for the instance that started it; false (dropped) when that instance is gone. */
-    private Boolean resume(Event.Resume resume) throws Exception {
-        if (instance == null || resume.startedBy() != context) {
-            return Boolean.FALSE;
-        }
-        resume.then().complete(resume.outcome());
-        return Boolean.TRUE;
-    }
-
     /**
      * Starts {@code work} outside the events of the instance of {@code startedBy} once the running event's
      * batch commits (never if it does not); its outcome comes back to {@code then} (none: waitUntil).
      */
     <T> void startOutside(Callable<T> work, Completion<T> then, LiveContext startedBy) {
-        if (Thread.currentThread() != thread || startedBy != context) {
-            throw new IllegalStateException("work outside the events of " + id.namespace() + "/" + id
-                    + " can be started only while one of its events runs, on its own thread");
-        }
+        outside.checkAsked(Thread.currentThread() == thread && startedBy == context);
         outbox.add(() -> outside.start(work, then, startedBy));
     }
 
@@ -476,20 +459,4 @@ final class ObjectLoop implements ActivationAccess {
             this.loss = loss;
         }
     }
-
-    /**
-     * What every object loop of the node works with, built once by the {@link Node} and handed to each
-     * loop's constructor. Immutable.
-     */
-    record Services(
-            Settings settings,
-            InstantSource clock,
-            Catalog catalog,
-            Namespaces namespaces,
-            ValueCodec codec,
-            DiskCalls disk,
-            CommitSink durability,
-            AlarmHooks alarms,
-            SocketHub sockets,
-            Placement placement) {}
 }

@@ -23,8 +23,8 @@ import org.jboss.logging.Logger;
  * holds the object active (its mailbox is not idle) until it ends or runs past the limit, and delivers
  * its outcome back as a {@link Event.Resume} event, queued past the mailbox's capacity.
  *
- * <p>Thread-safe: {@link #start} runs on the object's thread, the work on its own threads,
- * {@link #interruptOverdue} on the housekeeper's; {@link #settled} on any.
+ * <p>Thread-safe: {@link #start}, {@link #checkAsked} and {@link #resume} run on the object's thread,
+ * the work on its own threads, {@link #interruptOverdue} on the housekeeper's; {@link #settled} on any.
  */
 final class OutsideWork {
     private static final Logger LOG = Logger.getLogger(OutsideWork.class);
@@ -93,6 +93,26 @@ final class OutsideWork {
         });
         running.put(key, new Running(clock.millis(), thread, holding));
         thread.start();
+    }
+
+    /** Refuses work asked for other than by a running event of the live instance, on the object's thread. */
+    void checkAsked(boolean byRunningEvent) {
+        if (!byRunningEvent) {
+            throw new IllegalStateException("work outside the events of " + id.namespace() + "/" + id
+                    + " can be started only while one of its events runs, on its own thread");
+        }
+    }
+
+    /**
+     * The object's thread: runs the outcome of work for the instance that started it, whose context
+     * {@code live} is (null: no instance); false (dropped) when that instance is gone.
+     */
+    static Boolean resume(Event.Resume resume, LiveContext live) throws Exception {
+        if (live == null || resume.startedBy() != live) {
+            return Boolean.FALSE;
+        }
+        resume.then().complete(resume.outcome());
+        return Boolean.TRUE;
     }
 
     /** Housekeeper: interrupts work running past {@code limit}; it no longer holds the object active. */
