@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -29,8 +28,8 @@ import org.jboss.logging.Logger;
 final class OutsideWork {
     private static final Logger LOG = Logger.getLogger(OutsideWork.class);
 
-    /** A piece of work under way: when it started, its thread, and whether it still holds the object active. */
-    private record Running(long startedMillis, Thread thread, AtomicBoolean holding) {}
+    /** A piece of work under way, holding the object active while it is in {@link #running}: when it started, its thread. */
+    private record Running(long startedMillis, Thread thread) {}
 
     private final ObjectId id;
     private final Mailbox mailbox;
@@ -56,7 +55,6 @@ final class OutsideWork {
     @SuppressWarnings("unchecked")
     <T> void start(Callable<T> work, Completion<T> then, LiveContext startedBy) {
         long key = ids.incrementAndGet();
-        AtomicBoolean holding = new AtomicBoolean(true);
         synchronized (this) {
             unsettled++;
         }
@@ -73,7 +71,7 @@ final class OutsideWork {
                 if (outcome instanceof Outcome.Failure<Object>(Exception e)) {
                     LOG.warnf(e, "work that %s/%s left running (waitUntil) failed", id.namespace(), id);
                 }
-                release(key, holding);
+                release(key);
                 ended(outcome instanceof Outcome.Success ? OutsideEnd.COMPLETED : OutsideEnd.FAILED);
                 return;
             }
@@ -82,7 +80,7 @@ final class OutsideWork {
             if (!mailbox.offerOwn(resume)) {
                 resume.reply.complete(Boolean.FALSE); // the activation stopped: no instance to give it to
             }
-            release(key, holding);
+            release(key);
             resume.reply.whenComplete((delivered, failed) -> {
                 if (failed != null) {
                     LOG.warnf("the outcome of work %s/%s ran outside its events was not kept: %s", id.namespace(), id,
@@ -91,7 +89,7 @@ final class OutsideWork {
                 ended(Boolean.TRUE.equals(delivered) ? OutsideEnd.DELIVERED : OutsideEnd.DROPPED);
             });
         });
-        running.put(key, new Running(clock.millis(), thread, holding));
+        running.put(key, new Running(clock.millis(), thread));
         thread.start();
     }
 
@@ -119,12 +117,12 @@ final class OutsideWork {
     void interruptOverdue(long nowMillis, Duration limit) {
         for (var entry : running.entrySet()) {
             Running r = entry.getValue();
-            if (nowMillis - r.startedMillis() >= limit.toMillis() && r.holding().get()) {
+            if (nowMillis - r.startedMillis() >= limit.toMillis() && running.remove(entry.getKey(), r)) {
                 LOG.warnf("work that %s/%s runs outside its events has run past cairn.objects.outside-work-limit (%d ms): interrupted;"
                         + " the object may be evicted now", id.namespace(), id, limit.toMillis());
                 meters.outsideOverdue();
                 r.thread().interrupt();
-                release(entry.getKey(), r.holding());
+                mailbox.release();
             }
         }
     }
@@ -144,9 +142,9 @@ final class OutsideWork {
         return f;
     }
 
-    private void release(long key, AtomicBoolean holding) {
-        running.remove(key);
-        if (holding.compareAndSet(true, false)) {
+    /** The work ended: it no longer holds the object active, unless the housekeeper released it already (past the limit). */
+    private void release(long key) {
+        if (running.remove(key) != null) {
             mailbox.release();
         }
     }
