@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.time.Duration;
 import java.util.OptionalInt;
@@ -18,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * The packaged service (the JVM jar, or the native binary in a native build) as a real process on
@@ -25,6 +28,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class CairnProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The admin user {@link #withAdmin} configures (role cairn-admin; password it-admin-secret), whose credentials {@link #sendAsAdmin} sends. */
+    private static final List<String> ADMIN_USER = List.of("cairn.security.users.it-admin.password-hash=sha256:itsalt01:7297e46ce24a153375dffce249dd363024003c09f9ee7ae2f7201e949627dd50",
+            "cairn.security.users.it-admin.roles=cairn-admin");
+    private static final String ADMIN_AUTHORIZATION = "Basic " + Base64.getEncoder()
+            .encodeToString("it-admin:it-admin-secret".getBytes(StandardCharsets.UTF_8));
 
     private final Process process;
     private final int port;
@@ -129,6 +137,16 @@ public final class CairnProcess implements AutoCloseable {
 
     public HttpResponse<String> send(String method, String path, String body) throws Exception {
         return HTTP.send(request(method, path, body).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code settings} plus an admin user's, for a process whose admin API {@link #sendAsAdmin} reaches. */
+    public static String[] withAdmin(String... settings) {
+        return Stream.concat(ADMIN_USER.stream(), Arrays.stream(settings)).toArray(String[]::new);
+    }
+
+    /** Like {@link #send(String, String, String)}, with the credentials of the admin user {@link #withAdmin} configures. */
+    public HttpResponse<String> sendAsAdmin(String method, String path, String body) throws Exception {
+        return send(method, path, body, "Authorization", ADMIN_AUTHORIZATION);
     }
 
     /** Like {@link #send(String, String, String)}, with extra headers as name, value pairs. */

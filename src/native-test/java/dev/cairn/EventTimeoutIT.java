@@ -25,7 +25,7 @@ class EventTimeoutIT {
     @Test
     void anAlarmRunPastItsTimeLimitIsRetriedAndOnlyTheRetrysWritesAreKept() throws Exception {
         try (var hook = new Webhook();
-                var cairn = CairnProcess.start(data, "cairn.namespaces.reminder.event-timeout=1s").awaitListening()) {
+                var cairn = CairnProcess.start(data, CairnProcess.withAdmin("cairn.namespaces.reminder.event-timeout=1s")).awaitListening()) {
             var set = cairn.send("PUT", "/objects/reminder/slow-hook", "{\"url\": \"" + hook.url() + "\", \"message\": \"m\", \"inMs\": 0}");
             assertEquals(200, set.statusCode(), set.body());
             var first = hook.next(Duration.ofSeconds(20));
@@ -34,7 +34,7 @@ class EventTimeoutIT {
             JsonNode alarm = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (System.nanoTime() < deadline) {
-                JsonNode alarms = JSON.readTree(cairn.send("GET", "/admin/alarms?namespace=reminder", null).body());
+                JsonNode alarms = JSON.readTree(cairn.sendAsAdmin("GET", "/admin/alarms?namespace=reminder", null).body());
                 // An attempt counts as begun once it starts (a crash would make it a retry); its error is recorded when it fails.
                 if (alarms.size() == 1 && alarms.get(0).hasNonNull("lastError")) {
                     alarm = alarms.get(0);

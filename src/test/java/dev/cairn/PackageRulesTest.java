@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * (replication alone touches Apache Ratis); service
  * answers refused WebSocket upgrades with rest's problems (rest ← service); examples use api and the
  * interfaces, stubs and models generated from their own contract (examples.api, examples.model),
- * nothing else. Only service and rest touch Quarkus (and the HTTP stack); nothing imports them but
+ * nothing else. security (who may reach what) reads service's configuration and answers with rest's
+ * problems. Only service, rest and security touch Quarkus (and the HTTP stack); nothing imports them but
  * themselves and the examples. Nothing imports the examples.
  */
 class PackageRulesTest {
@@ -44,6 +45,7 @@ class PackageRulesTest {
                     "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.runtime", "dev.cairn.cluster", "dev.cairn.replication", "dev.cairn.rest",
                     "dev.cairn.rest.model")),
             Map.entry("dev.cairn.rest", Set.of("dev.cairn.api", "dev.cairn.cluster", "dev.cairn.rest.api", "dev.cairn.rest.model")),
+            Map.entry("dev.cairn.security", Set.of("dev.cairn.service", "dev.cairn.rest", "dev.cairn.rest.model")),
             Map.entry("dev.cairn.examples", Set.of("dev.cairn.api", "dev.cairn.examples.api", "dev.cairn.examples.model")));
 
     /** What touches Quarkus, the HTTP stack, CDI or MicroProfile: only the service's edges may. */

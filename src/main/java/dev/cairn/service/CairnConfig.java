@@ -7,6 +7,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -37,6 +38,9 @@ public interface CairnConfig {
     /** The cluster this node is part of; without {@code members}, a single node. */
     ClusterConfig cluster();
 
+    /** Who may use the admin API, and the namespaces that require roles. */
+    SecurityConfig security();
+
     /** How long graceful shutdown lets queued calls finish before refusing the rest. */
     @WithDefault("20s")
     Duration shutdownDrainTimeout();
@@ -58,6 +62,27 @@ public interface CairnConfig {
 
         /** Overrides {@code cairn.objects.event-timeout} for this namespace (at most 5 minutes). */
         Optional<Duration> eventTimeout();
+
+        /**
+         * Roles of which a caller needs one to reach this namespace's objects (REST, fetch and
+         * WebSockets); unset: open to every caller.
+         */
+        Optional<List<String>> rolesAllowed();
+    }
+
+    /** Authentication: users from configuration (HTTP Basic) beside bearer JWTs ({@code mp.jwt.verify.*}). */
+    interface SecurityConfig {
+        /** User name to its password hash and roles. */
+        Map<String, UserConfig> users();
+    }
+
+    /** One HTTP Basic user. */
+    interface UserConfig {
+        /** {@code sha256:<salt>:<hex of SHA-256(salt + password)>}: the password itself is never configured. */
+        String passwordHash();
+
+        /** Its roles, e.g. {@code cairn-admin}. */
+        List<String> roles();
     }
 
     /** Execution settings shared by every namespace. */

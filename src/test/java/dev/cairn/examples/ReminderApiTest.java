@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.Admin;
 import dev.cairn.Webhook;
 import dev.cairn.api.Alarms;
 import dev.cairn.api.Namespaces;
@@ -89,7 +90,7 @@ class ReminderApiTest {
             });
             hook.next(Duration.ofSeconds(10)).answer(500);
             attempt.join();
-            given().queryParam("namespace", "reminder").get("/admin/alarms").then().statusCode(200)
+            Admin.asAdmin().queryParam("namespace", "reminder").get("/admin/alarms").then().statusCode(200)
                     .body("find { it.name == '" + name + "' }.retryCount", equalTo(1))
                     .body("find { it.name == '" + name + "' }.lastError", equalTo("the webhook answered 500"))
                     .body("find { it.name == '" + name + "' }.scheduledTime", equalTo(at.toString()));

@@ -1,6 +1,6 @@
 package dev.cairn.rest;
 
-import static io.restassured.RestAssured.given;
+import static dev.cairn.Admin.asAdmin;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -39,16 +39,16 @@ class AdminApiTest {
                 return null;
             });
         }
-        List<String> names = given().queryParam("namespace", "alarmed").queryParam("limit", 10000)
+        List<String> names = asAdmin().queryParam("namespace", "alarmed").queryParam("limit", 10000)
                 .get("/admin/alarms").then().statusCode(200).extract().jsonPath().getList("name", String.class);
         assertEquals(List.of(tag + "-0", tag + "-1", tag + "-2"), names.stream().filter(n -> n != null && n.startsWith(tag)).toList());
-        given().queryParam("namespace", "alarmed").queryParam("limit", 10000).get("/admin/alarms").then()
+        asAdmin().queryParam("namespace", "alarmed").queryParam("limit", 10000).get("/admin/alarms").then()
                 .body("find { it.name == '" + tag + "-1' }.namespace", equalTo("alarmed"))
                 .body("find { it.name == '" + tag + "-1' }.scheduledTime", equalTo(base.plusSeconds(1).toString()))
                 .body("find { it.name == '" + tag + "-1' }.nextAttempt", equalTo(base.plusSeconds(1).toString()))
                 .body("find { it.name == '" + tag + "-1' }.retryCount", equalTo(0))
                 .body("find { it.name == '" + tag + "-1' }.id", equalTo(idOf(tag + "-1")));
-        given().queryParam("limit", 1).get("/admin/alarms").then().statusCode(200).body("$", hasSize(1));
+        asAdmin().queryParam("limit", 1).get("/admin/alarms").then().statusCode(200).body("$", hasSize(1));
     }
 
     private String idOf(String name) {
@@ -57,12 +57,12 @@ class AdminApiTest {
 
     @Test
     void badQueriesAreRefusedSayingWhatIsAllowed() {
-        given().queryParam("limit", 0).get("/admin/alarms").then().statusCode(400)
+        asAdmin().queryParam("limit", 0).get("/admin/alarms").then().statusCode(400)
                 .body("detail", equalTo("limit: must be at least 1, got 0"));
-        given().queryParam("limit", "ten").get("/admin/alarms").then().statusCode(400)
+        asAdmin().queryParam("limit", "ten").get("/admin/alarms").then().statusCode(400)
                 .body("type", equalTo("https://cairn.dev/problems/bad-request"))
                 .body("detail", containsString("a query or path parameter has the wrong type"));
-        given().queryParam("namespace", "nope").get("/admin/alarms").then().statusCode(404)
+        asAdmin().queryParam("namespace", "nope").get("/admin/alarms").then().statusCode(404)
                 .body("detail", containsString("unknown namespace 'nope'"));
     }
 }
