@@ -1,6 +1,5 @@
 package dev.cairn.replication;
 
-import dev.cairn.api.NotLeaderException;
 import dev.cairn.storage.AlarmChange;
 import dev.cairn.storage.ReplicaWriter;
 import java.io.IOException;
@@ -11,28 +10,21 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
-import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
-import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 import org.jboss.logging.Logger;
 
@@ -53,7 +45,7 @@ import org.jboss.logging.Logger;
  * uses the {@link ReplicaWriter} (and takes snapshots, reinitializes after an install); Ratis
  * initializes the group before that thread starts, and sends notifications and pauses the group
  * before an install on its own threads; object threads
- * call {@link #submit}, {@link #serving} and {@link #confirmLeadership}.
+ * call {@link #serving} and {@link #appends} ({@link LeaderAppends}).
  */
 final class GroupMachine extends BaseStateMachine {
     private static final Logger LOG = Logger.getLogger(GroupMachine.class);
@@ -65,11 +57,8 @@ final class GroupMachine extends BaseStateMachine {
     private final GroupFiles files;
     private final GroupSnapshots snapshots;
     private final GroupEvents events;
-    private final Duration confirmWait;
-    private final CommitBatches batches;
-    private final ClientId clientId = ClientId.randomId();
-    private final AtomicLong calls = new AtomicLong();
     private final UndecidedCommits undecided = new UndecidedCommits();
+    private final LeaderAppends appends;
     /** Writes committed entries into the group's files. Updater thread; a new one whenever the files are replaced. */
     private ReplicaWriter replicas;
     private volatile RaftServer.Division division;
@@ -88,8 +77,8 @@ final class GroupMachine extends BaseStateMachine {
         this.snapshots = snapshots;
         this.replicas = writers.get();
         this.events = events;
-        this.confirmWait = confirmWait;
-        this.batches = new CommitBatches(this::append, this::withdraw, clock, commitWait, maxEntryBytes);
+        this.appends = new LeaderAppends(group, shipments, undecided, () -> division, this::serving, confirmWait, clock, commitWait,
+                maxEntryBytes);
     }
 
     int group() {
@@ -284,107 +273,14 @@ final class GroupMachine extends BaseStateMachine {
         return followers(within).stream().anyMatch(f -> f.id().equals(peer) && f.caughtUp());
     }
 
-    /**
-     * Submits {@code entry} (shipped as {@code shipment}); the returned stage completes when it is
-     * applied here, or fails with {@link NotLeaderException} ({@code UNKNOWN}: a new leader may still
-     * commit it) when its submission fails first, or it is not applied within the commit wait (an object
-     * waiting on its entry keeps its file open, and another leader's entries for that file wait for it
-     * to close).
-     */
-    CompletableFuture<Void> submit(Entry entry, Shipments.Shipment shipment) {
-        batches.commit(entry, shipment);
-        return shipment.applied();
-    }
-
-    /** Appends one entry of {@code commits} (none: a confirmation) to the group's log through this node's Raft server. */
-    private CompletableFuture<Void> append(List<Entry> commits) {
-        RaftServer.Division d = division;
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(clientId)
-                .setServerId(d.getId())
-                .setGroupId(d.getGroup().getGroupId())
-                .setCallId(calls.incrementAndGet())
-                // The array is never written again: wrapped, not copied.
-                .setMessage(commits.isEmpty() ? Message.EMPTY : Message.valueOf(UnsafeByteOperations.unsafeWrap(Entry.toBytes(commits))))
-                .setType(RaftClientRequest.writeRequestType())
-                .build();
-        try {
-            return d.getRaftServer().submitClientRequestAsync(request).thenCompose(reply -> reply.isSuccess()
-                    ? CompletableFuture.<Void>completedFuture(null) : CompletableFuture.<Void>failedFuture(reply.getException()));
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private void withdraw(Entry entry, Shipments.Shipment shipment, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        // A leader stepping down or not ready yet refuses the entry before appending it: it cannot commit.
-        boolean refused = cause instanceof LeaderSteppingDownException || cause instanceof LeaderNotReadyException;
-        if (!refused) {
-            undecided.mayStillCommit(shipment.sequence(), entry.file()); // first: an apply of the entry racing this finds it
-        }
-        boolean withdrawn = shipments.withdrawn(shipment, refused
-                ? new NotLeaderException(NotLeaderException.Outcome.NOT_RUN, "this node is handing over the leadership of group "
-                        + group + " (" + cause.getMessage() + "); the call's writes were not kept; retry", cause)
-                : new NotLeaderException(NotLeaderException.Outcome.UNKNOWN, (cause instanceof TimeoutException
-                        ? "group " + group + " did not commit the call's writes in time"
-                        : "this node lost the leadership of group " + group + " while replicating the call's writes")
-                        + " (" + cause.getMessage() + "); they may still be kept or dropped:"
-                        + " read before retrying a call that is not idempotent", cause));
-        if (!withdrawn) {
-            undecided.decided(shipment.sequence()); // it was applied first
-        }
-    }
-
-    /**
-     * Runs {@code transfer} (a leadership transfer of this group, true when it moved) with this
-     * leader's entries held back ({@link CommitBatches#hold}): it starts once nothing is in flight (or
-     * after an election timeout), and what waited meanwhile is sent afterwards, or answered as never
-     * run when the leadership moved.
-     */
-    CompletableFuture<Boolean> handingOver(Supplier<CompletableFuture<Boolean>> transfer) {
-        return batches.hold()
-                .completeOnTimeout(null, confirmWait.toMillis(), TimeUnit.MILLISECONDS)
-                .thenCompose(drained -> transfer.get())
-                .whenComplete((moved, failure) -> batches.release(serving() ? CommitBatches.AfterHandOver.SEND
-                        : CommitBatches.AfterHandOver.REFUSE, new LeaderSteppingDownException("this node handed the leadership of"
-                        + " group " + group + " over")));
-    }
-
-    /** Raft entries this node appended as the group's leader: its commits, several to an entry, and its confirmations. */
-    long entriesAppended() {
-        return batches.appended();
-    }
-
     /** Whether {@code file} must not be opened yet: an earlier commit of it, withdrawn here, may still commit. */
     boolean holdsBack(String file) {
         return undecided.holdsBack(file);
     }
 
-    /**
-     * Confirms, for a batch that wrote nothing, that this node still leads the group: a majority of the
-     * group commits an empty entry appended after the batch's reads, so a deposed, paused or cut-off
-     * leader cannot answer from its stale state.
-     */
-    void confirmLeadership() {
-        // An entry committed after the batch's reads: a majority acknowledges this leader after them. Not
-        // Ratis's ReadIndex, which in 3.2 answers at once, without a heartbeat round, when an earlier ReadIndex
-        // at the same commit index was acknowledged: a leader cut off since (nothing can commit, so the index
-        // stays) would confirm every read from its stale state.
-        String why;
-        try {
-            batches.confirm().get(confirmWait.toMillis(), TimeUnit.MILLISECONDS);
-            return;
-        } catch (TimeoutException e) {
-            why = "no majority confirmed it within " + confirmWait.toMillis() + " ms";
-        } catch (ExecutionException e) {
-            why = String.valueOf(e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            why = "interrupted";
-        }
-        throw new NotLeaderException(NotLeaderException.Outcome.NOT_RUN, "this node can no longer confirm that it leads group " + group
-                + " (" + why + "), so it withholds the answer; retry", null);
+    /** This node's appends to the group's log, for while it leads the group. */
+    LeaderAppends appends() {
+        return appends;
     }
 
     @Override

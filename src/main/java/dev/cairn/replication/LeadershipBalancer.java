@@ -176,7 +176,7 @@ final class LeadershipBalancer implements AutoCloseable {
      * hand-back) gives up after an election timeout.
      */
     private CompletableFuture<Boolean> transfer(int g, String to, Duration timeout) {
-        return machines.get(g).handingOver(() -> request(g, to, timeout));
+        return machines.get(g).appends().handingOver(() -> request(g, to, timeout));
     }
 
     private CompletableFuture<Boolean> request(int g, String to, Duration timeout) {

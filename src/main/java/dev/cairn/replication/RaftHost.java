@@ -158,7 +158,7 @@ public final class RaftHost implements AutoCloseable {
 
     /** The Raft entries that carried them (several commits to one when they came together) and the reads' confirmations. */
     public long appendedEntries() {
-        return machines.stream().filter(Objects::nonNull).mapToLong(GroupMachine::entriesAppended).sum();
+        return machines.stream().filter(Objects::nonNull).mapToLong(m -> m.appends().appended()).sum();
     }
 
     /** Their payload bytes (WAL bytes, and a new file's first bytes). */
@@ -262,7 +262,7 @@ public final class RaftHost implements AutoCloseable {
 
             @Override
             public void confirmHere(ObjectId id) {
-                machines.get(groups.groupOf(shards.shardOf(id))).confirmLeadership();
+                machines.get(groups.groupOf(shards.shardOf(id))).appends().confirmLeadership();
             }
         };
     }

@@ -109,7 +109,7 @@ final class ReplicatedSink implements CommitSink {
             Entry entry = database == null
                     ? Entry.wal(shipment.origin(), shipment.sequence(), file, offset, walBytes, alarm)
                     : Entry.newFile(shipment.origin(), shipment.sequence(), file, database, walBytes, alarm);
-            return machine.submit(entry, shipment);
+            return machine.appends().submit(entry, shipment);
         }
 
         @Override

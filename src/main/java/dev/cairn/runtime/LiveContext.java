@@ -72,7 +72,7 @@ final class LiveContext implements ObjectContext, Storage, SqlStorage {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new ObjectException(ObjectLoop.messageOf(e), e);
+            throw new ObjectException(CallerErrors.messageOf(e), e);
         }
     }
 
@@ -206,7 +206,7 @@ final class LiveContext implements ObjectContext, Storage, SqlStorage {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new ObjectException(ObjectLoop.messageOf(e), e);
+            throw new ObjectException(CallerErrors.messageOf(e), e);
         } finally {
             db.savepointEnd(keep);
         }

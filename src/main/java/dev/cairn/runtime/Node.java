@@ -35,7 +35,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
@@ -336,7 +335,7 @@ public final class Node implements Namespaces, Mailboxes {
      */
     public void shutdown() {
         beginShutdown();
-        awaitDrained();
+        new ShutdownDrain(catalog, settings.shutdownDrainTimeout(), alarms, alarmIndex, Optional.ofNullable(commitLog)).run();
     }
 
     /**
@@ -349,50 +348,6 @@ public final class Node implements Namespaces, Mailboxes {
         alarms.stop();
         sockets.closeAllForShutdown();
         return catalog.drainAll().size();
-    }
-
-    /**
-     * Second half of {@link #shutdown}: waits for the objects (each commits its last batch and closes
-     * its database as it stops), refusing what is left after the timeout, and logs the outcome.
-     */
-    private void awaitDrained() {
-        long deadline = System.nanoTime() + settings.shutdownDrainTimeout().toNanos();
-        int refused = 0;
-        try {
-            // Loops activated by calls that passed the shutdown check just before it was set drain
-            // themselves (Catalog.deliver); each pass takes the loops active now.
-            waitFor(catalog.drainAll(), deadline);
-            waitFor(catalog.drainAll(), deadline);
-        } catch (TimeoutException e) {
-            for (ObjectLoop l : catalog.drainAll()) {
-                for (Envelope q : l.mailbox.closeAndTakeAll()) {
-                    q.reply.completeExceptionally(shuttingDown());
-                    refused++;
-                }
-            }
-            LOG.warnf("shutdown: objects still busy after %s; refused %d queued calls",
-                    settings.shutdownDrainTimeout(), refused);
-        } catch (Exception e) {
-            LOG.warn("shutdown interrupted", e);
-        }
-        int open = catalog.activeCount();
-        if (open == 0) {
-            LOG.infof("shutdown: every object stopped, %d queued calls refused; all databases closed", refused);
-        } else {
-            LOG.warnf("shutdown: %d queued calls refused; %d objects still running a call, their databases stay open"
-                    + " until the process exits (what they committed is in the WAL)", refused, open);
-        }
-        alarms.awaitOutcomes(deadline);
-        alarmIndex.close();
-        alarms.close();
-        if (commitLog != null) {
-            commitLog.close(open == 0);
-        }
-    }
-
-    private static void waitFor(List<ObjectLoop> loops, long deadlineNanos) throws Exception {
-        CompletableFuture<Void> all = CompletableFuture.allOf(loops.stream().map(l -> l.terminated).toArray(CompletableFuture[]::new));
-        all.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /** The node as the alarm scheduler sees it. */

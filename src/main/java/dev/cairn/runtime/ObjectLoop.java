@@ -1,10 +1,10 @@
 package dev.cairn.runtime;
 
+import dev.cairn.runtime.EventFailed.BatchLoss;
 import dev.cairn.alarms.AlarmHooks;
 import dev.cairn.storage.AlarmChange;
 import dev.cairn.api.AbortedException;
 import dev.cairn.api.EventTimeoutException;
-import dev.cairn.api.CairnException;
 import dev.cairn.api.Completion;
 import dev.cairn.api.FetchHandler;
 import dev.cairn.api.ObjectException;
@@ -192,7 +192,7 @@ final class ObjectLoop implements ActivationAccess {
                     alarms.beforeCommit(id, alarm).join();
                 }
             } catch (RuntimeException ex) {
-                failWholeBatch(results, failures, notSaved("the alarm index could not record the new alarm: " + messageOf(ex)));
+                failWholeBatch(results, failures, notSaved("the alarm index could not record the new alarm: " + CallerErrors.messageOf(ex)));
                 return false;
             }
             try {
@@ -291,7 +291,7 @@ final class ObjectLoop implements ActivationAccess {
                 instance = null;
                 context = null;
             }
-            throw new EventFailed(asCallerSees(failure),
+            throw new EventFailed(CallerErrors.asCallerSees(failure),
                     timedOut != null ? BatchLoss.TIMED_OUT : batchLost ? BatchLoss.ROLLBACK_FAILED : BatchLoss.NONE);
         }
     }
@@ -344,7 +344,7 @@ final class ObjectLoop implements ActivationAccess {
                 throw ex;
             } catch (Exception ex) {
                 throw new ObjectException("constructor of " + namespace.kind().getSimpleName() + " failed: "
-                        + messageOf(ex), ex);
+                        + CallerErrors.messageOf(ex), ex);
             }
         }
         return instance;
@@ -413,50 +413,6 @@ final class ObjectLoop implements ActivationAccess {
             database = null;
             closing.releaseWalIndex();
             services.disk().run(closing::close);
-        }
-    }
-
-    /**
-     * What object code threw, as its caller sees it: a refusal as it is, an error from a nested call
-     * passes through, anything else becomes an {@link ObjectException}.
-     */
-    private static CairnException asCallerSees(Throwable t) {
-        return switch (t) {
-            case Refusal r -> r;
-            case ObjectException o -> o;
-            case AbortedException a -> a;
-            case EventTimeoutException timedOut -> timedOut;
-            case NotLeaderException n -> n; // the storage found this node no longer leading: retryable, whatever code it passed through
-            default -> new ObjectException(messageOf(t), t);
-        };
-    }
-
-    static String messageOf(Throwable t) {
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-    }
-
-    /** Whether a batch's writes can still be committed, and why not. */
-    private enum BatchLoss {
-        NONE(""),
-        /** An event's rollback failed: the batch cannot be trusted. */
-        ROLLBACK_FAILED("an earlier event's rollback failed"),
-        /** An event ran past its time limit: the callers of the whole batch were told their writes are not kept. */
-        TIMED_OUT("an event committed with it ran past its time limit");
-
-        final String why;
-
-        BatchLoss(String why) {
-            this.why = why;
-        }
-    }
-
-    /** An event failed, and what became of its batch. */
-    private static final class EventFailed extends Exception {
-        final BatchLoss loss;
-
-        EventFailed(Throwable cause, BatchLoss loss) {
-            super(null, cause, false, false);
-            this.loss = loss;
         }
     }
 }

@@ -84,7 +84,7 @@ final class OutsideWork {
             resume.reply.whenComplete((delivered, failed) -> {
                 if (failed != null) {
                     LOG.warnf("the outcome of work %s/%s ran outside its events was not kept: %s", id.namespace(), id,
-                            ObjectLoop.messageOf(failed));
+                            CallerErrors.messageOf(failed));
                 }
                 ended(Boolean.TRUE.equals(delivered) ? OutsideEnd.DELIVERED : OutsideEnd.DROPPED);
             });

@@ -5,8 +5,7 @@ import dev.cairn.cluster.Cluster;
 import dev.cairn.cluster.Member;
 import dev.cairn.rest.ProblemType;
 import dev.cairn.rest.Problems;
-import dev.cairn.service.CairnMetrics.ForwardError;
-import dev.cairn.service.CairnMetrics.ForwardMeters;
+import dev.cairn.service.ForwardMeters.ForwardError;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
