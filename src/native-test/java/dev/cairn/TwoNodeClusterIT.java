@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two packaged nodes on loopback, each the other's member: one object, led by one of them, reached
  * through both; every group needs both (a majority of two), so with one of them down nothing commits
- * and calls answer retryable 503s. The native binary refuses cluster mode, saying why.
+ * and calls answer retryable 503s. A namespace that requires a role is checked by the node asked and
+ * by the owner. The native binary refuses cluster mode, saying why.
  */
 class TwoNodeClusterIT {
     @TempDir
@@ -37,8 +38,9 @@ class TwoNodeClusterIT {
         int p1 = CairnProcess.freeClusterPort();
         int p2 = CairnProcess.freeClusterPort();
         String members = "cairn.cluster.members=n1=http://127.0.0.1:" + p1 + ",n2=http://127.0.0.1:" + p2;
-        try (var n1 = CairnProcess.start(data.resolve("n1"), p1, "cairn.cluster.node-id=n1", members);
-                var n2 = CairnProcess.start(data.resolve("n2"), p2, "cairn.cluster.node-id=n2", members)) {
+        String guarded = "cairn.namespaces.ratelimiter.roles-allowed=cairn-admin";
+        try (var n1 = CairnProcess.start(data.resolve("n1"), p1, CairnProcess.withAdmin("cairn.cluster.node-id=n1", members, guarded));
+                var n2 = CairnProcess.start(data.resolve("n2"), p2, CairnProcess.withAdmin("cairn.cluster.node-id=n2", members, guarded))) {
             n1.awaitListening();
             n2.awaitListening();
             awaitReady(n1);
@@ -68,6 +70,18 @@ class TwoNodeClusterIT {
             assertEquals(503, misdirected.statusCode());
             assertTrue(misdirected.body().contains("https://cairn.dev/problems/misdirected"), misdirected.body());
 
+            // A namespace that requires a role: the node asked refuses a caller without it before forwarding,
+            // and the owner checks the forwarded credentials again, trusting no forwarding header.
+            String limiter = "/objects/ratelimiter/" + guardedOwnedBy("n2", n1) + "/check";
+            var anonymous = n1.send("POST", limiter, CHECK);
+            assertEquals(401, anonymous.statusCode(), anonymous.body());
+            assertEquals(Optional.empty(), anonymous.headers().firstValue("Cairn-Owner"), "refused before forwarding");
+            var admitted = n1.sendAsAdmin("POST", limiter, CHECK);
+            assertEquals(200, admitted.statusCode(), admitted.body());
+            assertEquals(Optional.of("n2"), admitted.headers().firstValue("Cairn-Owner"), "forwarded with its credentials");
+            var pretending = n2.send("POST", limiter, CHECK, "Cairn-Forwarded-By", "n1");
+            assertEquals(401, pretending.statusCode(), pretending.body());
+
             String mine = ownedBy("n1", n1);
             n2.kill();
             // Without n2 no group has a majority: nothing commits, every answer is a retryable 503.
@@ -95,6 +109,24 @@ class TwoNodeClusterIT {
             assertNotEquals(0, n1.awaitExit());
             assertTrue(n1.output().contains("cluster mode runs on the JVM only"), n1.output());
         }
+    }
+
+    private static final String CHECK = "{\"limit\": 100, \"windowMs\": 60000}";
+
+    /** A rate limiter name (namespace guarded: asked as the admin) whose object {@code node} owns, as {@code via} reports it. */
+    private static String guardedOwnedBy(String node, CairnProcess via) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            HttpResponse<String> r = via.sendAsAdmin("POST", "/objects/ratelimiter/guarded-" + i + "/check", CHECK);
+            for (int again = 0; r.statusCode() == 503 && again < 100; again++) {
+                Thread.sleep(100);
+                r = via.sendAsAdmin("POST", "/objects/ratelimiter/guarded-" + i + "/check", CHECK);
+            }
+            assertEquals(200, r.statusCode(), r.body());
+            if (r.headers().firstValue("Cairn-Owner").equals(Optional.of(node))) {
+                return "guarded-" + i;
+            }
+        }
+        throw new AssertionError("no rate limiter of 100 was owned by " + node);
     }
 
     /**

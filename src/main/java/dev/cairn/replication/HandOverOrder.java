@@ -10,33 +10,31 @@ import java.util.function.Predicate;
 
 /**
  * Which replica a stopping leader hands a group to, best first: one that follows closely (it serves at
- * once); then one that has been up longest, counted up to {@link #WARM_UP} (a JVM node back from a
+ * once); then one that has been up longest, counted up to a warm-up ({@code cairn.cluster.hand-over-warm-up}: a JVM node back from a
  * restart serves slowly while its JIT compiles: in rolling restarts, every group handed to the member
  * restarted just before went 1 s timeouts and 2-3 s without an answer); among members up that long, the
  * one leading fewest groups (all of them to one node would bring it all their calls at once); then the
  * one up longest. Stateless.
  */
 final class HandOverOrder {
-    /** How long a member back from a restart counts as still warming up. */
-    static final Duration WARM_UP = Duration.ofMinutes(2);
-
     private HandOverOrder() {}
 
     /**
      * The order over member ids, given whether each follows closely, how many groups each leads (those
-     * handed to it so far included), since when each has been up (none: not up), and the time now.
+     * handed to it so far included), since when each has been up (none: not up), the time now, and how
+     * long a member back from a restart counts as still warming up.
      */
     static Comparator<String> of(Predicate<String> followsClosely, Map<String, Integer> leading,
-            Function<String, Optional<Instant>> upSince, Instant now) {
+            Function<String, Optional<Instant>> upSince, Instant now, Duration warmUp) {
         return Comparator.comparing((String id) -> !followsClosely.test(id))
-                .thenComparing((String id) -> warmth(upSince.apply(id), now), Comparator.reverseOrder())
+                .thenComparing((String id) -> warmth(upSince.apply(id), now, warmUp), Comparator.reverseOrder())
                 .thenComparing(id -> leading.getOrDefault(id, 0))
                 .thenComparing(id -> upSince.apply(id).orElse(Instant.MAX));
     }
 
-    /** How long it has been up, at most {@link #WARM_UP}. */
-    private static Duration warmth(Optional<Instant> since, Instant now) {
+    /** How long it has been up, at most {@code warmUp}. */
+    private static Duration warmth(Optional<Instant> since, Instant now, Duration warmUp) {
         Duration up = since.map(s -> Duration.between(s, now)).orElse(Duration.ZERO);
-        return up.compareTo(WARM_UP) > 0 ? WARM_UP : up;
+        return up.compareTo(warmUp) > 0 ? warmUp : up;
     }
 }

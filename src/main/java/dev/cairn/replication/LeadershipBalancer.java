@@ -141,7 +141,7 @@ final class LeadershipBalancer implements AutoCloseable {
             }
             groups.replicas(g).stream()
                     .filter(id -> !id.equals(members.self()) && health.of(id) == MemberHealth.Health.UP)
-                    .min(HandOverOrder.of(id -> m.caughtUp(id, settings.electionTimeout()), leading, health::upSince, clock.instant()))
+                    .min(HandOverOrder.of(id -> m.caughtUp(id, settings.electionTimeout()), leading, health::upSince, clock.instant(), settings.handOverWarmUp()))
                     .ifPresent(to -> {
                         leading.merge(to, 1, Integer::sum);
                         moves.add(transfer(g, to, settings.transferTimeout()));

@@ -275,6 +275,13 @@ public interface CairnConfig {
         @WithDefault("5s")
         Duration balanceInterval();
 
+        /**
+         * How long a member back from a restart counts as warming up: a stopping node hands its groups to
+         * members up longer first (a JVM node serves slowly while its JIT compiles).
+         */
+        @WithDefault("2m")
+        Duration handOverWarmUp();
+
         /** Most bytes one batch of one object may replicate (the WAL bytes of its commit). */
         @WithDefault("8388608")
         int maxEntryBytes();

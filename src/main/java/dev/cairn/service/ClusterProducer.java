@@ -76,7 +76,7 @@ final class ClusterProducer {
         var fence = ClusterIdentity.of(members, shards, groups, keys).fence(dataDir);
         MemberHealth health = new MemberHealth(members, clock);
         RaftHost raft = RaftHost.create(new RaftSettings(dataDir, c.raftPortOffset(), c.electionTimeout(), c.transferTimeout(),
-                c.balanceInterval(), c.maxEntryBytes(), c.snapshotEvery(), c.snapshotsKept(), c.logSegmentBytes()), members, shards, groups, health, random);
+                c.balanceInterval(), c.handOverWarmUp(), c.maxEntryBytes(), c.snapshotEvery(), c.snapshotsKept(), c.logSegmentBytes()), members, shards, groups, health, random);
         LOG.infof("Cairn cluster: node %s of %s, %d shards in %d Raft groups of %d replicas; identity %s", members.self(),
                 members.ids(), shards.count(), groups.count(), Math.min(c.replicas(), members.ids().size()),
                 fence == ClusterIdentity.Fence.WRITTEN ? "written" : "matches");

@@ -13,11 +13,12 @@ import org.junit.jupiter.api.Test;
 /** The replica a stopping leader hands each of its groups to. */
 class HandOverOrderTest {
     private static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
+    private static final Duration WARM_UP = Duration.ofMinutes(2);
 
     private static String first(Set<String> followClosely, Map<String, Integer> leading, Map<String, Duration> upFor) {
         return List.of("n1", "n2", "n3").stream()
                 .min(HandOverOrder.of(followClosely::contains, leading,
-                        id -> Optional.ofNullable(upFor.get(id)).map(NOW::minus), NOW))
+                        id -> Optional.ofNullable(upFor.get(id)).map(NOW::minus), NOW, WARM_UP))
                 .orElseThrow();
     }
 
@@ -35,7 +36,7 @@ class HandOverOrderTest {
     @Test
     void amongWarmMembersTheOneLeadingFewestGroupsComesFirst() {
         assertEquals("n2", first(Set.of("n1", "n2"), Map.of("n1", 3, "n2", 1),
-                Map.of("n1", Duration.ofHours(5), "n2", HandOverOrder.WARM_UP.plusSeconds(1))));
+                Map.of("n1", Duration.ofHours(5), "n2", WARM_UP.plusSeconds(1))));
     }
 
     @Test
