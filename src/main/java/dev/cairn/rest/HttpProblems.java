@@ -1,6 +1,5 @@
 package dev.cairn.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.rest.model.Problem;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -61,16 +60,7 @@ final class HttpProblems {
     }
 
     private void write(HttpServerResponse response, Problem problem) {
-        if (response.ended()) {
-            return;
-        }
-        String body;
-        try {
-            body = json.writeValueAsString(problem);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a problem body cannot be written as JSON", e);
-        }
-        response.setStatusCode(problem.getStatus()).putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE).end(body);
+        Problems.answer(response, json, problem);
     }
 
     private static String path(RoutingContext ctx) {

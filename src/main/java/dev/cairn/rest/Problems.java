@@ -1,5 +1,7 @@
 package dev.cairn.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.CallCycleException;
 import dev.cairn.api.InvalidIdException;
@@ -13,6 +15,8 @@ import dev.cairn.api.Refusal;
 import dev.cairn.api.StorageException;
 import dev.cairn.api.UnknownNamespaceException;
 import dev.cairn.rest.model.Problem;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -35,6 +39,20 @@ public final class Problems {
     /** A problem of {@code type}, answered with {@code status}, about the request to {@code instance} (its path). */
     public static Problem of(ProblemType type, int status, String detail, String instance) {
         return new Problem(type.uri(), type.title(), status, detail, instance, false, false, false);
+    }
+
+    /** Answers {@code response} with {@code problem}: its status, the problem media type and the body, unless it already ended. */
+    public static void answer(HttpServerResponse response, ObjectMapper json, Problem problem) {
+        if (response.ended()) {
+            return;
+        }
+        String body;
+        try {
+            body = json.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a problem body cannot be written as JSON", e);
+        }
+        response.setStatusCode(problem.getStatus()).putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE).end(body);
     }
 
     /** Whether an answer of {@code problem} carries {@code Retry-After}: a 429 or 503 to send again, at once or after backing off. */

@@ -7,7 +7,6 @@ import dev.cairn.rest.ProblemType;
 import dev.cairn.rest.Problems;
 import dev.cairn.service.ForwardMeters.ForwardError;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -251,14 +250,8 @@ final class OwnerProxy {
             response.reset();
             return;
         }
-        String body;
-        try {
-            body = json.writeValueAsString(Problems.of(type, 503, detail, ctx.request().path()).retryable(true));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a problem body cannot be written as JSON", e);
-        }
-        response.setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE).putHeader(HttpHeaders.RETRY_AFTER, Problems.RETRY_AFTER_SECONDS)
-                .end(body);
+        response.putHeader(HttpHeaders.RETRY_AFTER, Problems.RETRY_AFTER_SECONDS);
+        Problems.answer(response, json, Problems.of(type, 503, detail, ctx.request().path()).retryable(true));
     }
 
     private static void copyHeaders(MultiMap from, MultiMap to) {
