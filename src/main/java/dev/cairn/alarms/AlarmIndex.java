@@ -259,6 +259,37 @@ public final class AlarmIndex implements AutoCloseable {
         });
     }
 
+    /** How many alarms the index holds, by namespace. */
+    CompletableFuture<Map<String, Long>> countByNamespace() {
+        return submit(c -> {
+            Map<String, Long> counts = new HashMap<>();
+            try (ResultSet rs = statement(c, "SELECT namespace, count(*) FROM alarms GROUP BY namespace").executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return counts;
+        });
+    }
+
+    /** The scheduled times (epoch milliseconds) of the alarms of these objects of {@code namespace} that have one, by id. */
+    CompletableFuture<Map<String, Long>> scheduledOf(String namespace, List<String> ids) {
+        return submit(c -> {
+            Map<String, Long> times = new HashMap<>();
+            PreparedStatement p = statement(c, "SELECT scheduled_ms FROM alarms WHERE namespace = ? AND object_id = ?");
+            for (String id : ids) {
+                p.setString(1, namespace);
+                p.setString(2, id);
+                try (ResultSet rs = p.executeQuery()) {
+                    if (rs.next()) {
+                        times.put(id, rs.getLong(1));
+                    }
+                }
+            }
+            return times;
+        });
+    }
+
     /** Whether the index holds every alarm of {@code group}'s objects. */
     CompletableFuture<Boolean> isKnown(int group) {
         return submit(c -> knownGroups.contains(group));

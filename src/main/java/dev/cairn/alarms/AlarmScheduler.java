@@ -249,6 +249,18 @@ public final class AlarmScheduler implements Alarms, AlarmHooks {
         return pending;
     }
 
+    /** How many alarms the node's index holds, by namespace (in a cluster, those of objects it replicates too). */
+    public Map<String, Long> countByNamespace() {
+        return index.countByNamespace().join();
+    }
+
+    /** The scheduled times of the pending alarms of these objects of {@code namespace}, by id; objects without one are absent. */
+    public Map<String, Instant> scheduledOf(String namespace, List<String> ids) {
+        Map<String, Instant> times = new java.util.HashMap<>();
+        index.scheduledOf(namespace, ids).join().forEach((id, ms) -> times.put(id, Instant.ofEpochMilli(ms)));
+        return times;
+    }
+
     private void enqueue(ObjectId id, long atMillis) {
         if (atMillis <= clock.millis() + settings.horizon().toMillis()) {
             queue.put(id, atMillis);

@@ -2,21 +2,38 @@ package dev.cairn.rest;
 
 import dev.cairn.api.Alarms;
 import dev.cairn.rest.api.AdminApi;
+import dev.cairn.rest.model.NamespaceSummary;
 import dev.cairn.rest.model.PendingAlarm;
+import dev.cairn.rest.model.StoredObjectPage;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
-/** What the node holds: its pending alarms. */
+/** What the node holds: its namespaces, their stored objects, its pending alarms. */
 final class AdminResource implements AdminApi {
     static final int MAX_LIMIT = 10_000;
 
     private final Alarms alarms;
+    private final Holdings holdings;
 
-    AdminResource(Alarms alarms) {
+    AdminResource(Alarms alarms, Holdings holdings) {
         this.alarms = alarms;
+        this.holdings = holdings;
+    }
+
+    @Override
+    public CompletionStage<List<NamespaceSummary>> listNamespaces() {
+        return offTheEventLoop(holdings::namespaces);
+    }
+
+    @Override
+    public CompletionStage<StoredObjectPage> listObjects(String namespace, Integer limit, String cursor, String prefix) {
+        // The contract bounds limit, cursor and prefix (bean validation answers 400 before this runs).
+        return offTheEventLoop(() -> holdings.objects(namespace, Optional.ofNullable(prefix), Optional.ofNullable(cursor),
+                limit == null ? 100 : limit));
     }
 
     @Override
@@ -25,11 +42,15 @@ final class AdminResource implements AdminApi {
         if (n < 1 || n > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", got " + n);
         }
-        // The index answers from its own thread; a virtual thread waits for it, never the event loop.
-        return CompletableFuture.supplyAsync(() -> alarms.pending(Optional.ofNullable(namespace), n).stream()
+        return offTheEventLoop(() -> alarms.pending(Optional.ofNullable(namespace), n).stream()
                 .map(p -> new PendingAlarm().namespace(p.id().namespace()).id(p.id().toString()).name(p.id().name().orElse(null))
                         .scheduledTime(p.scheduledTime().atOffset(ZoneOffset.UTC)).nextAttempt(p.nextAttempt().atOffset(ZoneOffset.UTC))
                         .retryCount(p.retryCount()).lastError(p.lastError().orElse(null)))
-                .toList(), task -> Thread.ofVirtual().name("cairn-admin").start(task));
+                .toList());
+    }
+
+    /** The indexes answer from their own threads; a virtual thread waits for them, never the event loop. */
+    private static <T> CompletionStage<T> offTheEventLoop(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, task -> Thread.ofVirtual().name("cairn-admin").start(task));
     }
 }

@@ -147,8 +147,11 @@ final class Catalog {
     }
 
     Path databaseFile(ObjectId id) {
-        String hex = id.toString();
-        return settings.dataDir().resolve(id.namespace()).resolve(hex.substring(0, 2)).resolve(hex + DATABASE_SUFFIX);
+        return databaseFile(id.namespace(), id.toString());
+    }
+
+    Path databaseFile(String namespace, String hex) {
+        return settings.dataDir().resolve(namespace).resolve(hex.substring(0, 2)).resolve(hex + DATABASE_SUFFIX);
     }
 
     /**
@@ -287,6 +290,17 @@ final class Catalog {
 
     int activeCount() {
         return active.size();
+    }
+
+    /** Active objects of {@code namespace}, open or closing. */
+    int activeCount(String namespace) {
+        int n = 0;
+        for (ObjectId id : active.keySet()) {
+            if (id.namespace().equals(namespace)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Active objects still taking events (not closing after an eviction). */

@@ -2,6 +2,7 @@ package dev.cairn.runtime;
 
 import dev.cairn.alarms.AlarmHooks;
 import dev.cairn.api.Namespaces;
+import dev.cairn.inventory.Inventory;
 import dev.cairn.sockets.SocketHub;
 import dev.cairn.storage.CommitSink;
 import dev.cairn.storage.DiskCalls;
@@ -22,4 +23,5 @@ record LoopServices(
         CommitSink durability,
         AlarmHooks alarms,
         SocketHub sockets,
-        Placement placement) {}
+        Placement placement,
+        Inventory inventory) {}

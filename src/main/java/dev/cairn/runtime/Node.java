@@ -11,6 +11,7 @@ import dev.cairn.alarms.AlarmIndex;
 import dev.cairn.alarms.AlarmScheduler;
 import dev.cairn.alarms.AlarmTargets;
 import dev.cairn.alarms.AlarmWork;
+import dev.cairn.inventory.Inventory;
 import dev.cairn.api.Namespace;
 import dev.cairn.api.Namespaces;
 import dev.cairn.api.ObjectId;
@@ -48,6 +49,10 @@ import org.jboss.logging.Logger;
  */
 public final class Node implements Namespaces, Mailboxes {
     private static final Logger LOG = Logger.getLogger(Node.class);
+    /** The inventory of object databases, in the data directory beside the namespaces' directories. */
+    static final String INVENTORY_FILE = "inventory.sqlite";
+    /** How long a write's new size may stay in memory before the inventory's file has it. */
+    private static final java.time.Duration INVENTORY_FLUSH = java.time.Duration.ofSeconds(1);
 
     private final Settings settings;
     private final InstantSource clock;
@@ -59,6 +64,8 @@ public final class Node implements Namespaces, Mailboxes {
     private final SocketHub sockets;
     private final ScheduledExecutorService housekeeper;
     private final AlarmIndex alarmIndex;
+    /** What the node stores, by object (see {@link Inventory}). */
+    private final Inventory inventory;
     private final AlarmScheduler alarms;
     /** Durability {@code full} only: makes commits durable (see {@link CommitLog}). */
     private final CommitLog commitLog;
@@ -94,8 +101,19 @@ public final class Node implements Namespaces, Mailboxes {
         this.alarms = new AlarmScheduler(new Alarms(), alarmIndex, settings.alarms(), clock, random, meters.alarms());
         // Loops are made only by deliveries, which come after this constructor.
         this.catalog = new Catalog(settings, this::newLoop, this::isShuttingDown);
+        this.inventory = new Inventory(settings.dataDir().resolve(INVENTORY_FILE), new Inventory.Layout() {
+            @Override
+            public java.nio.file.Path databaseFile(String namespace, String id) {
+                return catalog.databaseFile(namespace, id);
+            }
+
+            @Override
+            public List<ObjectId> stored() {
+                return storedIds(id -> true);
+            }
+        }, clock, INVENTORY_FLUSH);
         this.loopServices = new LoopServices(settings, clock, catalog, this, codec, new DiskCalls(), durability, alarms, sockets,
-                placement);
+                placement, inventory);
         this.housekeeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("cairn-housekeeper").factory());
         long every = settings.housekeepingInterval().toMillis();
@@ -128,6 +146,11 @@ public final class Node implements Namespaces, Mailboxes {
     /** The node's alarms: the public {@link dev.cairn.api.Alarms} API, the index scan, firing due alarms. */
     public AlarmScheduler alarms() {
         return alarms;
+    }
+
+    /** What the node stores, by object: the admin API's listings and the storage meters read it. */
+    public Inventory inventory() {
+        return inventory;
     }
 
     /** The node-wide alarm index (its health is checked by the service). */
@@ -287,6 +310,23 @@ public final class Node implements Namespaces, Mailboxes {
         return catalog.isActive(id);
     }
 
+    /** Objects of {@code namespace} open or closing. */
+    public int activeCount(String namespace) {
+        return catalog.activeCount(local(namespace).name());
+    }
+
+    /** The declared namespaces' names and object classes, in declared order. */
+    public Map<String, Class<?>> declared() {
+        Map<String, Class<?>> declared = new LinkedHashMap<>();
+        byName.forEach((name, ns) -> declared.put(name, ns.kind()));
+        return declared;
+    }
+
+    /** The id of {@code hex} in {@code namespace}, without a name. @throws UnknownNamespaceException, IllegalArgumentException */
+    public ObjectId idOf(String namespace, String hex) {
+        return local(namespace).idFromString(hex);
+    }
+
     /** Objects open or closing. */
     public int activeCount() {
         return catalog.activeCount();
@@ -335,7 +375,7 @@ public final class Node implements Namespaces, Mailboxes {
      */
     public void shutdown() {
         beginShutdown();
-        new ShutdownDrain(catalog, settings.shutdownDrainTimeout(), alarms, alarmIndex, Optional.ofNullable(commitLog)).run();
+        new ShutdownDrain(catalog, settings.shutdownDrainTimeout(), alarms, alarmIndex, inventory, Optional.ofNullable(commitLog)).run();
     }
 
     /**

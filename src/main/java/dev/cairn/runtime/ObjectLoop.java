@@ -197,8 +197,11 @@ final class ObjectLoop implements ActivationAccess {
             }
             try {
                 long started = System.nanoTime();
-                database.commit();
+                boolean wrote = database.commit();
                 confirmed = database.makeDurable(AlarmChange.of(alarm, id.name()));
+                if (wrote) {
+                    services.inventory().written(id, database.size());
+                }
                 namespace.meters().committed(System.nanoTime() - started, calls);
             } catch (SQLException | IOException | NotLeaderException ex) {
                 failWholeBatch(results, failures, ex instanceof NotLeaderException n ? n : notSaved("commit failed: " + ex.getMessage()));
@@ -358,6 +361,8 @@ final class ObjectLoop implements ActivationAccess {
                     + " used outside its own thread; use it only while an event runs");
         }
         if (database == null) {
+            // Listed before the file can exist: the inventory never misses a database, even after a crash.
+            services.inventory().opening(id).join();
             database = services.disk().call(() -> ObjectDatabase.open(catalog.databaseFile(id), services.settings().limits(),
                     services.codec(), services.durability()));
             database.eventStarting(isolateEvent);
@@ -413,6 +418,7 @@ final class ObjectLoop implements ActivationAccess {
             database = null;
             closing.releaseWalIndex();
             services.disk().run(closing::close);
+            services.inventory().closed(id);
         }
     }
 }

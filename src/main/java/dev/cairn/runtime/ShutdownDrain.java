@@ -2,6 +2,7 @@ package dev.cairn.runtime;
 
 import dev.cairn.alarms.AlarmIndex;
 import dev.cairn.alarms.AlarmScheduler;
+import dev.cairn.inventory.Inventory;
 import dev.cairn.storage.log.CommitLog;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.jboss.logging.Logger;
  * The second half of a node's graceful stop ({@link Node#shutdown}), after new calls are refused: waits
  * for the active objects to finish what they have queued (each commits its last batch and closes its
  * database as it stops), refuses what is still queued at the drain timeout, then closes the node's
- * alarms and commit log. Used once, by the thread stopping the node.
+ * alarms, inventory and commit log. Used once, by the thread stopping the node.
  */
 final class ShutdownDrain {
     private static final Logger LOG = Logger.getLogger(ShutdownDrain.class);
@@ -24,14 +25,17 @@ final class ShutdownDrain {
     private final Duration timeout;
     private final AlarmScheduler alarms;
     private final AlarmIndex alarmIndex;
+    private final Inventory inventory;
     private final Optional<CommitLog> commitLog;
 
     /** {@code commitLog}: the node's, with durability {@code full} on a single node. */
-    ShutdownDrain(Catalog catalog, Duration timeout, AlarmScheduler alarms, AlarmIndex alarmIndex, Optional<CommitLog> commitLog) {
+    ShutdownDrain(Catalog catalog, Duration timeout, AlarmScheduler alarms, AlarmIndex alarmIndex, Inventory inventory,
+            Optional<CommitLog> commitLog) {
         this.catalog = catalog;
         this.timeout = timeout;
         this.alarms = alarms;
         this.alarmIndex = alarmIndex;
+        this.inventory = inventory;
         this.commitLog = commitLog;
     }
 
@@ -66,6 +70,7 @@ final class ShutdownDrain {
         alarms.awaitOutcomes(deadline);
         alarmIndex.close();
         alarms.close();
+        inventory.close(); // after the objects' closes: their rows are left open otherwise, and refreshed at the next start
         commitLog.ifPresent(log -> log.close(open == 0));
     }
 

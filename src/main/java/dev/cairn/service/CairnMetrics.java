@@ -2,6 +2,7 @@ package dev.cairn.service;
 
 import dev.cairn.alarms.AlarmMeters;
 import dev.cairn.replication.RaftHost;
+import dev.cairn.inventory.NamespaceTotals;
 import dev.cairn.runtime.Node;
 import dev.cairn.runtime.NodeMeters.OutsideEnd;
 import dev.cairn.runtime.NodeMeters;
@@ -255,6 +256,18 @@ final class CairnMetrics implements NodeMeters {
         Gauge.builder("cairn.outside.work.running", node, Node::outsideWorkRunning)
                 .description("Work active objects run outside their events (ctx.outside, ctx.waitUntil); it keeps them active")
                 .strongReference(true).register(registry);
+        for (String namespace : node.declared().keySet()) {
+            Gauge.builder("cairn.objects.stored", node, n -> stored(n, namespace).objects())
+                    .description("Object databases of the namespace on this node (from the inventory, as of its last flush)")
+                    .tag("namespace", namespace).strongReference(true).register(registry);
+            Gauge.builder("cairn.storage.bytes", node, n -> stored(n, namespace).bytes())
+                    .description("Bytes of the namespace's object databases on this node (pages in use at each object's last write)")
+                    .tag("namespace", namespace).baseUnit("bytes").strongReference(true).register(registry);
+        }
+    }
+
+    private static NamespaceTotals stored(Node node, String namespace) {
+        return node.inventory().totals().getOrDefault(namespace, NamespaceTotals.NONE);
     }
 
     /** Counters over what this node replicated as a group leader, computed when scraped. */

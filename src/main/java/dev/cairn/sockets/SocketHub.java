@@ -87,6 +87,17 @@ public final class SocketHub {
         return s == null ? 0 : s.size();
     }
 
+    /** Sockets open on the objects of {@code namespace} now. */
+    public int openSockets(String namespace) {
+        int n = 0;
+        for (var e : sets.entrySet()) {
+            if (e.getKey().namespace().equals(namespace)) {
+                n += e.getValue().size();
+            }
+        }
+        return n;
+    }
+
     /** A fresh socket id: the boot id and a sequence number, unique on this node across restarts. */
     String newSocketId() {
         return bootId + "-" + Long.toString(sequence.incrementAndGet(), 36);

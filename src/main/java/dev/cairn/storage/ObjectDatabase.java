@@ -181,12 +181,14 @@ public final class ObjectDatabase implements AutoCloseable {
 
     /**
      * Commits the batch to the WAL (not yet durable: see {@link #makeDurable}). Throws when it could not;
-     * the batch is then rolled back.
+     * the batch is then rolled back. Returns whether the batch wrote anything.
      */
-    public void commit() throws SQLException {
+    public boolean commit() throws SQLException {
         if (transaction.commit()) {
             unsyncedCommit = true;
+            return true;
         }
+        return false;
     }
 
     /**
