@@ -62,19 +62,20 @@ public final class Inventory implements AutoCloseable {
     private final InventoryTable table;
 
     /**
-     * Opens (creating) {@code file} and starts its thread, which first repairs what a crash left (see the
-     * class comment). {@code flushEvery}: how long a write may stay in memory only.
+     * Opens (creating) {@code file}, starts its thread and waits while it repairs what a crash left (see
+     * the class comment). {@code flushEvery}: how long a write may stay in memory only.
      */
     public Inventory(Path file, Layout layout, InstantSource clock, java.time.Duration flushEvery) {
         this.layout = layout;
         this.clock = clock;
         this.flushEveryMillis = Math.max(1, flushEvery.toMillis());
         this.table = new InventoryTable(file);
-        submit(c -> {
+        CompletableFuture<Void> recovered = submit(c -> {
             recover(c);
             return null;
         });
         Thread.ofPlatform().daemon().name("cairn-inventory").start(this::run);
+        recovered.join(); // the totals are read and what a crash left is repaired before anything asks
     }
 
     /**
@@ -317,6 +318,7 @@ public final class Inventory implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        queue.add(new Task<>(c -> null, new CompletableFuture<>())); // wakes the thread from its wait for work
         stopped.join();
     }
 

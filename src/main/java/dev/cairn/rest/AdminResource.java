@@ -2,7 +2,12 @@ package dev.cairn.rest;
 
 import dev.cairn.api.Alarms;
 import dev.cairn.rest.api.AdminApi;
+import dev.cairn.rest.model.EntryPage;
 import dev.cairn.rest.model.NamespaceSummary;
+import dev.cairn.rest.model.ObjectDetails;
+import dev.cairn.rest.model.QueryRequest;
+import dev.cairn.rest.model.QueryResult;
+import io.quarkus.security.identity.SecurityIdentity;
 import dev.cairn.rest.model.PendingAlarm;
 import dev.cairn.rest.model.StoredObjectPage;
 import java.time.ZoneOffset;
@@ -18,10 +23,12 @@ final class AdminResource implements AdminApi {
 
     private final Alarms alarms;
     private final Holdings holdings;
+    private final SecurityIdentity identity;
 
-    AdminResource(Alarms alarms, Holdings holdings) {
+    AdminResource(Alarms alarms, Holdings holdings, SecurityIdentity identity) {
         this.alarms = alarms;
         this.holdings = holdings;
+        this.identity = identity;
     }
 
     @Override
@@ -33,6 +40,23 @@ final class AdminResource implements AdminApi {
     public CompletionStage<StoredObjectPage> listObjects(String namespace, Integer limit, String cursor, String prefix) {
         // The contract bounds limit, cursor and prefix (bean validation answers 400 before this runs).
         return offTheEventLoop(() -> holdings.objects(namespace, Optional.ofNullable(prefix), Optional.ofNullable(cursor),
+                limit == null ? 100 : limit));
+    }
+
+    @Override
+    public CompletionStage<ObjectDetails> inspectObject(String namespace, String id) {
+        return offTheEventLoop(() -> holdings.inspect(namespace, id));
+    }
+
+    @Override
+    public CompletionStage<QueryResult> queryObject(String namespace, String id, QueryRequest request) {
+        String who = identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName(); // read here, on the request's thread
+        return offTheEventLoop(() -> holdings.query(namespace, id, request, who));
+    }
+
+    @Override
+    public CompletionStage<EntryPage> browseObjectEntries(String namespace, String id, String prefix, String start, Integer limit) {
+        return offTheEventLoop(() -> holdings.entries(namespace, id, Optional.ofNullable(prefix), Optional.ofNullable(start),
                 limit == null ? 100 : limit));
     }
 

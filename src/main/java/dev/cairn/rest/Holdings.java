@@ -1,6 +1,10 @@
 package dev.cairn.rest;
 
+import dev.cairn.rest.model.EntryPage;
 import dev.cairn.rest.model.NamespaceSummary;
+import dev.cairn.rest.model.ObjectDetails;
+import dev.cairn.rest.model.QueryRequest;
+import dev.cairn.rest.model.QueryResult;
 import dev.cairn.rest.model.StoredObjectPage;
 import java.util.List;
 import java.util.Optional;
@@ -17,4 +21,17 @@ public interface Holdings {
      * @throws IllegalArgumentException for a cursor no listing returned, or one of a listing with another prefix
      */
     StoredObjectPage objects(String namespace, Optional<String> namePrefix, Optional<String> cursor, int limit);
+
+    /** One stored object, read inside it. @throws java.util.NoSuchElementException when it is not stored on this node */
+    ObjectDetails inspect(String namespace, String id);
+
+    /**
+     * One read-only statement against the object's database, logged with {@code who}.
+     *
+     * @throws dev.cairn.api.StorageException when the statement is refused or fails
+     */
+    QueryResult query(String namespace, String id, QueryRequest request, String who);
+
+    /** A page of the object's key-value entries from {@code start}, in key order. */
+    EntryPage entries(String namespace, String id, Optional<String> prefix, Optional<String> start, int limit);
 }

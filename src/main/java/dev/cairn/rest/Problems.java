@@ -65,8 +65,8 @@ public final class Problems {
      * What a call that failed with {@code failure} answers: a refusal with its status; overload 503
      * (overloaded: back off, not retryable at once) and shutdown 503 (retryable); a write refused by a storage limit 400; any other exception of object
      * code 500; a commit that failed 503 (retryable); another node
-     * of the cluster that did not answer 503 (retryable); bad ids and arguments 400; unknown namespaces and
-     * operations 404. Anything else is a 500 the caller should log.
+     * of the cluster that did not answer 503 (retryable); bad ids and arguments 400; unknown namespaces,
+     * operations and (admin) objects not stored 404. Anything else is a 500 the caller should log.
      */
     public static Problem ofFailure(Throwable failure, String instance) {
         Throwable f = failure;
@@ -78,6 +78,8 @@ public final class Problems {
             case IllegalArgumentException i -> of(ProblemType.BAD_REQUEST, 400, messageOf(i), instance);
             // A namespace without a fetch handler: there is no such operation.
             case UnsupportedOperationException u -> of(ProblemType.NOT_FOUND, 404, messageOf(u), instance);
+            // An admin request for an object this node does not store.
+            case java.util.NoSuchElementException n -> of(ProblemType.NOT_FOUND, 404, messageOf(n), instance);
             default -> of(ProblemType.INTERNAL, 500, "internal error: " + f, instance);
         };
     }

@@ -32,4 +32,10 @@ sealed interface Event {
 
     /** Code of a test reaching inside the object with its context ({@code runIn} of the test kit). */
     record Within(ObjectWork<Object, Object> work) implements Event {}
+
+    /**
+     * An administrator's read of the object's database and sockets ({@link Node#administer}); it never
+     * throws, so that a refused query does not reset the instance: a failure is its result.
+     */
+    record Admin(AdminWork<Object> work) implements Event {}
 }

@@ -44,6 +44,7 @@ final class EventWatch {
         String what = switch (r.event().event) {
             case Event.Call call -> "call";
             case Event.Within within -> "call";
+            case Event.Admin admin -> "admin query";
             case Event.Fetch fetch -> "fetch";
             case Event.Alarm alarm -> "alarm run";
             case Event.Socket socket -> "socket event";

@@ -53,6 +53,7 @@ public final class Node implements Namespaces, Mailboxes {
     static final String INVENTORY_FILE = "inventory.sqlite";
     /** How long a write's new size may stay in memory before the inventory's file has it. */
     private static final java.time.Duration INVENTORY_FLUSH = java.time.Duration.ofSeconds(1);
+    private static final java.time.Duration ADMIN_QUERY_LIMIT = java.time.Duration.ofSeconds(5);
 
     private final Settings settings;
     private final InstantSource clock;
@@ -271,6 +272,40 @@ public final class Node implements Namespaces, Mailboxes {
     public <T, R> CompletableFuture<R> runIn(ObjectId id, ObjectWork<T, R> work) {
         ObjectWork<Object, Object> erased = (ObjectWork<Object, Object>) (ObjectWork<?, ?>) work;
         return deliver(local(id.namespace()), id, new Event.Within(erased), CallChain.current()).thenApply(r -> (R) r);
+    }
+
+    /**
+     * Runs {@code work} inside a stored object as one of its events (activating it without constructing
+     * its instance); what the work throws is thrown to the caller, and the object's instance is kept.
+     *
+     * @throws NoSuchElementException (completing the future) when no database of the object is stored on this node
+     */
+    @SuppressWarnings("unchecked")
+    public <R> CompletableFuture<R> administer(ObjectId id, AdminWork<R> work) {
+        if (!catalog.isActive(id) && !java.nio.file.Files.exists(catalog.databaseFile(id))) {
+            return CompletableFuture.failedFuture(new java.util.NoSuchElementException(
+                    "no object " + id + " of namespace '" + id.namespace() + "' is stored on this node"));
+        }
+        record Failed(RuntimeException failure) {}
+        AdminWork<Object> caught = (database, sockets, timeLimit) -> {
+            try {
+                return work.run(database, sockets, timeLimit);
+            } catch (RuntimeException e) {
+                return new Failed(e);
+            }
+        };
+        return deliver(local(id.namespace()), id, new Event.Admin(caught), CallChain.current()).thenApply(r -> {
+            if (r instanceof Failed(RuntimeException failure)) {
+                throw failure;
+            }
+            return (R) r;
+        });
+    }
+
+    /** The longest an administrator's query runs: 5 s, or half the namespace's event time limit when that is shorter. */
+    static java.time.Duration adminTimeLimit(java.time.Duration eventTimeout) {
+        java.time.Duration half = eventTimeout.dividedBy(2);
+        return half.compareTo(ADMIN_QUERY_LIMIT) < 0 ? half : ADMIN_QUERY_LIMIT;
     }
 
     /** Most objects open or closing at once: {@code max-active} plus 10 % for those still closing. */

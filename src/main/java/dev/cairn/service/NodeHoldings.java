@@ -1,22 +1,35 @@
 package dev.cairn.service;
 
+import dev.cairn.api.ListOptions;
 import dev.cairn.api.ObjectId;
 import dev.cairn.api.UnknownNamespaceException;
 import dev.cairn.inventory.NamespaceTotals;
 import dev.cairn.inventory.ObjectPage;
 import dev.cairn.inventory.StoredObject;
 import dev.cairn.rest.Holdings;
+import dev.cairn.rest.model.EntryPage;
+import dev.cairn.rest.model.EntryPageEntriesInner;
 import dev.cairn.rest.model.NamespaceSummary;
+import dev.cairn.rest.model.ObjectDetails;
+import dev.cairn.rest.model.QueryRequest;
+import dev.cairn.rest.model.QueryResult;
+import dev.cairn.rest.model.SocketInfo;
+import dev.cairn.rest.model.TableInfo;
+import dev.cairn.rest.model.TableInfoColumnsInner;
 import dev.cairn.rest.model.StoredObjectPage;
 import dev.cairn.rest.model.StoredObjectSummary;
 import dev.cairn.runtime.Node;
+import dev.cairn.storage.QueryAnswer;
+import dev.cairn.storage.TableSummary;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * The admin API's view of what the node holds: the inventory's rows (what is stored) joined with what
@@ -24,6 +37,10 @@ import java.util.Optional;
  */
 @Singleton
 final class NodeHoldings implements Holdings {
+    private static final Logger LOG = Logger.getLogger(NodeHoldings.class);
+    /** Rows a query answers when it does not say. */
+    private static final int DEFAULT_ROWS = 100;
+
     private final Node node;
 
     NodeHoldings(Node node) {
@@ -61,5 +78,63 @@ final class NodeHoldings implements Holdings {
                     .alarm(Optional.ofNullable(alarms.get(o.id())).map(t -> t.atOffset(ZoneOffset.UTC)).orElse(null)));
         }
         return new StoredObjectPage().objects(objects).nextCursor(page.nextCursor().orElse(null));
+    }
+
+    @Override
+    public ObjectDetails inspect(String namespace, String hex) {
+        ObjectId id = node.idOf(namespace, hex);
+        boolean active = node.isActive(id);
+        record Read(long bytes, List<TableSummary> tables, long entries, List<SocketInfo> sockets) {}
+        Read read = node.administer(id, (database, sockets, timeLimit) -> new Read(database.size(), database.tables(),
+                database.keyValueEntries(), sockets.all().stream().map(s -> new SocketInfo().id(s.id()).tags(List.copyOf(s.tags()))).toList()))
+                .join();
+        Optional<StoredObject> stored = node.inventory().find(id).join();
+        Instant alarm = node.alarms().scheduledOf(namespace, List.of(hex)).get(hex);
+        return new ObjectDetails().namespace(namespace).id(hex).name(stored.flatMap(StoredObject::name).orElse(null))
+                .bytes(read.bytes())
+                .lastWrite(stored.flatMap(o -> o.lastWriteMillis().isPresent() ? Optional.of(o.lastWriteMillis().getAsLong()) : Optional.empty())
+                        .map(ms -> Instant.ofEpochMilli(ms).atOffset(ZoneOffset.UTC)).orElse(null))
+                .active(active).alarm(alarm == null ? null : alarm.atOffset(ZoneOffset.UTC))
+                .tables(read.tables().stream().map(t -> new TableInfo().name(t.name()).rows(t.rows())
+                        .columns(t.columns().stream().map(c -> new TableInfoColumnsInner().name(c.name()).type(c.type() == null ? "" : c.type())).toList()))
+                        .toList())
+                .keyValueEntries(read.entries()).sockets(read.sockets());
+    }
+
+    @Override
+    public QueryResult query(String namespace, String hex, QueryRequest request, String who) {
+        ObjectId id = node.idOf(namespace, hex);
+        int maxRows = request.getMaxRows() == null ? DEFAULT_ROWS : request.getMaxRows();
+        List<Object> params = request.getParams() == null ? List.of() : request.getParams();
+        LOG.infof("admin query by %s on %s/%s: %s", who, namespace, hex, request.getSql());
+        record Ran(QueryAnswer answer, Duration timeLimit) {}
+        Ran ran = node.administer(id, (database, sockets, timeLimit) -> new Ran(database.readOnlyQuery(request.getSql(), params, maxRows, timeLimit), timeLimit))
+                .join();
+        return new QueryResult().columns(ran.answer().columns()).rows(ran.answer().rows()).truncated(ran.answer().truncated())
+                .maxRows(maxRows).timeLimitMs(ran.timeLimit().toMillis()).elapsedMs(ran.answer().elapsed().toNanos() / 1e6);
+    }
+
+    @Override
+    public EntryPage entries(String namespace, String hex, Optional<String> prefix, Optional<String> start, int limit) {
+        ObjectId id = node.idOf(namespace, hex);
+        ListOptions options = ListOptions.all().withLimit(limit + 1);
+        if (prefix.isPresent()) {
+            options = options.withPrefix(prefix.get());
+        }
+        if (start.isPresent()) {
+            options = options.withStart(start.get());
+        }
+        ListOptions asked = options;
+        Map<String, Object> found = node.administer(id, (database, sockets, timeLimit) -> database.kv().list(asked, Object.class)).join();
+        List<EntryPageEntriesInner> entries = new ArrayList<>();
+        String next = null;
+        for (var e : found.entrySet()) {
+            if (entries.size() == limit) {
+                next = e.getKey();
+                break;
+            }
+            entries.add(new EntryPageEntriesInner().key(e.getKey()).value(e.getValue()));
+        }
+        return new EntryPage().entries(entries).nextStart(next);
     }
 }

@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * object's thread, like its {@link ObjectDatabase}.
  */
 public final class KeyValueTable {
-    private static final String TABLE = "_cairn_kv";
+    static final String TABLE = "_cairn_kv";
     private static final String CREATE = "CREATE TABLE IF NOT EXISTS " + TABLE
             + " (key BLOB PRIMARY KEY, kind INTEGER NOT NULL, value BLOB NOT NULL) WITHOUT ROWID";
     private static final String GET = "SELECT kind, value FROM " + TABLE + " WHERE key = ?";

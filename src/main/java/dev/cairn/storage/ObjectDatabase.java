@@ -221,6 +221,63 @@ public final class ObjectDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * The object's own tables (not SQLite's nor Cairn's), by name, with their columns and row counts;
+     * for administrators, between the object's events.
+     */
+    public List<TableSummary> tables() {
+        try (var st = connection.createStatement()) {
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                    + " AND name NOT LIKE '" + SqlScript.RESERVED_PREFIX.replace("_", "\\_") + "%' ESCAPE '\\' ORDER BY name")) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            List<TableSummary> tables = new ArrayList<>(names.size());
+            for (String name : names) {
+                String quoted = "\"" + name.replace("\"", "\"\"") + "\"";
+                List<TableSummary.Column> columns = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery("PRAGMA table_info(" + quoted + ")")) {
+                    while (rs.next()) {
+                        columns.add(new TableSummary.Column(rs.getString("name"), rs.getString("type")));
+                    }
+                }
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + quoted)) {
+                    tables.add(new TableSummary(name, columns, rs.next() ? rs.getLong(1) : 0));
+                }
+            }
+            return tables;
+        } catch (SQLException e) {
+            throw errors.translate(e);
+        }
+    }
+
+    /** How many key-value entries the object holds. */
+    public long keyValueEntries() {
+        try (var st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '" + KeyValueTable.TABLE + "'")) {
+            if (!rs.next() || rs.getLong(1) == 0) {
+                return 0;
+            }
+        } catch (SQLException e) {
+            throw errors.translate(e);
+        }
+        try (var st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + KeyValueTable.TABLE)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw errors.translate(e);
+        }
+    }
+
+    /**
+     * Runs one statement that only reads (see {@link ReadOnlyQuery}): at most {@code maxRows} rows,
+     * stopped at {@code timeLimit}. Between the object's events, never inside one.
+     */
+    public QueryAnswer readOnlyQuery(String sql, List<Object> params, int maxRows, java.time.Duration timeLimit) {
+        return ReadOnlyQuery.run(connection, sql, params, maxRows, timeLimit);
+    }
+
     /** Runs the object's own SQL in the event's transaction. */
     public SqlCursor exec(String query, Object[] params) {
         return sql.exec(query, params);

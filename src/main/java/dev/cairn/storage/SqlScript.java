@@ -77,6 +77,20 @@ record SqlScript(List<String> statements, Set<SqlPragma> callSettings) {
         return new SqlScript(List.copyOf(statements), Set.copyOf(callSettings));
     }
 
+    /** The upper-cased words of one statement as {@link #parse} reads them, quoted names as {@code "}; comments and literals skipped. */
+    static List<String> words(String statement) {
+        List<String> words = new ArrayList<>();
+        Tokenizer t = new Tokenizer(statement);
+        for (Token tok = t.next(); tok != null; tok = t.next()) {
+            words.add(switch (tok.kind) {
+                case WORD -> tok.text.toUpperCase(Locale.ROOT);
+                case QUOTED_NAME -> "\"";
+                case SEMICOLON, OTHER -> tok.text;
+            });
+        }
+        return words;
+    }
+
     private static void add(List<String> statements, Set<SqlPragma> callSettings, String text, List<String> words) {
         if (words.isEmpty()) {
             return;
