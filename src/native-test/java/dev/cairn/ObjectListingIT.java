@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The admin listings on the packaged service: what a node stores is listed with names, sizes and
  * last writes, page by page, and still is after the process is killed (SIGKILL) a moment after the
- * writes, before any flush of the inventory could be counted on.
+ * writes, before any flush of the inventory could be counted on. An object's tables, entries and one
+ * read-only query, which cannot write and is stopped at its time limit.
  */
 class ObjectListingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,6 +73,30 @@ class ObjectListingIT {
             assertEquals(404, unknown.statusCode());
             assertTrue(unknown.body().contains("nope"), unknown.body());
             assertEquals(401, cairn.send("GET", "/admin/namespaces", null).statusCode());
+
+            String settings = byId.get("objects").get(0).get("id").asText();
+            JsonNode object = json(cairn.sendAsAdmin("GET", "/admin/objects/kv/" + settings, null));
+            assertEquals(1, object.get("keyValueEntries").asLong(), object.toString());
+            JsonNode entries = json(cairn.sendAsAdmin("GET", "/admin/objects/kv/" + settings + "/kv", null));
+            assertEquals("theme", entries.get("entries").get(0).get("key").asText());
+            assertEquals("dark", entries.get("entries").get(0).get("value").asText());
+            String room = JSON.readTree(cairn.sendAsAdmin("GET", "/admin/namespaces/counter/objects?limit=1&prefix=room-100", null).body())
+                    .get("objects").get(0).get("id").asText();
+            JsonNode tables = json(cairn.sendAsAdmin("GET", "/admin/objects/counter/" + room, null)).get("tables");
+            String table = tables.get(0).get("name").asText();
+            JsonNode answer = json(cairn.sendAsAdmin("POST", "/admin/objects/counter/" + room + "/query",
+                    "{\"sql\": \"SELECT count(*) AS n FROM " + table + "\"}"));
+            assertEquals("n", answer.get("columns").get(0).asText(), answer.toString());
+            var write = cairn.sendAsAdmin("POST", "/admin/objects/counter/" + room + "/query", "{\"sql\": \"DELETE FROM " + table + "\"}");
+            assertEquals(400, write.statusCode(), write.body());
+            var hiddenWrite = cairn.sendAsAdmin("POST", "/admin/objects/counter/" + room + "/query",
+                    "{\"sql\": \"WITH x AS (SELECT 1) DELETE FROM " + table + "\"}");
+            assertTrue(hiddenWrite.body().contains("the query tried to write"), hiddenWrite.body());
+            var slow = cairn.sendAsAdmin("POST", "/admin/objects/counter/" + room + "/query",
+                    "{\"sql\": \"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n\"}");
+            assertEquals(400, slow.statusCode(), slow.body());
+            assertTrue(slow.body().contains("ran past its time limit of 5000 ms"), slow.body());
+            assertEquals("{\"value\":2}", cairn.send("POST", "/objects/counter/room-100/increment", null).body(), "still whole after the queries");
             cairn.stop();
         }
     }
