@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +32,10 @@ public final class CairnProcess implements AutoCloseable {
     /** The admin user {@link #withAdmin} configures (role cairn-admin; password it-admin-secret), whose credentials {@link #sendAsAdmin} sends. */
     private static final List<String> ADMIN_USER = List.of("cairn.security.users.it-admin.password-hash=sha256:itsalt01:7297e46ce24a153375dffce249dd363024003c09f9ee7ae2f7201e949627dd50",
             "cairn.security.users.it-admin.roles=cairn-admin");
-    private static final String ADMIN_AUTHORIZATION = "Basic " + Base64.getEncoder()
+    static final String ADMIN_AUTHORIZATION = "Basic " + Base64.getEncoder()
             .encodeToString("it-admin:it-admin-secret".getBytes(StandardCharsets.UTF_8));
 
+    private final List<Map.Entry<String, CompletableFuture<Void>>> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Process process;
     private final int port;
     private final StringBuffer output = new StringBuffer();
@@ -112,6 +114,11 @@ public final class CairnProcess implements AutoCloseable {
             String line;
             while ((line = in.readLine()) != null) {
                 output.append(line).append('\n');
+                for (var watch : watches) {
+                    if (line.contains(watch.getKey())) {
+                        watch.getValue().complete(null);
+                    }
+                }
                 if (line.contains("Listening on")) {
                     listening.complete(null);
                 }
@@ -214,6 +221,16 @@ public final class CairnProcess implements AutoCloseable {
             throw new IllegalStateException("the service did not die on SIGKILL:\n" + output);
         }
         return process.exitValue();
+    }
+
+    /** Waits until the service logs a line containing {@code text} (from now on, or already logged). */
+    public void awaitLine(String text, Duration limit) throws Exception {
+        CompletableFuture<Void> seen = new CompletableFuture<>();
+        watches.add(Map.entry(text, seen));
+        if (output.toString().contains(text)) {
+            seen.complete(null);
+        }
+        seen.get(limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public String output() {

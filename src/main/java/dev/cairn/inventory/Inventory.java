@@ -103,6 +103,15 @@ public final class Inventory implements AutoCloseable {
         unflushed.merge(id, Change.CLOSE, Change::then);
     }
 
+    /** The object's database was deleted: its row goes. Completes once it is gone from the file. */
+    public CompletableFuture<Void> removed(ObjectId id) {
+        return submit(c -> {
+            unflushed.remove(id);
+            adjust(id.namespace(), c.remove(id.namespace(), id.toString()));
+            return null;
+        });
+    }
+
     /** A page of at most {@code limit} objects of {@code namespace}, after {@code cursor}; by name when a prefix is given, else by id. */
     public CompletableFuture<ObjectPage> page(String namespace, Optional<String> namePrefix, Optional<String> cursor, int limit) {
         Optional<PageCursor> after = PageCursor.decode(cursor, namePrefix.isPresent()); // a bad cursor fails here, on the caller's thread

@@ -22,6 +22,12 @@ import java.util.concurrent.CompletionStage;
  * Thread-safe.
  */
 final class ReplicatedSink implements CommitSink {
+    /** The group's members hold the same files, written through the log: a deletion empties them, as every commit changes them. */
+    @Override
+    public boolean keepsFiles() {
+        return true;
+    }
+
     /** Suffix of an object's database file, named by its id's 64 hex digits. */
     private static final String SUFFIX = ".sqlite";
 

@@ -2,6 +2,7 @@ package dev.cairn.rest;
 
 import dev.cairn.api.Alarms;
 import dev.cairn.rest.api.AdminApi;
+import dev.cairn.rest.model.Deleted;
 import dev.cairn.rest.model.EntryPage;
 import dev.cairn.rest.model.NamespaceSummary;
 import dev.cairn.rest.model.ObjectDetails;
@@ -50,8 +51,28 @@ final class AdminResource implements AdminApi {
 
     @Override
     public CompletionStage<QueryResult> queryObject(String namespace, String id, QueryRequest request) {
-        String who = identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName(); // read here, on the request's thread
+        String who = who();
         return offTheEventLoop(() -> holdings.query(namespace, id, request, who));
+    }
+
+    @Override
+    public CompletionStage<Void> deleteObject(String namespace, String id) {
+        String who = who();
+        return offTheEventLoop(() -> {
+            holdings.delete(namespace, id, who);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<Deleted> deleteNamespaceObjects(String namespace) {
+        String who = who();
+        return offTheEventLoop(() -> new Deleted().deleted(holdings.deleteAll(namespace, who)));
+    }
+
+    /** Who is asking, read on the request's thread (the work runs on another). */
+    private String who() {
+        return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
     }
 
     @Override

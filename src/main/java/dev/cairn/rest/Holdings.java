@@ -32,6 +32,12 @@ public interface Holdings {
      */
     QueryResult query(String namespace, String id, QueryRequest request, String who);
 
+    /** Deletes a stored object, logged with {@code who}. @throws java.util.NoSuchElementException when it is not stored on this node */
+    void delete(String namespace, String id, String who);
+
+    /** Deletes every object of the namespace stored on this node, logged with {@code who}; returns how many. */
+    long deleteAll(String namespace, String who);
+
     /** A page of the object's key-value entries from {@code start}, in key order. */
     EntryPage entries(String namespace, String id, Optional<String> prefix, Optional<String> start, int limit);
 }

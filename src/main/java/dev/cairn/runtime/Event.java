@@ -38,4 +38,10 @@ sealed interface Event {
      * throws, so that a refused query does not reset the instance: a failure is its result.
      */
     record Admin(AdminWork<Object> work) implements Event {}
+
+    /**
+     * An administrator deletes the object ({@link Node#delete}): every table and entry and its alarm in
+     * one commit, its sockets closed, its instance dropped; then its files. Always alone in its batch.
+     */
+    record Delete() implements Event {}
 }

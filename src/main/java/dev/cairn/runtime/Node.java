@@ -282,9 +282,8 @@ public final class Node implements Namespaces, Mailboxes {
      */
     @SuppressWarnings("unchecked")
     public <R> CompletableFuture<R> administer(ObjectId id, AdminWork<R> work) {
-        if (!catalog.isActive(id) && !java.nio.file.Files.exists(catalog.databaseFile(id))) {
-            return CompletableFuture.failedFuture(new java.util.NoSuchElementException(
-                    "no object " + id + " of namespace '" + id.namespace() + "' is stored on this node"));
+        if (!java.nio.file.Files.exists(catalog.databaseFile(id))) {
+            return CompletableFuture.failedFuture(notStored(id));
         }
         record Failed(RuntimeException failure) {}
         AdminWork<Object> caught = (database, sockets, timeLimit) -> {
@@ -300,6 +299,24 @@ public final class Node implements Namespaces, Mailboxes {
             }
             return (R) r;
         });
+    }
+
+    /**
+     * Deletes a stored object: its tables, entries and alarm in one commit (all or nothing, whatever
+     * crashes), its sockets closed, its instance dropped, then its files; the next call finds a new,
+     * empty object. Completes once the files are gone.
+     *
+     * @throws NoSuchElementException (completing the future) when no database of the object is stored on this node
+     */
+    public CompletableFuture<Void> delete(ObjectId id) {
+        if (!java.nio.file.Files.exists(catalog.databaseFile(id))) {
+            return CompletableFuture.failedFuture(notStored(id));
+        }
+        return deliver(local(id.namespace()), id, new Event.Delete(), CallChain.current()).thenApply(r -> null);
+    }
+
+    private static java.util.NoSuchElementException notStored(ObjectId id) {
+        return new java.util.NoSuchElementException("no object " + id + " of namespace '" + id.namespace() + "' is stored on this node");
     }
 
     /** The longest an administrator's query runs: 5 s, or half the namespace's event time limit when that is shorter. */

@@ -66,6 +66,8 @@ final class ObjectLoop implements ActivationAccess {
     /** The time limit of the call, fetch or alarm run in progress. */
     private final EventWatch watch = new EventWatch();
     private LoopSockets sockets;
+    /** The batch running is a deletion: its files go once it commits. */
+    private boolean deletedThisBatch;
 
     ObjectLoop(LocalNamespace<?> namespace, ObjectId id, LoopServices services) {
         this.namespace = namespace;
@@ -100,7 +102,9 @@ final class ObjectLoop implements ActivationAccess {
             }
             List<Envelope> batch;
             while ((batch = mailbox.takeBatch(services.settings().maxBatch())) != null) {
-                processBatch(batch);
+                for (List<Envelope> part : deletionsApart(batch)) {
+                    processBatch(part);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -163,6 +167,12 @@ final class ObjectLoop implements ActivationAccess {
         if (committed) {
             outbox.batchCommitted(); // what the batch sent leaves now that its writes are durable
         }
+        if (deletedThisBatch) {
+            deletedThisBatch = false;
+            if (committed) {
+                removeFiles();
+            }
+        }
         for (int i = 0; i < batch.size(); i++) {
             if (failures[i] != null) {
                 batch.get(i).reply.completeExceptionally(failures[i]);
@@ -170,6 +180,33 @@ final class ObjectLoop implements ActivationAccess {
                 batch.get(i).reply.complete(results[i]);
             }
         }
+    }
+
+    /**
+     * The batch split so that each deletion is a batch of its own: what came before it commits first,
+     * and its files are removed before what comes after it runs (against a new, empty object).
+     */
+    private static List<List<Envelope>> deletionsApart(List<Envelope> batch) {
+        if (batch.stream().noneMatch(e -> e.event instanceof Event.Delete)) {
+            return List.of(batch);
+        }
+        List<List<Envelope>> parts = new java.util.ArrayList<>();
+        List<Envelope> current = new java.util.ArrayList<>();
+        for (Envelope e : batch) {
+            if (e.event instanceof Event.Delete) {
+                if (!current.isEmpty()) {
+                    parts.add(current);
+                    current = new java.util.ArrayList<>();
+                }
+                parts.add(List.of(e));
+            } else {
+                current.add(e);
+            }
+        }
+        if (!current.isEmpty()) {
+            parts.add(current);
+        }
+        return parts;
     }
 
     /** Whether {@code e} waited past the queue deadline; the outcome of the object's own work waits for no caller. */
@@ -320,6 +357,10 @@ final class ObjectLoop implements ActivationAccess {
             case Event.Socket socket -> socketHub.handle(socket.event(), instance(), sockets());
             case Event.Resume resume -> OutsideWork.resume(resume, instance == null ? null : context);
             case Event.Admin admin -> admin.work().run(database(), sockets(), Node.adminTimeLimit(namespace.eventTimeout()));
+            case Event.Delete delete -> {
+                deleteEverything();
+                yield null;
+            }
             case Event.Within within -> {
                 Object target = instance();
                 yield within.work().run(target, context);
@@ -334,6 +375,50 @@ final class ObjectLoop implements ActivationAccess {
     <T> void startOutside(Callable<T> work, Completion<T> then, LiveContext startedBy) {
         outside.checkAsked(Thread.currentThread() == thread && startedBy == context);
         outbox.add(() -> outside.start(work, then, startedBy));
+    }
+
+    /**
+     * Empties the database in the event's transaction (tables, entries and the alarm, whose index row
+     * follows through the commit like any alarm change), closes the sockets once it commits, and drops
+     * the instance: the next event constructs a new one on the empty database.
+     */
+    private void deleteEverything() {
+        ObjectDatabase db = database();
+        db.alarm().beforeWrite();
+        db.dropEverything();
+        for (var socket : sockets().all()) {
+            socket.close(1001, "the object was deleted");
+        }
+        instance = null;
+        context = null;
+        deletedThisBatch = true;
+    }
+
+    /**
+     * After a deletion committed: closes the database and removes its files, then its inventory row
+     * (a cluster's replicated files stay, emptied). A crash before this leaves the emptied file, which
+     * is the deleted object all the same. A failure here is logged; the deletion stands.
+     */
+    private void removeFiles() {
+        closeDatabase();
+        if (services.durability().keepsFiles()) {
+            return;
+        }
+        java.nio.file.Path file = catalog.databaseFile(id);
+        try {
+            services.disk().run(() -> {
+                try {
+                    java.nio.file.Files.deleteIfExists(file);
+                    java.nio.file.Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-wal"));
+                    java.nio.file.Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-shm"));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            services.inventory().removed(id).join();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "object %s/%s was deleted (emptied) but its file %s could not be removed", id.namespace(), id, file);
+        }
     }
 
     /** The instance, constructed first if this activation (or the last reset) has none yet. */

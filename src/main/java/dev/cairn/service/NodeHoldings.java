@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,6 +41,8 @@ final class NodeHoldings implements Holdings {
     private static final Logger LOG = Logger.getLogger(NodeHoldings.class);
     /** Rows a query answers when it does not say. */
     private static final int DEFAULT_ROWS = 100;
+    /** Deletions of a namespace's objects in flight at once (each its own commit and file removal). */
+    private static final int DELETE_AT_ONCE = 64;
 
     private final Node node;
 
@@ -64,9 +67,7 @@ final class NodeHoldings implements Holdings {
 
     @Override
     public StoredObjectPage objects(String namespace, Optional<String> namePrefix, Optional<String> cursor, int limit) {
-        if (!node.declared().containsKey(namespace)) {
-            throw new UnknownNamespaceException("unknown namespace '" + namespace + "'; declared: " + String.join(", ", node.declared().keySet()));
-        }
+        requireDeclared(namespace);
         ObjectPage page = node.inventory().page(namespace, namePrefix, cursor, limit).join();
         Map<String, Instant> alarms = node.alarms().scheduledOf(namespace, page.objects().stream().map(StoredObject::id).toList());
         List<StoredObjectSummary> objects = new ArrayList<>(page.objects().size());
@@ -78,6 +79,12 @@ final class NodeHoldings implements Holdings {
                     .alarm(Optional.ofNullable(alarms.get(o.id())).map(t -> t.atOffset(ZoneOffset.UTC)).orElse(null)));
         }
         return new StoredObjectPage().objects(objects).nextCursor(page.nextCursor().orElse(null));
+    }
+
+    private void requireDeclared(String namespace) {
+        if (!node.declared().containsKey(namespace)) {
+            throw new UnknownNamespaceException("unknown namespace '" + namespace + "'; declared: " + String.join(", ", node.declared().keySet()));
+        }
     }
 
     @Override
@@ -112,6 +119,40 @@ final class NodeHoldings implements Holdings {
                 .join();
         return new QueryResult().columns(ran.answer().columns()).rows(ran.answer().rows()).truncated(ran.answer().truncated())
                 .maxRows(maxRows).timeLimitMs(ran.timeLimit().toMillis()).elapsedMs(ran.answer().elapsed().toNanos() / 1e6);
+    }
+
+    @Override
+    public void delete(String namespace, String hex, String who) {
+        ObjectId id = node.idOf(namespace, hex);
+        node.delete(id).join();
+        LOG.infof("admin delete by %s: %s/%s deleted", who, namespace, hex);
+    }
+
+    @Override
+    public long deleteAll(String namespace, String who) {
+        requireDeclared(namespace);
+        LOG.infof("admin delete by %s: deleting every object of namespace %s stored on this node", who, namespace);
+        long deleted = 0;
+        Optional<String> cursor = Optional.empty();
+        do {
+            ObjectPage page = node.inventory().page(namespace, Optional.empty(), cursor, DELETE_AT_ONCE).join();
+            List<CompletableFuture<Void>> deleting = new ArrayList<>();
+            for (StoredObject o : page.objects()) {
+                deleting.add(node.delete(node.idOf(namespace, o.id())).thenRun(() -> LOG.debugf("admin delete: %s/%s deleted", namespace, o.id()))
+                        .exceptionally(e -> {
+                    if (!(e instanceof java.util.NoSuchElementException || e.getCause() instanceof java.util.NoSuchElementException)) {
+                        throw e instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(e);
+                    }
+                    node.inventory().removed(node.idOf(namespace, o.id())).join(); // listed, but its file was gone already
+                    return null;
+                }));
+            }
+            CompletableFuture.allOf(deleting.toArray(CompletableFuture[]::new)).join();
+            deleted += page.objects().size();
+            cursor = page.nextCursor();
+        } while (cursor.isPresent());
+        LOG.infof("admin delete by %s: %d objects of namespace %s deleted", who, deleted, namespace);
+        return deleted;
     }
 
     @Override

@@ -23,6 +23,14 @@ public interface CommitSink {
     /** The appender of one database file, or none when commits need nothing beyond SQLite's own write. Called once per opened database. */
     Optional<Appender> appenderFor(Path databaseFile);
 
+    /**
+     * Whether the sink keeps the database files as its own copies (a replicated cluster's groups): a
+     * deleted object's emptied file then stays, for the sink to keep in step with the other members.
+     */
+    default boolean keepsFiles() {
+        return false;
+    }
+
     /** What becomes of a commit whose bytes the sink could not make durable. */
     enum FailedCommits {
         /** It stays in the file (the caller is told it was not saved): the file is the only copy. */
