@@ -56,11 +56,11 @@ final class AdminResource implements AdminApi {
     }
 
     @Override
-    public CompletionStage<Void> deleteObject(String namespace, String id) {
+    public CompletionStage<Deleted> deleteObject(String namespace, String id) {
         String who = who();
         return offTheEventLoop(() -> {
             holdings.delete(namespace, id, who);
-            return null;
+            return new Deleted().deleted(1L);
         });
     }
 
