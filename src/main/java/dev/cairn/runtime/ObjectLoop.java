@@ -102,7 +102,7 @@ final class ObjectLoop implements ActivationAccess {
             }
             List<Envelope> batch;
             while ((batch = mailbox.takeBatch(services.settings().maxBatch())) != null) {
-                for (List<Envelope> part : deletionsApart(batch)) {
+                for (List<Envelope> part : Deletion.apart(batch)) {
                     processBatch(part);
                 }
             }
@@ -180,33 +180,6 @@ final class ObjectLoop implements ActivationAccess {
                 batch.get(i).reply.complete(results[i]);
             }
         }
-    }
-
-    /**
-     * The batch split so that each deletion is a batch of its own: what came before it commits first,
-     * and its files are removed before what comes after it runs (against a new, empty object).
-     */
-    private static List<List<Envelope>> deletionsApart(List<Envelope> batch) {
-        if (batch.stream().noneMatch(e -> e.event instanceof Event.Delete)) {
-            return List.of(batch);
-        }
-        List<List<Envelope>> parts = new java.util.ArrayList<>();
-        List<Envelope> current = new java.util.ArrayList<>();
-        for (Envelope e : batch) {
-            if (e.event instanceof Event.Delete) {
-                if (!current.isEmpty()) {
-                    parts.add(current);
-                    current = new java.util.ArrayList<>();
-                }
-                parts.add(List.of(e));
-            } else {
-                current.add(e);
-            }
-        }
-        if (!current.isEmpty()) {
-            parts.add(current);
-        }
-        return parts;
     }
 
     /** Whether {@code e} waited past the queue deadline; the outcome of the object's own work waits for no caller. */
@@ -406,15 +379,7 @@ final class ObjectLoop implements ActivationAccess {
         }
         java.nio.file.Path file = catalog.databaseFile(id);
         try {
-            services.disk().run(() -> {
-                try {
-                    java.nio.file.Files.deleteIfExists(file);
-                    java.nio.file.Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-wal"));
-                    java.nio.file.Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-shm"));
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            services.disk().run(() -> Deletion.removeDatabaseFiles(file));
             services.inventory().removed(id).join();
         } catch (RuntimeException e) {
             LOG.errorf(e, "object %s/%s was deleted (emptied) but its file %s could not be removed", id.namespace(), id, file);

@@ -221,33 +221,10 @@ public final class ObjectDatabase implements AutoCloseable {
         }
     }
 
-    /**
-     * The object's own tables (not SQLite's nor Cairn's), by name, with their columns and row counts;
-     * for administrators, between the object's events.
-     */
+    /** The object's own tables (not SQLite's nor Cairn's), by name, with their columns and row counts; for administrators, between events. */
     public List<TableSummary> tables() {
-        try (var st = connection.createStatement()) {
-            List<String> names = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-                    + " AND name NOT LIKE '" + SqlScript.RESERVED_PREFIX.replace("_", "\\_") + "%' ESCAPE '\\' ORDER BY name")) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
-            }
-            List<TableSummary> tables = new ArrayList<>(names.size());
-            for (String name : names) {
-                String quoted = "\"" + name.replace("\"", "\"\"") + "\"";
-                List<TableSummary.Column> columns = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery("PRAGMA table_info(" + quoted + ")")) {
-                    while (rs.next()) {
-                        columns.add(new TableSummary.Column(rs.getString("name"), rs.getString("type")));
-                    }
-                }
-                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + quoted)) {
-                    tables.add(new TableSummary(name, columns, rs.next() ? rs.getLong(1) : 0));
-                }
-            }
-            return tables;
+        try {
+            return SchemaReading.tables(connection);
         } catch (SQLException e) {
             throw errors.translate(e);
         }
@@ -255,16 +232,8 @@ public final class ObjectDatabase implements AutoCloseable {
 
     /** How many key-value entries the object holds. */
     public long keyValueEntries() {
-        try (var st = connection.createStatement();
-                ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '" + KeyValueTable.TABLE + "'")) {
-            if (!rs.next() || rs.getLong(1) == 0) {
-                return 0;
-            }
-        } catch (SQLException e) {
-            throw errors.translate(e);
-        }
-        try (var st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + KeyValueTable.TABLE)) {
-            return rs.next() ? rs.getLong(1) : 0;
+        try {
+            return SchemaReading.keyValueEntries(connection);
         } catch (SQLException e) {
             throw errors.translate(e);
         }
