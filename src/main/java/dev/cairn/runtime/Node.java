@@ -51,9 +51,6 @@ public final class Node implements Namespaces, Mailboxes {
     private static final Logger LOG = Logger.getLogger(Node.class);
     /** The inventory of object databases, in the data directory beside the namespaces' directories. */
     static final String INVENTORY_FILE = "inventory.sqlite";
-    /** How long a write's new size may stay in memory before the inventory's file has it. */
-    private static final java.time.Duration INVENTORY_FLUSH = java.time.Duration.ofSeconds(1);
-    private static final java.time.Duration ADMIN_QUERY_LIMIT = java.time.Duration.ofSeconds(5);
 
     private final Settings settings;
     private final InstantSource clock;
@@ -112,7 +109,7 @@ public final class Node implements Namespaces, Mailboxes {
             public List<ObjectId> stored() {
                 return storedIds(id -> true);
             }
-        }, clock, INVENTORY_FLUSH);
+        }, clock, settings.inventoryFlushInterval());
         this.loopServices = new LoopServices(settings, clock, catalog, this, codec, new DiskCalls(), durability, alarms, sockets,
                 placement, inventory);
         this.housekeeper = Executors.newSingleThreadScheduledExecutor(
@@ -319,10 +316,10 @@ public final class Node implements Namespaces, Mailboxes {
         return new java.util.NoSuchElementException("no object " + id + " of namespace '" + id.namespace() + "' is stored on this node");
     }
 
-    /** The longest an administrator's query runs: 5 s, or half the namespace's event time limit when that is shorter. */
-    static java.time.Duration adminTimeLimit(java.time.Duration eventTimeout) {
+    /** The longest an administrator's query runs: {@code limit}, or half the namespace's event time limit when that is shorter. */
+    static java.time.Duration adminTimeLimit(java.time.Duration limit, java.time.Duration eventTimeout) {
         java.time.Duration half = eventTimeout.dividedBy(2);
-        return half.compareTo(ADMIN_QUERY_LIMIT) < 0 ? half : ADMIN_QUERY_LIMIT;
+        return half.compareTo(limit) < 0 ? half : limit;
     }
 
     /** Most objects open or closing at once: {@code max-active} plus 10 % for those still closing. */

@@ -329,7 +329,7 @@ final class ObjectLoop implements ActivationAccess {
             case Event.Alarm alarm -> alarms.handle(alarm.work(), instance(), database().alarm());
             case Event.Socket socket -> socketHub.handle(socket.event(), instance(), sockets());
             case Event.Resume resume -> OutsideWork.resume(resume, instance == null ? null : context);
-            case Event.Admin admin -> admin.work().run(database(), sockets(), Node.adminTimeLimit(namespace.eventTimeout()));
+            case Event.Admin admin -> admin.work().run(database(), sockets(), Node.adminTimeLimit(services.settings().adminQueryTimeLimit(), namespace.eventTimeout()));
             case Event.Delete delete -> {
                 deleteEverything();
                 yield null;

@@ -25,6 +25,8 @@ public record Settings(
         int maxBatch,
         Duration housekeepingInterval,
         Duration shutdownDrainTimeout,
+        Duration adminQueryTimeLimit,
+        Duration inventoryFlushInterval,
         Durability durability,
         StorageLimits limits,
         AlarmSettings alarms,
@@ -34,6 +36,12 @@ public record Settings(
     public Settings {
         if (eventTimeout.isNegative() || eventTimeout.isZero() || eventTimeout.compareTo(NamespaceDeclarations.MAX_EVENT_TIMEOUT) > 0) {
             throw new IllegalStateException("cairn.objects.event-timeout: must be more than 0 and at most 5 minutes, got " + eventTimeout);
+        }
+        if (adminQueryTimeLimit.isNegative() || adminQueryTimeLimit.isZero()) {
+            throw new IllegalStateException("cairn.admin-query-time-limit: must be more than 0, got " + adminQueryTimeLimit);
+        }
+        if (inventoryFlushInterval.isNegative() || inventoryFlushInterval.isZero()) {
+            throw new IllegalStateException("cairn.inventory-flush-interval: must be more than 0, got " + inventoryFlushInterval);
         }
         if (outsideWorkLimit.isNegative() || outsideWorkLimit.isZero()) {
             throw new IllegalStateException("cairn.objects.outside-work-limit: must be more than 0, got " + outsideWorkLimit);

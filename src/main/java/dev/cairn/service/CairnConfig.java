@@ -45,6 +45,14 @@ public interface CairnConfig {
     @WithDefault("20s")
     Duration shutdownDrainTimeout();
 
+    /** Longest an admin query runs before SQLite is interrupted (capped at half the namespace's event time limit). */
+    @WithDefault("5s")
+    Duration adminQueryTimeLimit();
+
+    /** How long an object's new size and last write may stay in memory before the inventory's file has them. */
+    @WithDefault("1s")
+    Duration inventoryFlushInterval();
+
     /** One namespace. */
     interface NamespaceConfig {
         /** Fully qualified object class, with a public constructor taking an {@code ObjectContext}. */

@@ -35,7 +35,8 @@ public final class ConfiguredSettings {
         CairnConfig.WebSocketsConfig w = config.websockets();
         return new Settings(config.dataDir(), o.idleTimeout(), maxActive, o.mailboxCapacity(), o.queueDeadline(), o.eventTimeout(),
                 o.outsideWorkLimit(), o.maxBatch(),
-                o.housekeepingInterval(), config.shutdownDrainTimeout(), s.durability(),
+                o.housekeepingInterval(), config.shutdownDrainTimeout(), config.adminQueryTimeLimit(), config.inventoryFlushInterval(),
+                s.durability(),
                 new StorageLimits(s.maxBytesPerObject(), s.kvMaxKeyBytes(), s.kvMaxEntryBytes(), s.sqlMaxColumns(),
                         s.sqlMaxParameters(), s.sqlMaxStatementBytes(), s.sqlMaxValueBytes(), s.sqlMaxLikePatternBytes(),
                         s.sqlMaxFunctionArgs()),

@@ -82,8 +82,9 @@ final class NodeHoldings implements Holdings {
     }
 
     private void requireDeclared(String namespace) {
-        if (!node.declared().containsKey(namespace)) {
-            throw new UnknownNamespaceException("unknown namespace '" + namespace + "'; declared: " + String.join(", ", node.declared().keySet()));
+        var declared = node.declared();
+        if (!declared.containsKey(namespace)) {
+            throw new UnknownNamespaceException("unknown namespace '" + namespace + "'; declared: " + String.join(", ", declared.keySet()));
         }
     }
 
@@ -138,12 +139,13 @@ final class NodeHoldings implements Holdings {
             ObjectPage page = node.inventory().page(namespace, Optional.empty(), cursor, DELETE_AT_ONCE).join();
             List<CompletableFuture<Void>> deleting = new ArrayList<>();
             for (StoredObject o : page.objects()) {
-                deleting.add(node.delete(node.idOf(namespace, o.id())).thenRun(() -> LOG.debugf("admin delete: %s/%s deleted", namespace, o.id()))
+                ObjectId id = node.idOf(namespace, o.id());
+                deleting.add(node.delete(id).thenRun(() -> LOG.debugf("admin delete: %s/%s deleted", namespace, o.id()))
                         .exceptionally(e -> {
                     if (!(e instanceof java.util.NoSuchElementException || e.getCause() instanceof java.util.NoSuchElementException)) {
                         throw e instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(e);
                     }
-                    node.inventory().removed(node.idOf(namespace, o.id())).join(); // listed, but its file was gone already
+                    node.inventory().removed(id).join(); // listed, but its file was gone already
                     return null;
                 }));
             }
