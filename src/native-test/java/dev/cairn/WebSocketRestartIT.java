@@ -34,9 +34,14 @@ class WebSocketRestartIT {
         WebSocket ws;
 
         static Client join(CairnProcess cairn, String room, String user) throws Exception {
+            return join(cairn, "chat", room, user);
+        }
+
+        /** Joins {@code room} of {@code namespace}, whose class is {@code ChatRoom}. */
+        static Client join(CairnProcess cairn, String namespace, String room, String user) throws Exception {
             Client c = new Client();
             c.ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(cairn.baseUri().replace("http", "ws")
-                    + "/objects/chat/" + room + "/ws?user=" + user), c).get(10, TimeUnit.SECONDS);
+                    + "/objects/" + namespace + "/" + room + "/ws?user=" + user), c).get(10, TimeUnit.SECONDS);
             return c;
         }
 

@@ -259,6 +259,28 @@ public final class AlarmIndex implements AutoCloseable {
         });
     }
 
+    /**
+     * A namespace's lifecycle, applied at start-up before the scheduler starts: {@code from}'s alarms
+     * become {@code to}'s. Returns how many; durable on return.
+     */
+    public int renameNamespace(String from, String to) {
+        return submit(c -> {
+            PreparedStatement p = statement(c, "UPDATE OR REPLACE alarms SET namespace = ? WHERE namespace = ?");
+            p.setString(1, to);
+            p.setString(2, from);
+            return p.executeUpdate();
+        }).join();
+    }
+
+    /** At start-up, before the scheduler starts: removes {@code namespace}'s alarms. Returns how many; durable on return. */
+    public int removeNamespace(String namespace) {
+        return submit(c -> {
+            PreparedStatement p = statement(c, "DELETE FROM alarms WHERE namespace = ?");
+            p.setString(1, namespace);
+            return p.executeUpdate();
+        }).join();
+    }
+
     /** How many alarms the index holds, by namespace. */
     CompletableFuture<Map<String, Long>> countByNamespace() {
         return submit(c -> {

@@ -79,6 +79,37 @@ public final class Inventory implements AutoCloseable {
     }
 
     /**
+     * Before any inventory of {@code file} opens (a namespace's lifecycle, applied at start-up): the rows
+     * of {@code from} become {@code to}'s. Returns how many; none when there is no inventory yet (the
+     * first one lists the directories' files).
+     */
+    public static int renameNamespace(Path file, String from, String to) {
+        return changeNamespaces(file, t -> t.renameNamespace(from, to));
+    }
+
+    /** Before any inventory of {@code file} opens: removes {@code namespace}'s rows. Returns how many. */
+    public static int removeNamespace(Path file, String namespace) {
+        return changeNamespaces(file, t -> t.removeNamespace(namespace));
+    }
+
+    private static int changeNamespaces(Path file, InventoryTable.Work<Integer> change) {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        InventoryTable table = new InventoryTable(file);
+        try {
+            int changed = change.run(table);
+            table.commit();
+            return changed;
+        } catch (SQLException e) {
+            table.rollback();
+            throw new IllegalStateException("inventory " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        } finally {
+            table.close();
+        }
+    }
+
+    /**
      * The object's database is about to be opened (and perhaps created): its row exists, marked open,
      * with its name when {@code id} has one, once this completes.
      */

@@ -114,6 +114,21 @@ final class InventoryTable {
         return bytes.isPresent() ? bytes.getAsLong() - before.get().bytes() : 0;
     }
 
+    /** {@code from}'s rows become {@code to}'s; returns how many. */
+    int renameNamespace(String from, String to) throws SQLException {
+        PreparedStatement p = statement("UPDATE OR REPLACE objects SET namespace = ? WHERE namespace = ?");
+        p.setString(1, to);
+        p.setString(2, from);
+        return p.executeUpdate();
+    }
+
+    /** Removes {@code namespace}'s rows; returns how many. */
+    int removeNamespace(String namespace) throws SQLException {
+        PreparedStatement p = statement("DELETE FROM objects WHERE namespace = ?");
+        p.setString(1, namespace);
+        return p.executeUpdate();
+    }
+
     /** Removes the row; returns what the namespace's totals lost. */
     Delta remove(String namespace, String id) throws SQLException {
         Optional<StoredObject> before = find(namespace, id);

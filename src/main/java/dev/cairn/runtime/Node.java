@@ -1,5 +1,6 @@
 package dev.cairn.runtime;
 
+import dev.cairn.migrations.NamespaceMigrations;
 import dev.cairn.namespaces.IdCodec;
 
 import dev.cairn.namespaces.ObjectKind;
@@ -78,7 +79,7 @@ public final class Node implements Namespaces, Mailboxes {
      * {@code replicated}: in a replicated cluster, where commits become durable instead of the node's own
      * commit log.
      */
-    public Node(Settings settings, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock,
+    public Node(Settings settings, NamespaceDeclarations.Declared declared, InstantSource clock,
             RandomGenerator random, ObjectMapper json, DataSource alarmIndexData, NodeMeters meters, Placement placement,
             RemoteCalls remoteCalls, Optional<CommitSink> replicated) {
         this.settings = settings;
@@ -90,12 +91,15 @@ public final class Node implements Namespaces, Mailboxes {
         CommitSink durability = replicated.orElse(commitLog != null ? commitLog : CommitSink.RELAXED);
         ValueCodec codec = new ValueCodec(json);
         this.sockets = new SocketHub(new Sockets(), settings.webSockets(), codec, clock, random, meters.sockets());
-        for (var d : declarations) {
-            LocalNamespace<?> ns = namespace(d, random, meters, placement, remoteCalls);
+        this.alarmIndex = new AlarmIndex(alarmIndexData, settings.durability());
+        // Then: renames and deletions of namespaces, before anything reads their objects, alarms or listings.
+        var migrated = new NamespaceMigrations(settings.dataDir(), NamespaceIndexes.of(alarmIndex, settings.dataDir().resolve(INVENTORY_FILE)), clock)
+                .apply(declared);
+        for (var d : declared.live()) {
+            LocalNamespace<?> ns = namespace(d, migrated.keyOrigins().get(d.name()), random, meters, placement, remoteCalls);
             byName.put(d.name(), ns);
             byClass.put(d.kind().type(), ns);
         }
-        this.alarmIndex = new AlarmIndex(alarmIndexData, settings.durability());
         this.alarms = new AlarmScheduler(new Alarms(), alarmIndex, settings.alarms(), clock, random, meters.alarms());
         // Loops are made only by deliveries, which come after this constructor.
         this.catalog = new Catalog(settings, this::newLoop, this::isShuttingDown);
@@ -123,11 +127,12 @@ public final class Node implements Namespaces, Mailboxes {
         return new ObjectLoop(namespace, id, loopServices);
     }
 
-    private <T> LocalNamespace<T> namespace(NamespaceDeclarations.Declaration d, RandomGenerator random, NodeMeters meters,
-            Placement placement, RemoteCalls remoteCalls) {
+    /** {@code origin}: the name the namespace's objects were first stored under, from which the default key of their ids derives. */
+    private <T> LocalNamespace<T> namespace(NamespaceDeclarations.Declaration d, String origin, RandomGenerator random,
+            NodeMeters meters, Placement placement, RemoteCalls remoteCalls) {
         @SuppressWarnings("unchecked")
         ObjectKind<T> kind = (ObjectKind<T>) d.kind();
-        return new LocalNamespace<>(d.name(), kind, new IdCodec(d.name(), d.key(), random),
+        return new LocalNamespace<>(d.name(), kind, new IdCodec(d.name(), d.keyFor(origin), random),
                 d.mailboxCapacity().orElse(settings.mailboxCapacity()), d.eventTimeout().orElse(settings.eventTimeout()), this,
                 placement, remoteCalls,
                 meters.namespace(d.name()));

@@ -55,9 +55,22 @@ public interface CairnConfig {
 
     /** One namespace. */
     interface NamespaceConfig {
-        /** Fully qualified object class, with a public constructor taking an {@code ObjectContext}. */
+        /**
+         * Fully qualified object class, with a public constructor taking an {@code ObjectContext}; required
+         * unless the namespace is {@link #deleted}.
+         */
         @WithName("class")
-        String className();
+        Optional<String> className();
+
+        /**
+         * The namespace's objects, ids and alarms are those stored under this older name: moved at the
+         * next start, once (docs/configuration.md, Namespace lifecycle).
+         */
+        Optional<String> renamedFrom();
+
+        /** Every object, alarm and file of this namespace is removed at the next start; it then has no class. */
+        @WithDefault("false")
+        boolean deleted();
 
         /**
          * Secret that ids are derived from: nodes sharing it derive the same id from the same name and

@@ -56,11 +56,21 @@ final class ClusterProducer {
     }
 
     /** The cluster {@code config} describes; a sharded one checked against (or written to) the data directory. */
-    static Built build(CairnConfig config, List<NamespaceDeclarations.Declaration> declarations, InstantSource clock,
+    static Built build(CairnConfig config, NamespaceDeclarations.Declared declared, InstantSource clock,
             RandomGenerator random) {
         CairnConfig.ClusterConfig c = config.cluster();
         if (c.members().isEmpty()) {
             return new Built(Cluster.Single.of(c.nodeId()), new Replication.None());
+        }
+        if (!declared.lifecycle().isEmpty()) {
+            // The Raft logs and snapshots name each object's file by its namespace's directory, and every member
+            // would have to move or remove its copies at the same point of each group's log.
+            throw new IllegalStateException(declared.lifecycle().stream().map(change -> switch (change) {
+                case NamespaceDeclarations.Lifecycle.Renamed r -> "cairn.namespaces." + r.to() + ".renamed-from";
+                case NamespaceDeclarations.Lifecycle.Deleted d -> "cairn.namespaces." + d.namespace() + ".deleted";
+            }).collect(java.util.stream.Collectors.joining(", ")) + ": renaming or deleting a namespace is applied by a single node"
+                    + " only, not yet by a replicated cluster (cairn.cluster.members is set). Remove it; meanwhile a namespace can be"
+                    + " left declared, or emptied by deleting its objects (DELETE /admin/namespaces/{ns}/objects)");
         }
         if (ImageMode.current() == ImageMode.NATIVE_RUN) {
             throw new IllegalStateException("cairn.cluster.members is set, but cluster mode runs on the JVM only: Apache Ratis"
@@ -71,7 +81,7 @@ final class ClusterProducer {
         Shards shards = new Shards(c.shards());
         Groups groups = new Groups(members, shards, c.groups().orElseGet(() -> Groups.defaultCount(members, shards)), c.replicas());
         Map<String, String> keys = new TreeMap<>();
-        declarations.forEach(d -> keys.put(d.name(), d.key()));
+        declared.live().forEach(d -> keys.put(d.name(), d.keyFor(d.name())));
         Path dataDir = NodeProducer.usableDataDir(config.dataDir());
         var fence = ClusterIdentity.of(members, shards, groups, keys).fence(dataDir);
         MemberHealth health = new MemberHealth(members, clock);

@@ -47,10 +47,10 @@ public final class ConfiguredSettings {
     }
 
     /** The declared namespaces, checked: a bad declaration stops the start with a message naming its key. */
-    public static List<NamespaceDeclarations.Declaration> declarations(CairnConfig config) {
+    public static NamespaceDeclarations.Declared declarations(CairnConfig config) {
         var declared = config.namespaces().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                 e -> new NamespaceDeclarations.Raw(e.getValue().className(), e.getValue().key(), e.getValue().mailboxCapacity(),
-                        e.getValue().eventTimeout())));
+                        e.getValue().eventTimeout(), e.getValue().renamedFrom(), e.getValue().deleted())));
         return NamespaceDeclarations.validate(declared, Thread.currentThread().getContextClassLoader());
     }
 

@@ -59,14 +59,15 @@ final class NodeProducer {
     Node node(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json, MeterRegistry meters,
             @DataSource("alarm-index") AgroalDataSource alarmIndex, Placement placement, RemoteCalls remoteCalls,
             Replication replication, DataDirLock locked, MemberReadiness readiness) {
-        var declarations = ConfiguredSettings.declarations(config);
+        var declared = ConfiguredSettings.declarations(config);
+        var declarations = declared.live();
         Settings settings = ConfiguredSettings.from(config, withinFileLimit(config.objects().maxActive()));
         usableDataDir(settings.dataDir());
         LOG.infof("Cairn: %d namespaces (%s), data in %s", declarations.size(),
                 declarations.stream().map(NamespaceDeclarations.Declaration::name).collect(Collectors.joining(", ")),
                 settings.dataDir().toAbsolutePath());
         var metrics = new CairnMetrics(meters, declarations.stream().map(NamespaceDeclarations.Declaration::name).toList());
-        Node node = new Node(settings, declarations, clock, random, json, alarmIndex, metrics, placement, remoteCalls,
+        Node node = new Node(settings, declared, clock, random, json, alarmIndex, metrics, placement, remoteCalls,
                 switch (replication) {
                     case Replication.None none -> Optional.empty();
                     case Replication.Raft raft -> Optional.of(raft.host().sink());

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -28,18 +29,18 @@ class ConfigurationTest {
 
     /** A declaration as read from {@code cairn.namespaces.<name>.class}, with nothing else set. */
     private static NamespaceDeclarations.Raw raw(String className) {
-        return new NamespaceDeclarations.Raw(className, Optional.empty(), OptionalInt.empty(), Optional.empty());
+        return NamespaceDeclarations.Raw.ofClass(className);
     }
 
     @Test
     void anEventTimeLimitIsMoreThanZeroAndAtMostFiveMinutes() {
         var e = assertThrows(IllegalStateException.class, () -> NamespaceDeclarations.validate(Map.of(
-                "long", new NamespaceDeclarations.Raw(Scratch.class.getName(), Optional.empty(), OptionalInt.empty(),
-                        Optional.of(Duration.ofMinutes(6)))), LOADER));
+                "long", new NamespaceDeclarations.Raw(Optional.of(Scratch.class.getName()), Optional.empty(), OptionalInt.empty(),
+                        Optional.of(Duration.ofMinutes(6)), Optional.empty(), false)), LOADER));
         assertEquals("invalid namespace configuration:\n  cairn.namespaces.long.event-timeout: must be more than 0 and at most 5 minutes,"
                 + " got PT6M", e.getMessage());
-        var d = NamespaceDeclarations.validate(Map.of("short", new NamespaceDeclarations.Raw(Scratch.class.getName(), Optional.empty(),
-                OptionalInt.empty(), Optional.of(Duration.ofSeconds(2)))), LOADER);
+        var d = NamespaceDeclarations.validate(Map.of("short", new NamespaceDeclarations.Raw(Optional.of(Scratch.class.getName()),
+                Optional.empty(), OptionalInt.empty(), Optional.of(Duration.ofSeconds(2)), Optional.empty(), false)), LOADER).live();
         assertEquals(Optional.of(Duration.ofSeconds(2)), d.getFirst().eventTimeout());
 
         var node = assertThrows(IllegalStateException.class, () -> ConfiguredSettings.from(
@@ -51,7 +52,7 @@ class ConfigurationTest {
 
     @Test
     void aValidDeclarationBecomesANamespace() {
-        var d = NamespaceDeclarations.validate(Map.of("scratch", raw(Scratch.class.getName())), LOADER);
+        var d = NamespaceDeclarations.validate(Map.of("scratch", raw(Scratch.class.getName())), LOADER).live();
         assertEquals("scratch", d.getFirst().name());
         assertEquals(Scratch.class, d.getFirst().kind().type());
     }
@@ -69,6 +70,48 @@ class ConfigurationTest {
         assertTrue(m.contains("cairn.namespaces.missing.class: class com.example.Nope was not found"), m);
         assertTrue(m.contains("cairn.namespaces.notobject.class: class java.lang.String needs a public constructor taking an ObjectContext"), m);
         assertTrue(m.contains("cairn.namespaces.second.class: duplicate: class dev.cairn.Scratch is already bound to namespace 'first'"), m);
+    }
+
+    @Test
+    void renamesAndDeletionsAreDeclaredBesideTheNamespacesServed() {
+        var declared = ConfiguredSettings.declarations(ConfiguredSettings.mapping(Map.of(
+                "cairn.namespaces.rooms.class", Scratch.class.getName(),
+                "cairn.namespaces.rooms.renamed-from", "chat",
+                "cairn.namespaces.old-games.deleted", "true",
+                "cairn.namespaces.counter.class", "")));
+        assertEquals(List.of("rooms"), declared.live().stream().map(NamespaceDeclarations.Declaration::name).toList(),
+                "an empty class switches a namespace off");
+        assertEquals(List.of(new NamespaceDeclarations.Lifecycle.Deleted("old-games"), new NamespaceDeclarations.Lifecycle.Renamed("chat", "rooms")),
+                declared.lifecycle());
+        assertEquals("cairn-namespace:chat", declared.live().getFirst().keyFor("chat"), "ids keep the key of the name they were minted under");
+    }
+
+    @Test
+    void everyImpossibleLifecycleIsReportedWithItsKey() {
+        var e = assertThrows(IllegalStateException.class, () -> ConfiguredSettings.declarations(ConfiguredSettings.mapping(Map.ofEntries(
+                Map.entry("cairn.namespaces.gone.deleted", "true"),
+                Map.entry("cairn.namespaces.gone.class", Scratch.class.getName()),
+                Map.entry("cairn.namespaces.nameless.mailbox-capacity", "4"),
+                Map.entry("cairn.namespaces.self.class", Scratch.class.getName()),
+                Map.entry("cairn.namespaces.self.renamed-from", "self"),
+                Map.entry("cairn.namespaces.raft.class", Scratch.class.getName()),
+                Map.entry("cairn.namespaces.b.class", Scratch.class.getName()),
+                Map.entry("cairn.namespaces.b.renamed-from", "a"),
+                Map.entry("cairn.namespaces.c.class", Scratch.class.getName()),
+                Map.entry("cairn.namespaces.c.renamed-from", "b"),
+                Map.entry("cairn.namespaces.d.class", Scratch.class.getName()),
+                Map.entry("cairn.namespaces.d.renamed-from", "a"),
+                Map.entry("cairn.namespaces.e.class", Scratch.class.getName()),
+                Map.entry("cairn.namespaces.e.renamed-from", "gone")))));
+        String m = e.getMessage();
+        assertTrue(m.contains("cairn.namespaces.gone.deleted: a deleted namespace has no class; remove cairn.namespaces.gone.class"), m);
+        assertTrue(m.contains("cairn.namespaces.nameless.class: missing: the namespace's object class (or set"
+                + " cairn.namespaces.nameless.deleted=true to delete its stored objects)"), m);
+        assertTrue(m.contains("cairn.namespaces.self.renamed-from: 'self' is not another namespace's name"), m);
+        assertTrue(m.contains("cairn.namespaces.raft.class: 'raft' names a directory Cairn keeps for itself"), m);
+        assertTrue(m.contains("cairn.namespaces.c.renamed-from: 'b' is itself renamed from 'a'; rename one step at a time"), m);
+        assertTrue(m.contains("cairn.namespaces.d.renamed-from: 'a' is already renamed to 'b'"), m);
+        assertTrue(m.contains("cairn.namespaces.e.renamed-from: 'gone' is declared deleted"), m);
     }
 
     @Test

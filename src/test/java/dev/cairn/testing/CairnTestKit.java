@@ -322,7 +322,7 @@ public final class CairnTestKit implements BeforeAllCallback, AfterAllCallback, 
         var ds = new SQLiteDataSource();
         ds.setUrl("jdbc:sqlite:" + dir.resolve("alarm-index.sqlite"));
         node = new Node(ConfiguredSettings.from(config), declarations, clock, random, JSON, ds,
-                meters.apply(declarations.stream().map(d -> d.name()).toList()), placement, remoteCalls, Optional.empty());
+                meters.apply(declarations.live().stream().map(d -> d.name()).toList()), placement, remoteCalls, Optional.empty());
     }
 
     private static Path newDataDir() {
