@@ -9,6 +9,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The exclusive lock a Cairn process holds on its data directory while it runs: two processes on one
@@ -21,12 +22,48 @@ import java.nio.file.StandardOpenOption;
 final class DataDirLock implements AutoCloseable {
     static final String FILE = "cairn.lock";
 
+    /**
+     * The lock {@link CairnMain} took before Quarkus started, until the service's start adopts it: set
+     * once by the main thread, taken once by the producer.
+     */
+    private static final AtomicReference<DataDirLock> EARLY = new AtomicReference<>();
+
+    private final Path dir;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DataDirLock(FileChannel channel, FileLock lock) {
+    private DataDirLock(Path dir, FileChannel channel, FileLock lock) {
+        this.dir = dir;
         this.channel = channel;
         this.lock = lock;
+    }
+
+    /** Locks {@code dir} before the framework starts; the service's start adopts it (see {@link #forService}). */
+    static void takeEarly(Path dir, long pid) {
+        DataDirLock early = acquire(dir, pid);
+        DataDirLock previous = EARLY.getAndSet(early);
+        if (previous != null) {
+            previous.close();
+        }
+    }
+
+    /**
+     * The lock of {@code dir} for the service: the one taken early when it is of this directory, else a
+     * new one (the early one, of a directory the configuration did not keep, released).
+     */
+    static DataDirLock forService(Path dir, long pid) {
+        DataDirLock early = EARLY.getAndSet(null);
+        if (early != null) {
+            if (early.dir.equals(absolute(dir))) {
+                return early;
+            }
+            early.close();
+        }
+        return acquire(dir, pid);
+    }
+
+    private static Path absolute(Path dir) {
+        return dir.toAbsolutePath().normalize();
     }
 
     /**
@@ -55,7 +92,7 @@ final class DataDirLock implements AutoCloseable {
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((pid + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-            return new DataDirLock(channel, lock);
+            return new DataDirLock(absolute(dir), channel, lock);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new UncheckedIOException("cairn.data-dir: cannot lock " + file.toAbsolutePath() + ": " + e.getMessage(), e);

@@ -51,7 +51,7 @@ final class NodeProducer {
     @Produces
     @Singleton
     DataDirLock dataDirLock(CairnConfig config) {
-        return DataDirLock.acquire(usableDataDir(config.dataDir()), ProcessHandle.current().pid());
+        return DataDirLock.forService(usableDataDir(config.dataDir()), ProcessHandle.current().pid());
     }
 
     @Produces
