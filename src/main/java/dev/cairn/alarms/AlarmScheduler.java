@@ -41,6 +41,9 @@ import org.jboss.logging.Logger;
  * <p>Threads: the timer thread, the scanning thread and the threads completing events share the
  * in-memory {@link DueQueue} (thread-safe); {@link #inFlight} is concurrent. The index has its own thread;
  * alarm events are sent from the dispatch thread.
+ *
+ * <p>About 400 lines: the public {@code Alarms} API and the scheduler's hooks share the in-flight
+ * marks, so they stay together.
  */
 public final class AlarmScheduler implements Alarms, AlarmHooks {
     private static final Logger LOG = Logger.getLogger(AlarmScheduler.class);

@@ -47,6 +47,9 @@ import org.jboss.logging.Logger;
  * objects, the housekeeper, and the one way into an object's mailbox ({@link #deliver}). It builds the
  * node's parts (commit log, alarm scheduler, socket hub) and hands each the narrow view of the node it
  * needs. Thread-safe. Built with {@code new} (tests, the test kit) or by the service's producer.
+ *
+ * <p>Longer than 400 lines on purpose: it is the package's façade, most of its methods a few lines
+ * handing a request to the part that serves it; splitting them would only add a second façade.
  */
 public final class Node implements Namespaces, Mailboxes {
     private static final Logger LOG = Logger.getLogger(Node.class);

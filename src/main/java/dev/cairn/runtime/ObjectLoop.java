@@ -36,6 +36,10 @@ import org.jboss.logging.Logger;
  * event; stops when the mailbox is closed (idle eviction, least-recently-used eviction or shutdown),
  * closing the database. An event that throws resets the instance, except a {@link Refusal}; either
  * way its writes are rolled back.
+ *
+ * <p>Longer than 400 lines on purpose: one object's life on one thread (activation, the batch of
+ * events, the commit and what its outcome releases, eviction) reads best in one place; the parts
+ * that stand alone are already apart ({@link Mailbox}, {@link Deletion}, {@link Outbox}, {@link EventWatch}).
  */
 final class ObjectLoop implements ActivationAccess {
     private static final Logger LOG = Logger.getLogger(ObjectLoop.class);

@@ -29,6 +29,9 @@ import org.sqlite.core.CoreStatement;
  * all {@code _cairn_*}, created by their first write); the storage limit, checked after each write;
  * and, when commits need more than SQLite's own write, the {@link WalShipper} that makes them durable
  * through a {@link CommitSink}.
+ *
+ * <p>Longer than 400 lines on purpose: it is the one owner of the object's connection, through which
+ * every part above is reached; each method is the few lines that hand the connection to a part.
  */
 public final class ObjectDatabase implements AutoCloseable {
     /** Bytes a row takes beyond its values (record header, key-value columns). */
