@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Two packaged nodes on loopback, each the other's member: one object, led by one of them, reached
  * through both; every group needs both (a majority of two), so with one of them down nothing commits
  * and calls answer retryable 503s. A namespace that requires a role is checked by the node asked and
- * by the owner. The native binary refuses cluster mode, saying why.
+ * by the owner; so is the admin API, whose object endpoints are the owner's. The native binary refuses cluster mode, saying why.
  */
 class TwoNodeClusterIT {
     @TempDir
@@ -82,6 +82,16 @@ class TwoNodeClusterIT {
             var pretending = n2.send("POST", limiter, CHECK, "Cairn-Forwarded-By", "n1");
             assertEquals(401, pretending.statusCode(), pretending.body());
 
+            // An object's admin endpoints are its owner's, asked through either node (checked before forwarding).
+            String id = adminIdOf(name, n2);
+            var inspected = n1.sendAsAdmin("GET", "/admin/objects/counter/" + id, null);
+            assertEquals(200, inspected.statusCode(), inspected.body());
+            assertEquals(Optional.of("n2"), inspected.headers().firstValue("Cairn-Owner"));
+            assertTrue(inspected.body().contains("\"tables\""), inspected.body());
+            var queried = n1.sendAsAdmin("POST", "/admin/objects/counter/" + id + "/query", "{\"sql\": \"SELECT 6 AS six\"}");
+            assertEquals(200, queried.statusCode(), queried.body());
+            assertEquals(401, n1.send("GET", "/admin/objects/counter/" + id, null).statusCode());
+
             String mine = ownedBy("n1", n1);
             n2.kill();
             // Without n2 no group has a majority: nothing commits, every answer is a retryable 503.
@@ -112,6 +122,18 @@ class TwoNodeClusterIT {
     }
 
     private static final String CHECK = "{\"limit\": 100, \"windowMs\": 60000}";
+
+    /** The id of counter {@code name}, from the listing of the node storing it. */
+    private static String adminIdOf(String name, CairnProcess owner) throws Exception {
+        var listed = owner.sendAsAdmin("GET", "/admin/namespaces/counter/objects?prefix=" + name, null);
+        assertEquals(200, listed.statusCode(), listed.body());
+        for (var o : new com.fasterxml.jackson.databind.ObjectMapper().readTree(listed.body()).get("objects")) {
+            if (o.get("name").asText().equals(name)) {
+                return o.get("id").asText();
+            }
+        }
+        throw new AssertionError("counter " + name + " is not listed by its owner: " + listed.body());
+    }
 
     /** A rate limiter name (namespace guarded: asked as the admin) whose object {@code node} owns, as {@code via} reports it. */
     private static String guardedOwnedBy(String node, CairnProcess via) throws Exception {

@@ -15,8 +15,8 @@ import jakarta.inject.Singleton;
 import java.util.Optional;
 
 /**
- * In a cluster, sends each request for an object ({@code /objects/{ns}/{name}/…}, {@code /ids/{ns}/{id}/…})
- * to the node owning it, once: a request this node owns goes on to the REST endpoints (its answer
+ * In a cluster, sends each request for an object ({@code /objects/{ns}/{name}/…}, {@code /ids/{ns}/{id}/…},
+ * and the admin API's {@code /admin/objects/{ns}/{id}/…}) to the node owning it, once: a request this node owns goes on to the REST endpoints (its answer
  * carries {@code Cairn-Owner} and {@code Cairn-Shard}), any other is proxied by {@link OwnerProxy}. A
  * request that was forwarded already ({@code Cairn-Forwarded-By}) is never forwarded again. WebSocket
  * upgrades are left to the WebSocket proxy; anything this route cannot place (unknown namespace, bad
@@ -98,6 +98,7 @@ final class ObjectForwarding {
             context.putLocal("UrlPathTemplate", switch (address.by()) {
                 case NAME -> "/objects/" + address.namespace() + "/{name}/*";
                 case ID -> "/ids/" + address.namespace() + "/{id}/*";
+                case ADMIN_ID -> "/admin/objects/" + address.namespace() + "/{id}/*";
             });
         }
     }
@@ -108,7 +109,7 @@ final class ObjectForwarding {
             Namespace<?> ns = node.get(address.namespace());
             return Optional.of(switch (address.by()) {
                 case NAME -> ns.idFromName(address.key());
-                case ID -> ns.idFromString(address.key());
+                case ID, ADMIN_ID -> ns.idFromString(address.key());
             });
         } catch (RuntimeException unknownNamespaceOrBadId) {
             return Optional.empty();
