@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The packages' dependency directions, read from the production sources' imports:
  * api ← namespaces ← migrations, storage ← storage.log; storage ← alarms, sockets; api ← inventory; those ← runtime ← cluster ← replication ← service, rest
- * (replication alone touches Apache Ratis); service
- * answers refused WebSocket upgrades with rest's problems (rest ← service); examples use api and the
+ * (replication alone touches Apache Ratis); service ← forwarding (requests for another node's objects) ←
+ * websocket (the WebSocket server), which answers refused upgrades with rest's problems (rest ← websocket); examples use api and the
  * interfaces, stubs and models generated from their own contract (examples.api, examples.model),
  * nothing else. security (who may reach what) reads service's configuration and answers with rest's
- * problems. Only service, rest and security touch Quarkus (and the HTTP stack); nothing imports them but
- * themselves and the examples. Nothing imports the examples.
+ * problems. Only service, forwarding, websocket, rest and security touch Quarkus (and the HTTP stack); nothing
+ * imports them but themselves and the examples. Nothing imports the examples.
  */
 class PackageRulesTest {
     private static final Path SOURCES = Path.of("src/main/java");
@@ -48,6 +48,10 @@ class PackageRulesTest {
                     "dev.cairn.replication", "dev.cairn.rest",
                     "dev.cairn.rest.model")),
             Map.entry("dev.cairn.rest", Set.of("dev.cairn.api", "dev.cairn.cluster", "dev.cairn.rest.api", "dev.cairn.rest.model")),
+            Map.entry("dev.cairn.forwarding", Set.of("dev.cairn.api", "dev.cairn.runtime", "dev.cairn.cluster", "dev.cairn.service",
+                    "dev.cairn.rest", "dev.cairn.rest.model")),
+            Map.entry("dev.cairn.websocket", Set.of("dev.cairn.api", "dev.cairn.sockets", "dev.cairn.runtime", "dev.cairn.cluster",
+                    "dev.cairn.service", "dev.cairn.forwarding", "dev.cairn.rest", "dev.cairn.rest.model")),
             Map.entry("dev.cairn.security", Set.of("dev.cairn.service", "dev.cairn.rest", "dev.cairn.rest.model")),
             Map.entry("dev.cairn.examples", Set.of("dev.cairn.api", "dev.cairn.examples.api", "dev.cairn.examples.model")));
 

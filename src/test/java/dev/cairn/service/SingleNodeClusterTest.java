@@ -1,5 +1,6 @@
 package dev.cairn.service;
 
+import dev.cairn.forwarding.ForwardingHeaders;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -20,7 +21,7 @@ class SingleNodeClusterTest {
 
     @Test
     void objectAnswersNameNoOwnerAndTheReadinessCheckIsUp() {
-        given().get("/objects/counter/single-node").then().statusCode(200).header(ObjectForwarding.OWNER, nullValue());
+        given().get("/objects/counter/single-node").then().statusCode(200).header(ForwardingHeaders.OWNER, nullValue());
         given().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'cairn-cluster' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'cairn-cluster' }.data.mode", equalTo("single"));

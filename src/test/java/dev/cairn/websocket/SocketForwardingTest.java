@@ -1,4 +1,4 @@
-package dev.cairn.service;
+package dev.cairn.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,11 +1,12 @@
-package dev.cairn.service;
+package dev.cairn.forwarding;
 
 import dev.cairn.api.ObjectId;
 import dev.cairn.cluster.Cluster;
 import dev.cairn.cluster.Member;
 import dev.cairn.rest.ProblemType;
 import dev.cairn.rest.Problems;
-import dev.cairn.service.ForwardMeters.ForwardError;
+import dev.cairn.forwarding.ForwardMeters.ForwardError;
+import dev.cairn.service.CairnConfig;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -96,7 +97,7 @@ final class OwnerProxy {
                 .setIdleTimeout(forwardTimeoutMillis);
         copyHeaders(in.headers(), options.getHeaders() == null ? options.setHeaders(MultiMap.caseInsensitiveMultiMap()).getHeaders()
                 : options.getHeaders());
-        options.getHeaders().set(ObjectForwarding.FORWARDED_BY, self);
+        options.getHeaders().set(ForwardingHeaders.FORWARDED_BY, self);
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
         PendingForwards.Forward forward = new PendingForwards.Forward(owner.shard(), member.id(), Vertx.currentContext(), () -> {
             HttpClientRequest out = sent.get();
@@ -162,7 +163,7 @@ final class OwnerProxy {
         }
         response.setStatusCode(answer.statusCode()).setStatusMessage(answer.statusMessage());
         copyHeaders(answer.headers(), response.headers());
-        response.putHeader(ObjectForwarding.OWNER, owner.member().id()).putHeader(ObjectForwarding.SHARD, Integer.toString(owner.shard()));
+        response.putHeader(ForwardingHeaders.OWNER, owner.member().id()).putHeader(ForwardingHeaders.SHARD, Integer.toString(owner.shard()));
         if (!answer.headers().contains(HttpHeaders.CONTENT_LENGTH) && ctx.request().method() != HttpMethod.HEAD
                 && answer.statusCode() != 204 && answer.statusCode() != 304) {
             response.setChunked(true);

@@ -1,4 +1,4 @@
-package dev.cairn.service;
+package dev.cairn.forwarding;
 
 import java.net.URI;
 
@@ -6,7 +6,7 @@ import java.net.URI;
  * The nodes of the cluster as the HTTP side needs them: this node's id (the hop marker it sends) and
  * the base URL of each other node. Thread-safe.
  */
-interface NodeAddresses {
+public interface NodeAddresses {
 
     /** This node's id, sent as {@code Cairn-Forwarded-By} on every request it passes to another node. */
     String self();

@@ -1,4 +1,4 @@
-package dev.cairn.service;
+package dev.cairn.forwarding;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +32,6 @@ import java.util.concurrent.CompletionStage;
  * client's event-loop threads.
  */
 final class HttpRemoteCalls implements RemoteCalls {
-    static final String FORWARDED_BY = "Cairn-Forwarded-By";
 
     private final HttpClient http;
     private final NodeAddresses nodes;
@@ -63,7 +62,7 @@ final class HttpRemoteCalls implements RemoteCalls {
         String request = operation.route().method() + " " + url;
         var options = new RequestOptions().setMethod(HttpMethod.valueOf(operation.route().method())).setAbsoluteURI(url)
                 .setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis)
-                .putHeader(FORWARDED_BY, nodes.self()).putHeader("Accept", "application/json");
+                .putHeader(ForwardingHeaders.FORWARDED_BY, nodes.self()).putHeader("Accept", "application/json");
         if (body != null) {
             options.putHeader("Content-Type", "application/json");
         }

@@ -1,5 +1,6 @@
-package dev.cairn.service;
+package dev.cairn.websocket;
 
+import dev.cairn.service.CairnConfig;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.http.HttpServerOptions;
 import jakarta.inject.Singleton;

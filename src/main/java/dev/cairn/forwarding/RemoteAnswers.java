@@ -1,4 +1,4 @@
-package dev.cairn.service;
+package dev.cairn.forwarding;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.cairn.service;
+package dev.cairn.forwarding;
 
 import dev.cairn.cluster.ShardOwners;
 import io.vertx.core.Context;

@@ -1,4 +1,4 @@
-package dev.cairn.service;
+package dev.cairn.websocket;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.vertx.http.runtime.filters.QuarkusRequestWrapper;

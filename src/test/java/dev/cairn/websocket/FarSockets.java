@@ -1,5 +1,6 @@
-package dev.cairn.service;
+package dev.cairn.websocket;
 
+import dev.cairn.forwarding.NodeAddresses;
 import dev.cairn.runtime.Placement;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;

@@ -1,4 +1,6 @@
-package dev.cairn.service;
+package dev.cairn.websocket;
+
+import dev.cairn.forwarding.ForwardingHeaders;
 
 import dev.cairn.runtime.Node;
 import dev.cairn.runtime.Placement;
@@ -78,7 +80,7 @@ final class SocketUpgradeCheck implements HttpUpgradeCheck {
             // Only a request another node already forwarded gets here (SocketForwarding passes the others on): not forwarded twice.
             return reject(ctx, Problems.of(ProblemType.OVERLOADED, 503, "object " + id + " lives on node " + elsewhere.node()
                     + ", not on this one, and this upgrade was already forwarded by node "
-                    + ctx.httpRequest().getHeader(HttpRemoteCalls.FORWARDED_BY) + "; the nodes disagree on where it lives"
+                    + ctx.httpRequest().getHeader(ForwardingHeaders.FORWARDED_BY) + "; the nodes disagree on where it lives"
                     + " (a change of members in progress?): retry", path).retryable(true).overloaded(true));
         }
         if (node.placement().locate(id) instanceof Placement.Location.Unavailable unavailable) {

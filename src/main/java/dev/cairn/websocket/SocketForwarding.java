@@ -1,4 +1,8 @@
-package dev.cairn.service;
+package dev.cairn.websocket;
+
+import dev.cairn.service.CairnConfig;
+import dev.cairn.forwarding.ForwardingHeaders;
+import dev.cairn.forwarding.NodeAddresses;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -81,7 +85,7 @@ final class SocketForwarding {
 
     private void route(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        if (!isUpgrade(request) || request.headers().contains(HttpRemoteCalls.FORWARDED_BY)) {
+        if (!isUpgrade(request) || request.headers().contains(ForwardingHeaders.FORWARDED_BY)) {
             ctx.next();
             return;
         }
@@ -130,9 +134,9 @@ final class SocketForwarding {
         }
         request.pause(); // kept as it is until the owner answers the upgrade
         var options = new WebSocketConnectOptions().setAbsoluteURI(wsScheme(base) + request.uri())
-                .addHeader(HttpRemoteCalls.FORWARDED_BY, nodes.self());
+                .addHeader(ForwardingHeaders.FORWARDED_BY, nodes.self());
         request.headers().forEach(h -> {
-            if (!NOT_FORWARDED.contains(h.getKey().toLowerCase(Locale.ROOT)) && !h.getKey().equalsIgnoreCase(HttpRemoteCalls.FORWARDED_BY)) {
+            if (!NOT_FORWARDED.contains(h.getKey().toLowerCase(Locale.ROOT)) && !h.getKey().equalsIgnoreCase(ForwardingHeaders.FORWARDED_BY)) {
                 options.addHeader(h.getKey(), h.getValue());
             }
         });

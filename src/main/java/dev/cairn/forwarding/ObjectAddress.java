@@ -1,4 +1,4 @@
-package dev.cairn.service;
+package dev.cairn.forwarding;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

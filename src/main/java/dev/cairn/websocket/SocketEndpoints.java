@@ -1,4 +1,4 @@
-package dev.cairn.service;
+package dev.cairn.websocket;
 
 import dev.cairn.runtime.Node;
 import dev.cairn.sockets.Connection;

@@ -1,4 +1,4 @@
-package dev.cairn.service;
+package dev.cairn.forwarding;
 
 import dev.cairn.api.Namespace;
 import dev.cairn.api.ObjectId;
@@ -25,11 +25,6 @@ import java.util.Optional;
  */
 @Singleton
 final class ObjectForwarding {
-    /** Names the node that forwarded a request; a request carrying it is never forwarded again. */
-    static final String FORWARDED_BY = "Cairn-Forwarded-By";
-    /** On answers for an object: the node owning it and its shard. */
-    static final String OWNER = "Cairn-Owner";
-    static final String SHARD = "Cairn-Shard";
     /**
      * Before rest's HttpProblems (-3) and Quarkus' body-size check (-2): a forwarded body is streamed
      * to the owner untouched, and the owner applies those checks.
@@ -74,11 +69,11 @@ final class ObjectForwarding {
         Cluster.Owner owner = found.get();
         String ownerId = owner.member().id();
         if (ownerId.equals(sharded.nodeId())) {
-            ctx.addHeadersEndHandler(v -> ctx.response().putHeader(OWNER, ownerId).putHeader(SHARD, Integer.toString(owner.shard())));
+            ctx.addHeadersEndHandler(v -> ctx.response().putHeader(ForwardingHeaders.OWNER, ownerId).putHeader(ForwardingHeaders.SHARD, Integer.toString(owner.shard())));
             ctx.next();
             return;
         }
-        String forwardedBy = request.getHeader(FORWARDED_BY);
+        String forwardedBy = request.getHeader(ForwardingHeaders.FORWARDED_BY);
         if (forwardedBy != null) {
             proxy.misdirected(ctx, forwardedBy, owner, id.get());
             return;
