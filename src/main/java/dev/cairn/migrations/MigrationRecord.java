@@ -1,5 +1,6 @@
 package dev.cairn.migrations;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,6 +52,11 @@ final class MigrationRecord implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether {@code dataDir} has a record: no namespace was renamed or deleted there before when it has none. */
+    static boolean exists(Path dataDir) {
+        return Files.exists(dataDir.resolve(FILE));
     }
 
     Progress progress(String from, String to) throws SQLException {

@@ -71,16 +71,22 @@ public final class NamespaceMigrations {
      * @throws IllegalStateException when a rename would merge two namespaces' objects, or the data directory cannot be changed
      */
     public Outcome apply(NamespaceDeclarations.Declared declared) {
-        try (MigrationRecord record = new MigrationRecord(dataDir)) {
-            for (Lifecycle change : declared.lifecycle()) {
-                switch (change) {
-                    case Lifecycle.Renamed renamed -> rename(record, renamed);
-                    case Lifecycle.Deleted deleted -> delete(record, deleted.namespace());
-                }
-            }
+        try {
             Map<String, String> origins = new LinkedHashMap<>();
-            for (var d : declared.live()) {
-                origins.put(d.name(), record.origin(d.name()));
+            if (declared.lifecycle().isEmpty() && !MigrationRecord.exists(dataDir)) {
+                declared.live().forEach(d -> origins.put(d.name(), d.name())); // nothing was ever renamed here
+            } else {
+                try (MigrationRecord record = new MigrationRecord(dataDir)) {
+                    for (Lifecycle change : declared.lifecycle()) {
+                        switch (change) {
+                            case Lifecycle.Renamed renamed -> rename(record, renamed);
+                            case Lifecycle.Deleted deleted -> delete(record, deleted.namespace());
+                        }
+                    }
+                    for (var d : declared.live()) {
+                        origins.put(d.name(), record.origin(d.name()));
+                    }
+                }
             }
             Set<String> explained = new HashSet<>(NamespaceDeclarations.RESERVED);
             explained.addAll(origins.keySet());
