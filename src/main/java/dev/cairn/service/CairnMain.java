@@ -25,7 +25,7 @@ public final class CairnMain {
     public static void main(String... args) {
         dataDirNamed(System.getProperties(), System.getenv()).ifPresent(dir -> {
             try {
-                DataDirLock.takeEarly(NodeProducer.usableDataDir(dir), ProcessHandle.current().pid());
+                DataDirLock.takeEarly(DataDirLock.usableDataDir(dir), ProcessHandle.current().pid());
             } catch (IllegalStateException inUse) {
                 System.err.println("ERROR [dev.cairn.service.CairnMain] " + inUse.getMessage());
                 System.exit(1);

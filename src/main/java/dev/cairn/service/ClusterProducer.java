@@ -82,7 +82,7 @@ final class ClusterProducer {
         Groups groups = new Groups(members, shards, c.groups().orElseGet(() -> Groups.defaultCount(members, shards)), c.replicas());
         Map<String, String> keys = new TreeMap<>();
         declared.live().forEach(d -> keys.put(d.name(), d.keyFor(d.name())));
-        Path dataDir = NodeProducer.usableDataDir(config.dataDir());
+        Path dataDir = DataDirLock.usableDataDir(config.dataDir());
         var fence = ClusterIdentity.of(members, shards, groups, keys).fence(dataDir);
         MemberHealth health = new MemberHealth(members, clock);
         RaftHost raft = RaftHost.create(new RaftSettings(dataDir, c.raftPortOffset(), c.electionTimeout(), c.transferTimeout(),

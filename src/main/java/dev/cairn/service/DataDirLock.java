@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,6 +37,19 @@ final class DataDirLock implements AutoCloseable {
         this.dir = dir;
         this.channel = channel;
         this.lock = lock;
+    }
+
+    /** {@code dir}, created when missing. @throws IllegalStateException when it cannot be created or written */
+    static Path usableDataDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cairn.data-dir: cannot create " + dir.toAbsolutePath() + ": " + e, e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IllegalStateException("cairn.data-dir: " + dir.toAbsolutePath() + " is not writable");
+        }
+        return dir;
     }
 
     /** Locks {@code dir} before the framework starts; the service's start adopts it (see {@link #forService}). */

@@ -24,9 +24,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import com.sun.management.UnixOperatingSystemMXBean;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -51,7 +49,7 @@ final class NodeProducer {
     @Produces
     @Singleton
     DataDirLock dataDirLock(CairnConfig config) {
-        return DataDirLock.forService(usableDataDir(config.dataDir()), ProcessHandle.current().pid());
+        return DataDirLock.forService(DataDirLock.usableDataDir(config.dataDir()), ProcessHandle.current().pid());
     }
 
     @Produces
@@ -62,7 +60,7 @@ final class NodeProducer {
         var declared = ConfiguredSettings.declarations(config);
         var declarations = declared.live();
         Settings settings = ConfiguredSettings.from(config, withinFileLimit(config.objects().maxActive()));
-        usableDataDir(settings.dataDir());
+        DataDirLock.usableDataDir(settings.dataDir());
         LOG.infof("Cairn: %d namespaces (%s), data in %s", declarations.size(),
                 declarations.stream().map(NamespaceDeclarations.Declaration::name).collect(Collectors.joining(", ")),
                 settings.dataDir().toAbsolutePath());
@@ -108,19 +106,6 @@ final class NodeProducer {
             }, readiness);
         }
         return node;
-    }
-
-    /** {@code dir}, created when missing. @throws IllegalStateException when it cannot be created or written */
-    static Path usableDataDir(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new IllegalStateException("cairn.data-dir: cannot create " + dir.toAbsolutePath() + ": " + e, e);
-        }
-        if (!Files.isWritable(dir)) {
-            throw new IllegalStateException("cairn.data-dir: " + dir.toAbsolutePath() + " is not writable");
-        }
-        return dir;
     }
 
     /**
