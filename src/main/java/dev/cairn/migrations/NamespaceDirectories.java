@@ -80,24 +80,21 @@ final class NamespaceDirectories {
         }
     }
 
-    /** A directory of the data directory and the object databases it holds. */
-    record Stray(String name, int objects) {}
-
     /**
      * The data directory's directories that none of {@code explained} names, hidden ones and the file
      * system's {@value #LOST_AND_FOUND} left out.
      */
-    List<Stray> unexplained(java.util.Set<String> explained) throws IOException {
-        List<Stray> strays = new ArrayList<>();
+    List<NamespaceMigrations.StrayDirectory> unexplained(java.util.Set<String> explained) throws IOException {
+        List<NamespaceMigrations.StrayDirectory> strays = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
             for (Path dir : entries) {
                 String name = dir.getFileName().toString();
                 if (!explained.contains(name) && !name.startsWith(".") && !name.equals(LOST_AND_FOUND)) {
-                    strays.add(new Stray(name, objectsIn(dir)));
+                    strays.add(new NamespaceMigrations.StrayDirectory(name, objectsIn(dir)));
                 }
             }
         }
-        strays.sort(Comparator.comparing(Stray::name));
+        strays.sort(Comparator.comparing(NamespaceMigrations.StrayDirectory::name));
         return strays;
     }
 

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,9 +89,8 @@ public final class NamespaceMigrations {
             }
             Set<String> explained = new HashSet<>(NamespaceDeclarations.RESERVED);
             explained.addAll(origins.keySet());
-            List<StrayDirectory> strays = new ArrayList<>();
-            for (var stray : directories.unexplained(explained)) {
-                strays.add(new StrayDirectory(stray.name(), stray.objects()));
+            List<StrayDirectory> strays = directories.unexplained(explained);
+            for (var stray : strays) {
                 LOG.warnf("data directory: %s holds %d object databases of namespace '%s', which is not declared: they are not served"
                         + " and left as they are. Declare cairn.namespaces.%s.class to serve them, cairn.namespaces.<new name>.renamed-from=%s"
                         + " to serve them under another name, or cairn.namespaces.%s.deleted=true to remove them",

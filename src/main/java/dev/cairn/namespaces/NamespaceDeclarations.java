@@ -110,7 +110,7 @@ public final class NamespaceDeclarations {
                 }
                 continue;
             }
-            if (raw.className().isEmpty() && raw.equals(Raw.UNDECLARED)) {
+            if (raw.equals(Raw.UNDECLARED)) {
                 continue; // an empty class switches off a namespace declared by a source below (the examples')
             }
             if (raw.className().isEmpty()) {

@@ -18,6 +18,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.random.RandomGenerator;
 import org.jboss.logging.Logger;
 
@@ -68,7 +69,7 @@ final class ClusterProducer {
             throw new IllegalStateException(declared.lifecycle().stream().map(change -> switch (change) {
                 case NamespaceDeclarations.Lifecycle.Renamed r -> "cairn.namespaces." + r.to() + ".renamed-from";
                 case NamespaceDeclarations.Lifecycle.Deleted d -> "cairn.namespaces." + d.namespace() + ".deleted";
-            }).collect(java.util.stream.Collectors.joining(", ")) + ": renaming or deleting a namespace is applied by a single node"
+            }).collect(Collectors.joining(", ")) + ": renaming or deleting a namespace is applied by a single node"
                     + " only, not yet by a replicated cluster (cairn.cluster.members is set). Remove it; meanwhile a namespace can be"
                     + " left declared, or emptied by deleting its objects (DELETE /admin/namespaces/{ns}/objects)");
         }
