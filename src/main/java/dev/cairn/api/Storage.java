@@ -86,4 +86,28 @@ public interface Storage {
 
     /** Deletes this object's alarm, if any, and stops its retries. */
     void deleteAlarm();
+
+    /**
+     * Point-in-time recovery, as on Cloudflare: the bookmark of this object's last committed state
+     * (the writes of the running event are not in it until they commit). Bookmarks are strings that
+     * sort in time order. History is kept for {@code cairn.storage.history.window} (30 days by default)
+     * within {@code cairn.storage.history.max-bytes-per-object}.
+     */
+    String getCurrentBookmark();
+
+    /**
+     * The bookmark of the last state this object committed at or before {@code time}. Refused (with
+     * {@link IllegalArgumentException}) for a time in the future, older than the history window, or
+     * before the object's kept history begins.
+     */
+    String getBookmarkForTime(Instant time);
+
+    /**
+     * Restores this object to {@code bookmark} when it next starts: its database is replaced atomically
+     * before the next instance sees it, after the running instance is reset (by {@link
+     * ObjectContext#abort}, a failed event, eviction or a restart). Returns the bookmark of the state
+     * now, which undoes the restore when restored in turn. Refused for a bookmark that is not a point of
+     * this object's kept history.
+     */
+    String onNextSessionRestoreBookmark(String bookmark);
 }

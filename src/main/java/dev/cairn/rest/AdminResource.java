@@ -2,7 +2,10 @@ package dev.cairn.rest;
 
 import dev.cairn.api.Alarms;
 import dev.cairn.rest.api.AdminApi;
+import dev.cairn.rest.model.Bookmark;
 import dev.cairn.rest.model.Deleted;
+import dev.cairn.rest.model.RestoreRequest;
+import dev.cairn.rest.model.Restored;
 import dev.cairn.rest.model.EntryPage;
 import dev.cairn.rest.model.NamespaceSummary;
 import dev.cairn.rest.model.ObjectDetails;
@@ -62,6 +65,28 @@ final class AdminResource implements AdminApi {
             holdings.delete(namespace, id, who);
             return new Deleted().deleted(1L);
         });
+    }
+
+    @Override
+    public CompletionStage<Bookmark> bookmarkObject(String namespace, String id, String at) {
+        Optional<java.time.Instant> time = Optional.ofNullable(at).map(AdminResource::time);
+        return offTheEventLoop(() -> new Bookmark().bookmark(holdings.bookmark(namespace, id, time)));
+    }
+
+    /** Read here, not by the framework, so that a text that is no time is a 400 that says so (not a 404). */
+    private static java.time.Instant time(String text) {
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("at: '" + text + "' is not a time; expected RFC 3339, like 2026-12-06T12:00:00Z");
+        }
+    }
+
+    @Override
+    public CompletionStage<Restored> restoreObject(String namespace, String id, RestoreRequest request) {
+        String who = who();
+        return offTheEventLoop(() -> new Restored().restored(request.getBookmark())
+                .undo(holdings.restore(namespace, id, request.getBookmark(), who)));
     }
 
     @Override

@@ -32,6 +32,15 @@ public interface Holdings {
      */
     QueryResult query(String namespace, String id, QueryRequest request, String who);
 
+    /** The bookmark of a stored object's state now, or at {@code at}. @throws java.util.NoSuchElementException when it is not stored on this node */
+    String bookmark(String namespace, String id, java.util.Optional<java.time.Instant> at);
+
+    /**
+     * Restores a stored object to {@code bookmark}, logged with {@code who}: it restarts restored. Returns the
+     * bookmark that undoes it. @throws java.util.NoSuchElementException when it is not stored on this node
+     */
+    String restore(String namespace, String id, String bookmark, String who);
+
     /** Deletes a stored object, logged with {@code who}. @throws java.util.NoSuchElementException when it is not stored on this node */
     void delete(String namespace, String id, String who);
 

@@ -40,6 +40,12 @@ sealed interface Event {
     record Admin(AdminWork<Object> work) implements Event {}
 
     /**
+     * An administrator's use of the object's bookmarks ({@link Node#bookmarks}): a restore asked for
+     * this way resets the instance after the batch, so the object restarts restored at its next event.
+     */
+    record Bookmark(java.util.function.Function<dev.cairn.history.Bookmarks, Object> work) implements Event {}
+
+    /**
      * An administrator deletes the object ({@link Node#delete}): every table and entry and its alarm in
      * one commit, its sockets closed, its instance dropped; then its files. Always alone in its batch.
      */

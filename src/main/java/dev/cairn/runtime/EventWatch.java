@@ -45,6 +45,7 @@ final class EventWatch {
             case Event.Call call -> "call";
             case Event.Within within -> "call";
             case Event.Admin admin -> "admin query";
+            case Event.Bookmark bookmark -> "admin restore";
             case Event.Delete delete -> "deletion";
             case Event.Fetch fetch -> "fetch";
             case Event.Alarm alarm -> "alarm run";

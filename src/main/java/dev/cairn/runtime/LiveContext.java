@@ -104,6 +104,24 @@ final class LiveContext implements ObjectContext, Storage, SqlStorage {
     }
 
     @Override
+    public String getCurrentBookmark() {
+        return loop.bookmarks().current();
+    }
+
+    @Override
+    public String getBookmarkForTime(Instant time) {
+        if (time == null) {
+            throw new IllegalArgumentException("getBookmarkForTime(time) needs a time");
+        }
+        return loop.bookmarks().forTime(time);
+    }
+
+    @Override
+    public String onNextSessionRestoreBookmark(String bookmark) {
+        return loop.bookmarks().restoreOnNextStart(bookmark);
+    }
+
+    @Override
     public SqlCursor exec(String query, Object... params) {
         return loop.database().exec(query, params);
     }

@@ -2,6 +2,7 @@ package dev.cairn.runtime;
 
 import dev.cairn.alarms.AlarmHooks;
 import dev.cairn.api.Namespaces;
+import dev.cairn.history.History;
 import dev.cairn.inventory.Inventory;
 import dev.cairn.sockets.SocketHub;
 import dev.cairn.storage.CommitSink;
@@ -21,6 +22,7 @@ record LoopServices(
         ValueCodec codec,
         DiskCalls disk,
         CommitSink durability,
+        History history,
         AlarmHooks alarms,
         SocketHub sockets,
         Placement placement,

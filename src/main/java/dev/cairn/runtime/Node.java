@@ -23,6 +23,7 @@ import dev.cairn.sockets.SocketHub;
 import dev.cairn.sockets.SocketTargets;
 import dev.cairn.storage.AlarmChange;
 import dev.cairn.storage.CommitSink;
+import dev.cairn.history.History;
 import dev.cairn.storage.DiskCalls;
 import dev.cairn.storage.Durability;
 import dev.cairn.storage.ValueCodec;
@@ -91,7 +92,10 @@ public final class Node implements Namespaces, Mailboxes {
         // First: what a machine crash left in the log goes back into the WALs before any database opens.
         this.commitLog = replicated.isEmpty() && settings.durability() == Durability.FULL
                 ? CommitLog.open(settings.dataDir(), settings.commitLog()) : null;
-        CommitSink durability = replicated.orElse(commitLog != null ? commitLog : CommitSink.RELAXED);
+        // Each object's history sees its commits after the node's sink has made them durable.
+        History history = replicated.isPresent() ? History.off("a replicated cluster keeps no history yet (single-node mode only)")
+                : History.kept(settings.history(), clock);
+        CommitSink durability = history.over(replicated.orElse(commitLog != null ? commitLog : CommitSink.RELAXED));
         ValueCodec codec = new ValueCodec(json);
         this.sockets = new SocketHub(new Sockets(), settings.webSockets(), codec, clock, random, meters.sockets());
         this.alarmIndex = new AlarmIndex(alarmIndexData, settings.durability());
@@ -117,7 +121,7 @@ public final class Node implements Namespaces, Mailboxes {
                 return storedIds(id -> true);
             }
         }, clock, settings.inventoryFlushInterval());
-        this.loopServices = new LoopServices(settings, clock, catalog, this, codec, new DiskCalls(), durability, alarms, sockets,
+        this.loopServices = new LoopServices(settings, clock, catalog, this, codec, new DiskCalls(), durability, history, alarms, sockets,
                 placement, inventory);
         this.housekeeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("cairn-housekeeper").factory());
@@ -303,6 +307,33 @@ public final class Node implements Namespaces, Mailboxes {
                 throw failure;
             }
             return (R) r;
+        });
+    }
+
+    /**
+     * Runs {@code work} on a stored object's bookmarks, as one of its events; a restore it asks for
+     * restarts the object after the event, restored.
+     *
+     * @throws NoSuchElementException (completing the future) when no database of the object is stored on this node
+     */
+    public CompletableFuture<String> bookmarks(ObjectId id, java.util.function.Function<dev.cairn.history.Bookmarks, String> work) {
+        if (!java.nio.file.Files.exists(catalog.databaseFile(id))) {
+            return CompletableFuture.failedFuture(notStored(id));
+        }
+        record Failed(RuntimeException failure) {}
+        // A refused bookmark is the administrator's answer, not a failed event: the instance is kept.
+        java.util.function.Function<dev.cairn.history.Bookmarks, Object> caught = bookmarks -> {
+            try {
+                return work.apply(bookmarks);
+            } catch (RuntimeException e) {
+                return new Failed(e);
+            }
+        };
+        return deliver(local(id.namespace()), id, new Event.Bookmark(caught), CallChain.current()).thenApply(r -> {
+            if (r instanceof Failed(RuntimeException failure)) {
+                throw failure;
+            }
+            return (String) r;
         });
     }
 

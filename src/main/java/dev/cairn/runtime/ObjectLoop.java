@@ -18,6 +18,7 @@ import dev.cairn.sockets.AfterCommit;
 import dev.cairn.sockets.LoopSockets;
 import dev.cairn.sockets.SocketHub;
 import dev.cairn.storage.ObjectDatabase;
+import dev.cairn.history.Bookmarks;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
@@ -72,6 +73,15 @@ final class ObjectLoop implements ActivationAccess {
     private LoopSockets sockets;
     /** The batch running is a deletion: its files go once it commits. */
     private boolean deletedThisBatch;
+    /** Whether the database is replaced by a restore when the instance is next reset (see {@link #bookmarks}). */
+    private NextStart nextStart = NextStart.SAME_DATABASE;
+
+    /** What the object's next start opens. */
+    private enum NextStart {
+        SAME_DATABASE,
+        /** A restore is pending: once the instance is reset, the database closes after the batch, and opens restored. */
+        RESTORED
+    }
 
     ObjectLoop(LocalNamespace<?> namespace, ObjectId id, LoopServices services) {
         this.namespace = namespace;
@@ -176,6 +186,10 @@ final class ObjectLoop implements ActivationAccess {
             if (committed) {
                 removeFiles();
             }
+        }
+        if (nextStart == NextStart.RESTORED && instance == null) {
+            nextStart = NextStart.SAME_DATABASE;
+            closeDatabase();
         }
         for (int i = 0; i < batch.size(); i++) {
             if (failures[i] != null) {
@@ -333,6 +347,14 @@ final class ObjectLoop implements ActivationAccess {
             case Event.Alarm alarm -> alarms.handle(alarm.work(), instance(), database().alarm());
             case Event.Socket socket -> socketHub.handle(socket.event(), instance(), sockets());
             case Event.Resume resume -> OutsideWork.resume(resume, instance == null ? null : context);
+            case Event.Bookmark bookmark -> {
+                Object answer = bookmark.work().apply(bookmarks());
+                if (nextStart == NextStart.RESTORED) {
+                    instance = null; // an administrator's restore restarts the object at once
+                    context = null;
+                }
+                yield answer;
+            }
             case Event.Admin admin -> admin.work().run(database(), sockets(), Node.adminTimeLimit(services.settings().adminQueryTimeLimit(), namespace.eventTimeout()));
             case Event.Delete delete -> {
                 deleteEverything();
@@ -383,7 +405,10 @@ final class ObjectLoop implements ActivationAccess {
         }
         java.nio.file.Path file = catalog.databaseFile(id);
         try {
-            services.disk().run(() -> Deletion.removeDatabaseFiles(file));
+            services.disk().run(() -> {
+                Deletion.removeDatabaseFiles(file);
+                services.history().remove(file);
+            });
             services.inventory().removed(id).join();
         } catch (RuntimeException e) {
             LOG.errorf(e, "object %s/%s was deleted (emptied) but its file %s could not be removed", id.namespace(), id, file);
@@ -418,11 +443,50 @@ final class ObjectLoop implements ActivationAccess {
         if (database == null) {
             // Listed before the file can exist: the inventory never misses a database, even after a crash.
             services.inventory().opening(id).join();
-            database = services.disk().call(() -> ObjectDatabase.open(catalog.databaseFile(id), services.settings().limits(),
+            java.nio.file.Path file = catalog.databaseFile(id);
+            boolean restoring = services.history().restorePending(file);
+            database = services.disk().call(() -> ObjectDatabase.open(file, services.settings().limits(),
                     services.codec(), services.durability()));
+            if (restoring) {
+                alarmRestored(database);
+            }
             database.eventStarting(isolateEvent);
         }
         return database;
+    }
+
+    /** The database was restored as it opened: the node's alarm index learns the alarm the restored state holds. */
+    private void alarmRestored(ObjectDatabase restored) {
+        OptionalLong alarm = restored.alarm().get();
+        alarms.beforeCommit(id, alarm).join();
+        alarms.afterCommit(id, alarm);
+    }
+
+    /**
+     * The object's bookmarks (its database opened first). A restore asked for through them takes
+     * effect once the instance is reset: the database then closes after the batch and opens restored.
+     */
+    Bookmarks bookmarks() {
+        database();
+        Bookmarks history = services.history().of(catalog.databaseFile(id));
+        return new Bookmarks() {
+            @Override
+            public String current() {
+                return history.current();
+            }
+
+            @Override
+            public String forTime(java.time.Instant time) {
+                return history.forTime(time);
+            }
+
+            @Override
+            public String restoreOnNextStart(String bookmark) {
+                String undo = history.restoreOnNextStart(bookmark);
+                nextStart = NextStart.RESTORED;
+                return undo;
+            }
+        };
     }
 
     @Override

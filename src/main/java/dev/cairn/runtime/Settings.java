@@ -1,6 +1,7 @@
 package dev.cairn.runtime;
 
 import dev.cairn.alarms.AlarmSettings;
+import dev.cairn.history.HistorySettings;
 import dev.cairn.namespaces.NamespaceDeclarations;
 import dev.cairn.sockets.WebSocketSettings;
 import dev.cairn.storage.Durability;
@@ -31,6 +32,7 @@ public record Settings(
         StorageLimits limits,
         AlarmSettings alarms,
         CommitLogSettings commitLog,
+        HistorySettings history,
         WebSocketSettings webSockets) {
 
     public Settings {

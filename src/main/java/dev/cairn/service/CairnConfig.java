@@ -192,6 +192,24 @@ public interface CairnConfig {
 
         /** The node's commit log, through which durability {@code full} makes commits durable. */
         CommitLogConfig commitLog();
+
+        /** Each object's history, for point-in-time recovery (bookmarks). */
+        HistoryConfig history();
+    }
+
+    /** Point-in-time recovery: each object's commits kept beside its database ({@code <id>.sqlite.history/}). Single-node mode only. */
+    interface HistoryConfig {
+        /** Whether commits are kept as history; off, bookmarks are refused. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How far back a bookmark reaches; older history is removed as the object commits. */
+        @WithDefault("30d")
+        Duration window();
+
+        /** Disk budget of one object's history, in bytes; past it the oldest history goes first, even inside the window. */
+        @WithDefault("1073741824")
+        long maxBytesPerObject();
     }
 
     /** The node's commit log ({@code <data-dir>/commit-log/}). */

@@ -6,6 +6,7 @@ import dev.cairn.runtime.Settings;
 import dev.cairn.sockets.WebSocketSettings;
 import dev.cairn.storage.StorageLimits;
 import dev.cairn.storage.log.CommitLogSettings;
+import dev.cairn.history.HistorySettings;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.common.MapBackedConfigSource;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -42,6 +43,7 @@ public final class ConfiguredSettings {
                         s.sqlMaxFunctionArgs()),
                 new AlarmSettings(a.retryInitialDelay(), a.maxRetries(), a.retryJitter(), a.scanInterval(), a.timer()),
                 new CommitLogSettings(s.commitLog().segmentSize(), s.commitLog().flushInterval()),
+                new HistorySettings(s.history().enabled(), s.history().window(), s.history().maxBytesPerObject()),
                 new WebSocketSettings(w.maxSocketsPerObject(), w.maxMessageSize(), w.maxAttachmentSize(), w.maxOutboundBuffer(),
                         w.eventTimeout()));
     }

@@ -130,6 +130,20 @@ final class NodeHoldings implements Holdings {
     }
 
     @Override
+    public String bookmark(String namespace, String hex, Optional<java.time.Instant> at) {
+        ObjectId id = node.idOf(namespace, hex);
+        return node.bookmarks(id, b -> at.map(b::forTime).orElseGet(b::current)).join();
+    }
+
+    @Override
+    public String restore(String namespace, String hex, String bookmark, String who) {
+        ObjectId id = node.idOf(namespace, hex);
+        String undo = node.bookmarks(id, b -> b.restoreOnNextStart(bookmark)).join();
+        LOG.infof("admin restore by %s: %s/%s restored to %s (undo: %s)", who, namespace, hex, bookmark, undo);
+        return undo;
+    }
+
+    @Override
     public long deleteAll(String namespace, String who) {
         requireDeclared(namespace);
         LOG.infof("admin delete by %s: deleting every object of namespace %s stored on this node", who, namespace);

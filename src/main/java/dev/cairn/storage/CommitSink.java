@@ -31,6 +31,13 @@ public interface CommitSink {
         return false;
     }
 
+    /**
+     * The closed database {@code databaseFile} is about to be replaced by another file (a restore of its
+     * history): returns once nothing the sink holds of the old file can be written back into the new
+     * one's WAL. The commit log retires its segments; a sink that holds nothing needs do nothing.
+     */
+    default void replacing(Path databaseFile) throws IOException {}
+
     /** What becomes of a commit whose bytes the sink could not make durable. */
     enum FailedCommits {
         /** It stays in the file (the caller is told it was not saved): the file is the only copy. */

@@ -127,6 +127,28 @@ public final class ReplicaWriter {
         return ReplicaWal.at(offset, chain).feed(bytes);
     }
 
+    /**
+     * How many bytes at the start of the WAL file {@code wal} hold complete transactions, read as
+     * SQLite's recovery reads them (salts and checksums from the header on, up to the last commit frame
+     * before the first frame that does not continue them); 0 when there is no such file or no valid header.
+     */
+    public static long committedBytes(Path wal) throws IOException {
+        if (!Files.isRegularFile(wal)) {
+            return 0;
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(wal));
+        Chain.Checksummed chain;
+        try {
+            chain = WalFrames.header(bytes);
+        } catch (IllegalArgumentException notAWal) {
+            return 0;
+        }
+        WalFrames.Scan scan = WalFrames.scan(chain, java.util.List.of(),
+                bytes.slice(WalFrames.HEADER_BYTES, bytes.remaining() - WalFrames.HEADER_BYTES));
+        long frames = scan.complete().stream().mapToLong(t -> t.frames().size()).sum();
+        return frames == 0 ? 0 : WalFrames.HEADER_BYTES + frames * chain.frameBytes();
+    }
+
     /** Makes every file written since the last sync, and the directory entries created for them, durable. */
     public void sync() throws IOException {
         for (Path file : unsyncedFiles) {

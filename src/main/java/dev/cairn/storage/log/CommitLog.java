@@ -380,6 +380,49 @@ public final class CommitLog implements CommitSink {
         }
     }
 
+    /**
+     * A database file is about to be replaced: its records may no longer be replayed into the WAL of
+     * the file that replaces it. The current segment is closed and every closed segment flushed (the
+     * database is closed, its WAL forced); they are recycled, so no segment left holds its records.
+     */
+    @Override
+    public void replacing(Path databaseFile) throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IOException("the commit log is closed (Cairn is stopping)");
+            }
+            while (writing) {
+                batchWritten.awaitUninterruptibly();
+            }
+            writing = true;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            if (segmentWritten > 0) {
+                closeSegment();
+            }
+        } finally {
+            lock.lock();
+            writing = false;
+            batchWritten.signalAll();
+            lock.unlock();
+        }
+        try {
+            flusher.submit(() -> {}).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the commit log retired its segments", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("the commit log could not retire its segments: " + e.getCause(), e.getCause());
+        }
+        if (flushFailed) {
+            throw new IOException("the commit log keeps segments it could not flush (see the log); " + databaseFile
+                    + " is not replaced until a restart has replayed them");
+        }
+    }
+
     /** Record bytes written since the log opened (tests). */
     long appendedBytes() {
         lock.lock();

@@ -1,0 +1,369 @@
+package dev.cairn.history;
+
+import dev.cairn.api.StorageException;
+import dev.cairn.history.HistoryDirectory.Chapter;
+import dev.cairn.storage.AlarmChange;
+import dev.cairn.storage.CommitSink;
+import dev.cairn.storage.ReplicaWriter;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jboss.logging.Logger;
+
+/**
+ * Owned by the object's thread, like its database: keeps the object's history while the database is
+ * open, and answers its bookmarks.
+ *
+ * <p>Every commit's WAL bytes, as the database hands them to its {@link CommitSink}, are appended to
+ * the current chapter's log, numbered and timed (times never go back, so bookmarks sort in time
+ * order). A chapter begins with a copy of the database file plus the WAL's committed bytes: replaying
+ * its records onto that copy gives the state after any of them. A new chapter begins when the log
+ * has grown as large as the copy (so a restore replays at most about one database's worth of
+ * records), when the history could not be kept (a failed write), and at an open that cannot take the
+ * history up where it stopped (the process died, or history was off meanwhile). The log is made
+ * durable when a chapter begins and when the database closes, not at each commit: the commit itself is
+ * durable through the sink, and a killed process leaves the log in the operating system's hands.
+ */
+final class ObjectHistory implements CommitSink.Appender, Bookmarks {
+    private static final Logger LOG = Logger.getLogger(ObjectHistory.class);
+    /** A chapter's log grows to at least this before a new chapter copies the database. */
+    static final long MIN_CHAPTER_BYTES = 1 << 20;
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /** Whether the history goes on from the current chapter. */
+    enum State {
+        /** The object has no data yet: its first commit begins a chapter from an empty file. */
+        NEW_OBJECT,
+        /** Commits are appended to the current chapter. */
+        KEPT,
+        /** A write of the history failed: the next commit begins a new chapter. */
+        BROKEN
+    }
+
+    private final Path file;
+    private final Path dir;
+    /** This object's tag in its bookmarks. */
+    private final String object;
+    private final HistorySettings settings;
+    private final InstantSource clock;
+    private final Optional<CommitSink.Appender> delegate;
+    private final Runnable onClose;
+    private State state;
+    private ChapterLog log;
+    /** The current chapter's starting point: its base file plus the WAL bytes recorded with it. */
+    private long baseBytes;
+    /** Where the current chapter's log holds its first commit after the starting point. */
+    private long recordsFrom;
+    private long lastCommit;
+    private long lastTime;
+
+    private ObjectHistory(Path file, HistorySettings settings, InstantSource clock, Optional<CommitSink.Appender> delegate,
+            Runnable onClose) {
+        this.file = file;
+        this.dir = HistoryDirectory.of(file);
+        this.object = Bookmark.objectOf(file);
+        this.settings = settings;
+        this.clock = clock;
+        this.delegate = delegate;
+        this.onClose = onClose;
+    }
+
+    /**
+     * The history of the database {@code file}, before SQLite opens it: taken up where it stopped when
+     * the file is as the database left it at its last close, else begun with a new chapter now (when
+     * the file holds anything). {@code onClose} runs when the database closes.
+     */
+    static ObjectHistory open(Path file, HistorySettings settings, InstantSource clock, Optional<CommitSink.Appender> delegate,
+            Runnable onClose) throws IOException {
+        ObjectHistory h = new ObjectHistory(file, settings, clock, delegate, onClose);
+        h.takeUp();
+        return h;
+    }
+
+    private void takeUp() throws IOException {
+        List<Chapter> chapters = HistoryDirectory.chapters(dir);
+        Path wal = file.resolveSibling(file.getFileName() + "-wal");
+        if (!chapters.isEmpty()) {
+            Chapter last = chapters.getLast();
+            List<ChapterLog.Entry> entries = ChapterLog.entries(last.log());
+            ChapterLog.Entry tail = entries.isEmpty() ? null : entries.getLast();
+            lastCommit = tail == null ? last.commit() : tail.commit();
+            lastTime = tail == null ? last.timeMillis() : tail.timeMillis();
+            if (tail != null && !tail.isCommit() && HistoryDirectory.sizeOf(wal) == 0
+                    && ChapterLog.closedFile(last.log(), tail).equals(ChapterLog.ClosedFile.of(file))) {
+                log = ChapterLog.reopen(last.log(), ChapterLog.end(entries));
+                ChapterLog.Entry first = entries.getFirst();
+                recordsFrom = first.isCommit() && first.commit() == last.commit() ? first.position() + first.length() : 0;
+                baseBytes = HistoryDirectory.sizeOf(last.base()) + recordsFrom;
+                state = State.KEPT;
+                return;
+            }
+        }
+        long walBytes = ReplicaWriter.committedBytes(wal);
+        if (HistoryDirectory.sizeOf(file) == 0 && walBytes == 0) {
+            state = State.NEW_OBJECT;
+            return;
+        }
+        if (walBytes == 0) {
+            beginChapter(++lastCommit, nextTime(), null, 0);
+            return;
+        }
+        try (FileChannel w = FileChannel.open(wal, StandardOpenOption.READ)) {
+            beginChapter(++lastCommit, nextTime(), w, walBytes);
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> append(FileChannel wal, long start, long end, AlarmChange alarm) throws IOException {
+        CompletionStage<Void> durable = delegate.isPresent() ? delegate.get().append(wal, start, end, alarm) : DONE;
+        keep(wal, start, end);
+        return durable;
+    }
+
+    @Override
+    public CompletionStage<Void> appendNewFile(Path databaseFile, List<Path> createdDirectories, FileChannel wal, long end,
+            AlarmChange alarm) throws IOException {
+        // Relaxed durability (no sink) keeps its meaning: no fsync of a new file either.
+        CompletionStage<Void> durable = delegate.isPresent()
+                ? delegate.get().appendNewFile(databaseFile, createdDirectories, wal, end, alarm) : DONE;
+        keep(wal, 0, end);
+        return durable;
+    }
+
+    @Override
+    public CommitSink.FailedCommits failedCommits() {
+        return delegate.map(CommitSink.Appender::failedCommits).orElse(CommitSink.FailedCommits.KEPT);
+    }
+
+    /** Appends a commit's WAL bytes; a failure is logged and breaks the chapter, never the commit (it is durable already). */
+    private void keep(FileChannel wal, long start, long end) {
+        try {
+            switch (state) {
+                case NEW_OBJECT -> beginEmpty();
+                case BROKEN -> {
+                    beginChapter(++lastCommit, nextTime(), wal, end);
+                    return;
+                }
+                case KEPT -> {}
+            }
+            long commit = ++lastCommit;
+            long time = nextTime();
+            log.appendCommit(commit, time, wal, start, end);
+            if (log.size() - recordsFrom >= chapterBytes()) {
+                beginChapter(commit, time, wal, end);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf(e, "history of %s: could not keep commit %d; it goes on from a new chapter at the next commit", file, lastCommit);
+            state = State.BROKEN;
+            closeLog();
+        }
+    }
+
+    /** How many bytes of commits a chapter's log takes before the next chapter begins: about its starting point's size, within half the budget. */
+    private long chapterBytes() {
+        return Math.max(1, Math.min(Math.max(MIN_CHAPTER_BYTES, baseBytes), settings.maxBytesPerObject() / 2));
+    }
+
+    /** A chapter holding the empty object, before its first commit: a bookmark can return to it. */
+    private void beginEmpty() throws IOException {
+        begin(++lastCommit, nextTime(), null, null, 0);
+    }
+
+    /** A chapter beginning with the state after commit {@code commit}: the database file plus {@code wal}'s first {@code walEnd} bytes. */
+    private void beginChapter(long commit, long time, FileChannel wal, long walEnd) throws IOException {
+        begin(commit, time, file, wal, walEnd);
+    }
+
+    /** Writes a chapter (its base renamed into place last), makes the previous one durable, and drops what is past the window or budget. */
+    void begin(long commit, long time, Path base, FileChannel wal, long walEnd) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            HistoryDirectory.force(dir.getParent());
+        }
+        Chapter c = HistoryDirectory.chapter(dir, commit, time);
+        Path temporary = c.base().resolveSibling(c.base().getFileName() + ".tmp");
+        if (base == null) {
+            Files.deleteIfExists(temporary);
+            Files.createFile(temporary);
+        } else {
+            Files.copy(base, temporary, StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (FileChannel t = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+            t.force(true);
+        }
+        ChapterLog next = ChapterLog.create(c.log());
+        try {
+            if (walEnd > 0) {
+                next.appendCommit(commit, time, wal, 0, walEnd);
+            }
+            next.force();
+            Files.move(temporary, c.base(), StandardCopyOption.ATOMIC_MOVE);
+            HistoryDirectory.force(dir);
+            if (log != null) {
+                log.force();
+            }
+        } catch (IOException | RuntimeException e) {
+            next.close();
+            throw e;
+        }
+        closeLog();
+        log = next;
+        recordsFrom = next.size();
+        baseBytes = HistoryDirectory.sizeOf(c.base()) + recordsFrom;
+        state = State.KEPT;
+        lastCommit = commit;
+        lastTime = time;
+        prune();
+    }
+
+    /**
+     * Removes chapters whose every point is past the window (the next chapter began before it), then,
+     * oldest first, what exceeds the budget. The current chapter always stays.
+     */
+    private void prune() throws IOException {
+        List<Chapter> chapters = new java.util.ArrayList<>(HistoryDirectory.chapters(dir));
+        for (Path stray : HistoryDirectory.strays(dir, chapters)) {
+            if (!stray.getFileName().toString().endsWith(".tmp")) {
+                Files.deleteIfExists(stray);
+            }
+        }
+        long oldest = clock.millis() - settings.window().toMillis();
+        long total = 0;
+        for (Chapter c : chapters) {
+            total += c.bytes();
+        }
+        while (chapters.size() > 1 && (chapters.get(1).timeMillis() <= oldest || total > settings.maxBytesPerObject())) {
+            Chapter dropped = chapters.removeFirst();
+            total -= dropped.bytes();
+            Files.deleteIfExists(dropped.base());
+            Files.deleteIfExists(dropped.log());
+        }
+    }
+
+    /** The next commit's time: the clock's, but never before the last one's, so that bookmarks sort in time order. */
+    private long nextTime() {
+        lastTime = Math.max(lastTime, clock.millis());
+        return lastTime;
+    }
+
+    @Override
+    public void closed() {
+        try {
+            if (log != null && state == State.KEPT) {
+                log.appendClosed(lastCommit, lastTime, ChapterLog.ClosedFile.of(file));
+                log.force();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf(e, "history of %s: could not record its close; the next open begins a new chapter", file);
+        } finally {
+            closeLog();
+            onClose.run();
+            delegate.ifPresent(CommitSink.Appender::closed);
+        }
+    }
+
+    private void closeLog() {
+        if (log != null) {
+            try {
+                log.close();
+            } catch (IOException ignored) {
+                // A failed close of a log that was forced, or broken anyway: the next open starts a chapter.
+            }
+            log = null;
+        }
+    }
+
+    @Override
+    public String current() {
+        try {
+            switch (state) {
+                case NEW_OBJECT -> beginEmpty();
+                case BROKEN -> throw new StorageException("the history of this object could not be kept (see the service's log);"
+                        + " it goes on at the object's next commit", null, true);
+                case KEPT -> {}
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot keep the history of this object: " + e.getMessage(), e);
+        }
+        return new Bookmark(Math.max(lastTime, clock.millis()), lastCommit, object).toString();
+    }
+
+    @Override
+    public String forTime(Instant time) {
+        long now = clock.millis();
+        long at = time.toEpochMilli();
+        if (at > now) {
+            throw new IllegalArgumentException("cannot bookmark " + time + ": it is in the future (now is " + Instant.ofEpochMilli(now) + ")");
+        }
+        checkWindow(at, now, "bookmark " + time);
+        try {
+            Bookmark found = null;
+            for (Chapter c : HistoryDirectory.chapters(dir)) {
+                if (c.timeMillis() > at) {
+                    break;
+                }
+                found = new Bookmark(at, c.commit(), object);
+                for (ChapterLog.Entry e : ChapterLog.entries(c.log())) {
+                    if (e.timeMillis() > at) {
+                        break;
+                    }
+                    if (e.isCommit()) {
+                        found = new Bookmark(at, e.commit(), object);
+                    }
+                }
+            }
+            if (found == null) {
+                throw new IllegalArgumentException("cannot bookmark " + time + ": this object's kept history begins later, at "
+                        + oldestKept() + " (history begins at an object's first commit with history on; older history is removed"
+                        + " past cairn.storage.history.window and cairn.storage.history.max-bytes-per-object)");
+            }
+            return found.toString();
+        } catch (IOException e) {
+            throw new StorageException("cannot read the history of this object: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String restoreOnNextStart(String bookmark) {
+        Bookmark target = Bookmark.parse(bookmark);
+        if (!target.object().equals(object)) {
+            throw new IllegalArgumentException("cannot restore to " + bookmark + ": it is a bookmark of another object (its last"
+                    + " group, " + target.object() + ", is the start of that object's id; this object's bookmarks end in " + object + ")");
+        }
+        checkWindow(target.timeMillis(), clock.millis(), "restore to " + bookmark);
+        try {
+            if (Restore.locate(HistoryDirectory.chapters(dir), target).isEmpty()) {
+                throw new IllegalArgumentException("cannot restore to " + bookmark + ": it is not a point of this object's kept"
+                        + " history, which begins at " + oldestKept() + " and ends at " + new Bookmark(lastTime, lastCommit, object)
+                        + " (bookmarks are the object's own, from getCurrentBookmark or getBookmarkForTime)");
+            }
+            String undo = current();
+            HistoryDirectory.requestRestore(dir, target);
+            return undo;
+        } catch (IOException e) {
+            throw new StorageException("cannot record the restore of this object: " + e.getMessage(), e);
+        }
+    }
+
+    private void checkWindow(long at, long now, String what) {
+        if (at < now - settings.window().toMillis()) {
+            throw new IllegalArgumentException("cannot " + what + ": it is older than the history kept, "
+                    + settings.window().toDays() + " days (cairn.storage.history.window); the oldest point is "
+                    + Instant.ofEpochMilli(now - settings.window().toMillis()));
+        }
+    }
+
+    private String oldestKept() throws IOException {
+        List<Chapter> chapters = HistoryDirectory.chapters(dir);
+        return chapters.isEmpty() ? "(no history yet)" : chapters.getFirst().bookmark(object) + " (" + chapters.getFirst().bookmark(object).time() + ")";
+    }
+}
