@@ -91,7 +91,7 @@ public class PitrBench {
                 int target = r % marks.length;
                 long t0 = System.nanoTime();
                 post("/admin/objects/counter/" + id + "/restore", "{\"bookmark\":\"" + bookmarks.get(target) + "\"}");
-                long value = Long.parseLong(find(VALUE, get("/objects/counter/pitr/value")));
+                long value = Long.parseLong(find(VALUE, get("/objects/counter/pitr")));
                 clientMs.add((System.nanoTime() - t0) / 1_000_000);
                 if (value != marks[target]) {
                     throw new IllegalStateException("restored to the bookmark after commit " + marks[target] + " but read " + value);

@@ -185,31 +185,41 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
 
     /** Writes a chapter (its base renamed into place last), makes the previous one durable, and drops what is past the window or budget. */
     void begin(long commit, long time, Path base, FileChannel wal, long walEnd) throws IOException {
+        // A copy must be on disk before its name is: a restore from a named but incomplete copy would
+        // build a damaged file. The empty chapter of a new object has nothing to lose: it is not forced,
+        // so creating an object costs no fsync more (a machine crash may lose it, and history then begins later).
+        boolean copied = base != null;
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
-            HistoryDirectory.force(dir.getParent());
+            if (copied) {
+                HistoryDirectory.force(dir.getParent());
+            }
         }
         Chapter c = HistoryDirectory.chapter(dir, commit, time);
         Path temporary = c.base().resolveSibling(c.base().getFileName() + ".tmp");
-        if (base == null) {
+        if (copied) {
+            Files.copy(base, temporary, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel t = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                t.force(true);
+            }
+        } else {
             Files.deleteIfExists(temporary);
             Files.createFile(temporary);
-        } else {
-            Files.copy(base, temporary, StandardCopyOption.REPLACE_EXISTING);
-        }
-        try (FileChannel t = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-            t.force(true);
         }
         ChapterLog next = ChapterLog.create(c.log());
         try {
             if (walEnd > 0) {
                 next.appendCommit(commit, time, wal, 0, walEnd);
             }
-            next.force();
+            if (copied) {
+                next.force();
+            }
             Files.move(temporary, c.base(), StandardCopyOption.ATOMIC_MOVE);
-            HistoryDirectory.force(dir);
-            if (log != null) {
-                log.force();
+            if (copied) {
+                HistoryDirectory.force(dir);
+                if (log != null) {
+                    log.force();
+                }
             }
         } catch (IOException | RuntimeException e) {
             next.close();
