@@ -61,6 +61,32 @@ class PointInTimeRecoveryIT {
         }
     }
 
+    @Test
+    void theCounterRestoresItselfTheCloudflareWayByAborting() throws Exception {
+        try (var cairn = CairnProcess.start(data, SETTINGS).awaitListening()) {
+            increment(cairn, 2);
+            String atTwo = json(cairn.send("GET", "/objects/counter/ledger/bookmark", null)).get("bookmark").asText();
+            increment(cairn, 5);
+
+            var aborted = cairn.send("POST", "/objects/counter/ledger/restore", "{\"bookmark\":\"" + atTwo + "\"}");
+            assertEquals(500, aborted.statusCode(), aborted.body());
+            JsonNode problem = json(aborted);
+            assertTrue(problem.get("type").asText().endsWith("/aborted"), aborted.body());
+            String detail = problem.get("detail").asText();
+            assertTrue(detail.startsWith("restarting restored to " + atTwo + "; undo with "), detail);
+            assertEquals(2, value(cairn), "the abort restarted the object, restored");
+
+            String undo = detail.substring(detail.lastIndexOf(' ') + 1);
+            assertEquals(500, cairn.send("POST", "/objects/counter/ledger/restore", "{\"bookmark\":\"" + undo + "\"}").statusCode());
+            assertEquals(7, value(cairn), "undone");
+
+            var unknown = cairn.send("POST", "/objects/counter/ledger/restore", "{\"bookmark\":\"" + atTwo.replace('-', '+') + "\"}");
+            assertEquals(400, unknown.statusCode(), unknown.body());
+            assertEquals(7, value(cairn), "a refused restore changes nothing");
+            cairn.stop();
+        }
+    }
+
     private static void increment(CairnProcess cairn, int times) throws Exception {
         for (int i = 0; i < times; i++) {
             var r = cairn.send("POST", "/objects/counter/ledger/increment", "{}");

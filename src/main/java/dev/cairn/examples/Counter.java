@@ -1,9 +1,11 @@
 package dev.cairn.examples;
 
 import dev.cairn.api.ObjectContext;
+import dev.cairn.api.Refusal;
 import dev.cairn.api.SqlStorage;
 import dev.cairn.api.Storage;
 import dev.cairn.examples.api.CounterApi;
+import dev.cairn.examples.model.CounterBookmark;
 import dev.cairn.examples.model.CounterValue;
 import dev.cairn.examples.model.IncrementRequest;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -13,8 +15,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public final class Counter implements CounterApi {
     private final SqlStorage sql;
     private final Storage storage;
+    private final ObjectContext ctx;
 
     public Counter(ObjectContext ctx) {
+        this.ctx = ctx;
         storage = ctx.storage();
         sql = ctx.storage().sql();
         sql.exec("CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)");
@@ -48,6 +52,27 @@ public final class Counter implements CounterApi {
     public CounterValue kvValue() {
         Long current = storage.get("count", Long.class);
         return value(current == null ? 0 : current);
+    }
+
+    @Override
+    public CounterBookmark bookmark() {
+        return new CounterBookmark().bookmark(storage.getCurrentBookmark());
+    }
+
+    /**
+     * Point-in-time recovery as on Cloudflare: the restore is asked for, then the object aborts so that
+     * it restarts restored. The caller gets the abort, whose reason carries the bookmark that undoes it.
+     */
+    @Override
+    public CounterValue restore(CounterBookmark request) {
+        String undo;
+        try {
+            undo = storage.onNextSessionRestoreBookmark(request.getBookmark());
+        } catch (IllegalArgumentException e) {
+            throw Refusal.badRequest(e.getMessage());
+        }
+        ctx.abort("restarting restored to " + request.getBookmark() + "; undo with " + undo);
+        throw new IllegalStateException("abort returns only by throwing");
     }
 
     /** Touches nothing: measures the cost of a call itself. */
