@@ -38,7 +38,7 @@ final class HistorySink implements CommitSink {
         }
         Optional<Appender> inner = durable.appenderFor(file);
         try {
-            ObjectHistory history = ObjectHistory.open(file, settings, clock, inner, () -> open.remove(file));
+            ObjectHistory history = ObjectHistory.open(file, settings, clock, inner, closed -> open.remove(file, closed));
             open.put(file, history);
             return Optional.of(history);
         } catch (IOException | RuntimeException e) {

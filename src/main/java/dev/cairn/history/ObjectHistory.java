@@ -16,6 +16,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
@@ -56,7 +57,7 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
     private final HistorySettings settings;
     private final InstantSource clock;
     private final Optional<CommitSink.Appender> delegate;
-    private final Runnable onClose;
+    private final Consumer<ObjectHistory> onClose;
     private State state;
     private ChapterLog log;
     /** The current chapter's starting point: its base file plus the WAL bytes recorded with it. */
@@ -67,7 +68,7 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
     private long lastTime;
 
     private ObjectHistory(Path file, HistorySettings settings, InstantSource clock, Optional<CommitSink.Appender> delegate,
-            Runnable onClose) {
+            Consumer<ObjectHistory> onClose) {
         this.file = file;
         this.dir = HistoryDirectory.of(file);
         this.object = Bookmark.objectOf(file);
@@ -80,10 +81,10 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
     /**
      * The history of the database {@code file}, before SQLite opens it: taken up where it stopped when
      * the file is as the database left it at its last close, else begun with a new chapter now (when
-     * the file holds anything). {@code onClose} runs when the database closes.
+     * the file holds anything). {@code onClose} is told when the database closes.
      */
     static ObjectHistory open(Path file, HistorySettings settings, InstantSource clock, Optional<CommitSink.Appender> delegate,
-            Runnable onClose) throws IOException {
+            Consumer<ObjectHistory> onClose) throws IOException {
         ObjectHistory h = new ObjectHistory(file, settings, clock, delegate, onClose);
         h.takeUp();
         return h;
@@ -276,7 +277,7 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
             LOG.warnf(e, "history of %s: could not record its close; the next open begins a new chapter", file);
         } finally {
             closeLog();
-            onClose.run();
+            onClose.accept(this);
             delegate.ifPresent(CommitSink.Appender::closed);
         }
     }
