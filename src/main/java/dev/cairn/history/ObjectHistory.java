@@ -29,10 +29,11 @@ import org.jboss.logging.Logger;
  * order). A chapter begins with a copy of the database file plus the WAL's committed bytes: replaying
  * its records onto that copy gives the state after any of them. A new chapter begins when the log
  * has grown as large as the copy (so a restore replays at most about one database's worth of
- * records), when the history could not be kept (a failed write), and at an open that cannot take the
- * history up where it stopped (the process died, or history was off meanwhile). The log is made
- * durable when a chapter begins and when the database closes, not at each commit: the commit itself is
- * durable through the sink, and a killed process leaves the log in the operating system's hands.
+ * records; at the next restart of the WAL, so that little WAL is recorded with the copy), when the
+ * history could not be kept (a failed write), and at an open that cannot take the history up where it
+ * stopped (the process died, or history was off meanwhile). A chapter's copy is made durable before
+ * its name; the log when the database closes, not at each commit: the commit itself is durable
+ * through the sink, and a killed process leaves the log in the operating system's hands.
  */
 final class ObjectHistory implements CommitSink.Appender, Bookmarks {
     private static final Logger LOG = Logger.getLogger(ObjectHistory.class);
@@ -159,7 +160,11 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
             long commit = ++lastCommit;
             long time = nextTime();
             log.appendCommit(commit, time, wal, start, end);
-            if (log.size() - recordsFrom >= chapterBytes()) {
+            long records = log.size() - recordsFrom;
+            // A chapter is due: it begins when the commit started a new WAL generation (SQLite restarted
+            // the WAL after a checkpoint), so that the WAL bytes recorded with the copy are this commit's
+            // only, not up to a checkpoint's worth; a WAL that does not restart is taken whole past 4 times.
+            if (records >= chapterBytes() && (start == 0 || records >= 4 * chapterBytes())) {
                 beginChapter(commit, time, wal, end);
             }
         } catch (IOException | RuntimeException e) {
@@ -184,7 +189,10 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
         begin(commit, time, file, wal, walEnd);
     }
 
-    /** Writes a chapter (its base renamed into place last), makes the previous one durable, and drops what is past the window or budget. */
+    /**
+     * Writes a chapter (its base renamed into place last) and drops what is past the window or budget.
+     * Logs are not forced here: like the current chapter's records, a machine crash may lose their last ones.
+     */
     void begin(long commit, long time, Path base, FileChannel wal, long walEnd) throws IOException {
         // A copy must be on disk before its name is: a restore from a named but incomplete copy would
         // build a damaged file. The empty chapter of a new object has nothing to lose: it is not forced,
@@ -212,15 +220,9 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
             if (walEnd > 0) {
                 next.appendCommit(commit, time, wal, 0, walEnd);
             }
-            if (copied) {
-                next.force();
-            }
             Files.move(temporary, c.base(), StandardCopyOption.ATOMIC_MOVE);
             if (copied) {
                 HistoryDirectory.force(dir);
-                if (log != null) {
-                    log.force();
-                }
             }
         } catch (IOException | RuntimeException e) {
             next.close();

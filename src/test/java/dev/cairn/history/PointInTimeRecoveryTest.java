@@ -145,15 +145,15 @@ class PointInTimeRecoveryTest {
     @Test
     void historyPastTheWindowIsRemovedAsTheObjectCommits() throws IOException {
         Stub<Scratch> s = cairn.get(Scratch.class, "ledger");
-        for (int i = 0; i < 30; i++) {
-            put(s, "k" + (i % 3), noise(100_000, i)); // 3 MB of commits: several chapters
+        for (int i = 0; i < 90; i++) {
+            put(s, "k" + (i % 3), noise(100_000, i)); // 9 MB of commits: several chapters
         }
         Path dir = historyOf(s);
         int chapters = chapters(dir);
         assertTrue(chapters >= 2, "several chapters: " + chapters);
 
         cairn.clock().advance(Duration.ofDays(40));
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < 90; i++) {
             put(s, "k" + (i % 3), noise(100_000, 100 + i));
         }
         long cutoff = START.plus(Duration.ofDays(10)).toEpochMilli();
@@ -162,7 +162,7 @@ class PointInTimeRecoveryTest {
         String tenDaysAgo = run(s, ctx -> ctx.storage().getBookmarkForTime(START.plus(Duration.ofDays(10).plusMinutes(1))));
         run(s, ctx -> ctx.storage().onNextSessionRestoreBookmark(tenDaysAgo));
         cairn.evict(s);
-        assertEquals(noise(100_000, 29), run(s, ctx -> ctx.storage().get("k2", String.class)));
+        assertEquals(noise(100_000, 89), run(s, ctx -> ctx.storage().get("k2", String.class)));
     }
 
     @Test
