@@ -244,10 +244,9 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
      */
     private void prune() throws IOException {
         List<Chapter> chapters = new java.util.ArrayList<>(HistoryDirectory.chapters(dir));
+        // Left by a process that died while writing a chapter or a restore request (this thread writes both).
         for (Path stray : HistoryDirectory.strays(dir, chapters)) {
-            if (!stray.getFileName().toString().endsWith(".tmp")) {
-                Files.deleteIfExists(stray);
-            }
+            Files.deleteIfExists(stray);
         }
         long oldest = clock.millis() - settings.window().toMillis();
         long total = 0;

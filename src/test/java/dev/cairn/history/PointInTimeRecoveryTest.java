@@ -152,10 +152,13 @@ class PointInTimeRecoveryTest {
         int chapters = chapters(dir);
         assertTrue(chapters >= 2, "several chapters: " + chapters);
 
+        Path leftover = dir.resolve("00000000000000000099-000001a24b39aa00.base.tmp"); // a chapter a killed process was writing
+        Files.writeString(leftover, "half a copy");
         cairn.clock().advance(Duration.ofDays(40));
         for (int i = 0; i < 90; i++) {
             put(s, "k" + (i % 3), noise(100_000, 100 + i));
         }
+        assertFalse(Files.exists(leftover), "what a killed process left half-written is removed with the old chapters");
         long cutoff = START.plus(Duration.ofDays(10)).toEpochMilli();
         assertEquals(List.of(true), chapterTimes(dir).stream().filter(t -> t < cutoff).map(t -> true).toList(),
                 "of the chapters older than the window, only the last stays: it holds the state the window begins with");
