@@ -193,7 +193,7 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
      * Writes a chapter (its base renamed into place last) and drops what is past the window or budget.
      * Logs are not forced here: like the current chapter's records, a machine crash may lose their last ones.
      */
-    void begin(long commit, long time, Path base, FileChannel wal, long walEnd) throws IOException {
+    private void begin(long commit, long time, Path base, FileChannel wal, long walEnd) throws IOException {
         // A copy must be on disk before its name is: a restore from a named but incomplete copy would
         // build a damaged file. The empty chapter of a new object has nothing to lose: it is not forced,
         // so creating an object costs no fsync more (a machine crash may lose it, and history then begins later).

@@ -289,30 +289,18 @@ public final class Node implements Namespaces, Mailboxes {
      *
      * @throws NoSuchElementException (completing the future) when no database of the object is stored on this node
      */
-    @SuppressWarnings("unchecked")
     public <R> CompletableFuture<R> administer(ObjectId id, AdminWork<R> work) {
         if (!java.nio.file.Files.exists(catalog.databaseFile(id))) {
             return CompletableFuture.failedFuture(notStored(id));
         }
-        record Failed(RuntimeException failure) {}
-        AdminWork<Object> caught = (database, sockets, timeLimit) -> {
-            try {
-                return work.run(database, sockets, timeLimit);
-            } catch (RuntimeException e) {
-                return new Failed(e);
-            }
-        };
-        return deliver(local(id.namespace()), id, new Event.Admin(caught), CallChain.current()).thenApply(r -> {
-            if (r instanceof Failed(RuntimeException failure)) {
-                throw failure;
-            }
-            return (R) r;
-        });
+        AdminWork<Object> caught = (database, sockets, timeLimit) -> AdminFailure.caught(() -> work.run(database, sockets, timeLimit));
+        return deliver(local(id.namespace()), id, new Event.Admin(caught), CallChain.current()).thenApply(AdminFailure::rethrown);
     }
 
     /**
      * Runs {@code work} on a stored object's bookmarks, as one of its events; a restore it asks for
-     * restarts the object after the event, restored.
+     * restarts the object after the event, restored. What the work throws is thrown to the caller, and
+     * the object's instance is kept.
      *
      * @throws NoSuchElementException (completing the future) when no database of the object is stored on this node
      */
@@ -320,21 +308,30 @@ public final class Node implements Namespaces, Mailboxes {
         if (!java.nio.file.Files.exists(catalog.databaseFile(id))) {
             return CompletableFuture.failedFuture(notStored(id));
         }
-        record Failed(RuntimeException failure) {}
-        // A refused bookmark is the administrator's answer, not a failed event: the instance is kept.
-        java.util.function.Function<dev.cairn.history.Bookmarks, Object> caught = bookmarks -> {
+        java.util.function.Function<dev.cairn.history.Bookmarks, Object> caught = bookmarks -> AdminFailure.caught(() -> work.apply(bookmarks));
+        return deliver(local(id.namespace()), id, new Event.Bookmark(caught), CallChain.current()).thenApply(AdminFailure::rethrown);
+    }
+
+    /**
+     * An administrator's work that failed, carried as the event's result: a refused query or bookmark is
+     * the administrator's answer, not a failed event, so the object's instance is kept.
+     */
+    private record AdminFailure(RuntimeException failure) {
+        static Object caught(java.util.function.Supplier<?> work) {
             try {
-                return work.apply(bookmarks);
+                return work.get();
             } catch (RuntimeException e) {
-                return new Failed(e);
+                return new AdminFailure(e);
             }
-        };
-        return deliver(local(id.namespace()), id, new Event.Bookmark(caught), CallChain.current()).thenApply(r -> {
-            if (r instanceof Failed(RuntimeException failure)) {
+        }
+
+        @SuppressWarnings("unchecked")
+        static <R> R rethrown(Object result) {
+            if (result instanceof AdminFailure(RuntimeException failure)) {
                 throw failure;
             }
-            return (String) r;
-        });
+            return (R) result;
+        }
     }
 
     /**
