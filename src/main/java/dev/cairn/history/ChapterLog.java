@@ -22,6 +22,8 @@ import java.util.zip.CRC32C;
 final class ChapterLog implements AutoCloseable {
     static final int HEADER = 4 + 4 + 8 + 8 + 8;
     private static final long CLOSED = -1;
+    /** Most WAL bytes read and written at once when pending commits are copied. */
+    private static final long BATCH_BYTES = 1 << 20;
 
     /** One record as found in the log; its bytes are at {@code position}, {@code length} long. */
     record Entry(long commit, long timeMillis, long walOffset, long position, int length) {
@@ -80,6 +82,52 @@ final class ChapterLog implements AutoCloseable {
             }
         }
         write(record);
+    }
+
+    /**
+     * Appends {@code commits}, oldest first, their bytes read from {@code wal}: commits whose bytes lie
+     * one after another are read and written together, up to {@link #BATCH_BYTES} at a time.
+     */
+    void appendCommits(FileChannel wal, List<PendingCommits.Commit> commits) throws IOException {
+        int from = 0;
+        while (from < commits.size()) {
+            int to = from + 1;
+            long span = commits.get(from).bytes();
+            while (to < commits.size() && commits.get(to).walStart() == commits.get(to - 1).walEnd()
+                    && span + commits.get(to).bytes() <= BATCH_BYTES) {
+                span += commits.get(to).bytes();
+                to++;
+            }
+            appendContiguous(wal, commits.subList(from, to), span);
+            from = to;
+        }
+    }
+
+    /** Commits whose bytes lie one after another in the WAL, {@code span} bytes in all: one read, one write. */
+    private void appendContiguous(FileChannel wal, List<PendingCommits.Commit> commits, long span) throws IOException {
+        long walStart = commits.getFirst().walStart();
+        ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(span));
+        while (bytes.hasRemaining()) {
+            if (wal.read(bytes, walStart + bytes.position()) < 0) {
+                throw new IOException("the WAL ended before offset " + (walStart + span));
+            }
+        }
+        ByteBuffer records = ByteBuffer.allocate(Math.toIntExact(span + (long) HEADER * commits.size()));
+        CRC32C crc = new CRC32C();
+        for (PendingCommits.Commit c : commits) {
+            int start = records.position();
+            int length = Math.toIntExact(c.bytes());
+            records.position(start + 8);
+            records.putLong(c.commit()).putLong(c.timeMillis()).putLong(c.walStart());
+            records.put(bytes.slice(Math.toIntExact(c.walStart() - walStart), length));
+            crc.reset();
+            crc.update(records.slice(start + 8, HEADER - 8 + length));
+            records.putInt(start, HEADER - 4 + length).putInt(start + 4, (int) crc.getValue());
+        }
+        records.flip();
+        while (records.hasRemaining()) {
+            end += channel.write(records, end);
+        }
     }
 
     /** Appends the closing marker: the database closed after commit {@code commit}, its file as {@code file}. */

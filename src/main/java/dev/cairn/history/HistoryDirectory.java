@@ -19,13 +19,14 @@ import java.util.stream.Stream;
 /**
  * The files of one object's history, in {@code <id>.sqlite.history/} beside its database (so a
  * namespace's rename or deletion takes them along): chapters, each a copy of the database file when it
- * began ({@code <commit>-<time>.base}) and the records of the commits after it ({@code .log}), and the
- * pending restore, if any ({@code restore}). A chapter counts once its base is complete: the base is
+ * began ({@code <commit>-<time>.base}) and the records of the commits after it ({@code .log}), the
+ * commits whose records are not yet written ({@code pending}), and the pending restore, if any ({@code restore}). A chapter counts once its base is complete: the base is
  * renamed into place last. Stateless.
  */
 final class HistoryDirectory {
     private static final Pattern CHAPTER = Pattern.compile("(\\d{20})-([0-9a-f]{16})\\.base");
     private static final String RESTORE = "restore";
+    private static final String PENDING = "pending";
 
     /** One chapter: it begins with the state after commit {@code commit}, made at {@code timeMillis}. */
     record Chapter(long commit, long timeMillis, Path base, Path log) {
@@ -72,14 +73,41 @@ final class HistoryDirectory {
     }
 
     /** Files of the directory that belong to no complete chapter (a chapter being written when the process died). */
-    static List<Path> strays(Path dir, List<Chapter> chapters) throws IOException {
+    private static List<Path> strays(Path dir, List<Chapter> chapters) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> !p.getFileName().toString().equals(RESTORE))
+            return files.filter(p -> !p.getFileName().toString().equals(RESTORE) && !p.getFileName().toString().equals(PENDING))
                     .filter(p -> chapters.stream().noneMatch(c -> c.base().equals(p) || c.log().equals(p)))
                     .toList();
+        }
+    }
+
+    /** Where the commits not yet copied into the current chapter are listed (see {@link PendingCommits}). */
+    static Path pending(Path dir) {
+        return dir.resolve(PENDING);
+    }
+
+    /**
+     * Removes chapters whose every point is before {@code oldestMillis} (the next chapter began before
+     * it), then, oldest first, what exceeds {@code maxBytes}; and what a process that died left
+     * half-written. The last chapter always stays. By the object's thread (it writes chapters and restore requests).
+     */
+    static void prune(Path dir, long oldestMillis, long maxBytes) throws IOException {
+        List<Chapter> chapters = new ArrayList<>(chapters(dir));
+        for (Path stray : strays(dir, chapters)) {
+            Files.deleteIfExists(stray);
+        }
+        long total = 0;
+        for (Chapter c : chapters) {
+            total += c.bytes();
+        }
+        while (chapters.size() > 1 && (chapters.get(1).timeMillis() <= oldestMillis || total > maxBytes)) {
+            Chapter dropped = chapters.removeFirst();
+            total -= dropped.bytes();
+            Files.deleteIfExists(dropped.base());
+            Files.deleteIfExists(dropped.log());
         }
     }
 

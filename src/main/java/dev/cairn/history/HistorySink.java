@@ -31,6 +31,7 @@ final class HistorySink implements CommitSink {
     public Optional<Appender> appenderFor(Path databaseFile) {
         Path file = databaseFile.toAbsolutePath();
         try {
+            PendingCommits.copyLeftovers(file);
             Restore.applyPending(file, durable, clock);
         } catch (IOException e) {
             throw new StorageException("cannot restore " + file + " to the bookmark asked for (it stays pending, and is tried"

@@ -15,25 +15,28 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
  * Owned by the object's thread, like its database: keeps the object's history while the database is
  * open, and answers its bookmarks.
  *
- * <p>Every commit's WAL bytes, as the database hands them to its {@link CommitSink}, are appended to
- * the current chapter's log, numbered and timed (times never go back, so bookmarks sort in time
- * order). A chapter begins with a copy of the database file plus the WAL's committed bytes: replaying
- * its records onto that copy gives the state after any of them. A new chapter begins when the log
- * has grown as large as the copy (so a restore replays at most about one database's worth of
- * records; at the next restart of the WAL, so that little WAL is recorded with the copy), when the
- * history could not be kept (a failed write), and at an open that cannot take the history up where it
- * stopped (the process died, or history was off meanwhile). A chapter's copy is made durable before
- * its name; the log when the database closes, not at each commit: the commit itself is durable
- * through the sink, and a killed process leaves the log in the operating system's hands.
+ * <p>Every commit the database hands to its {@link CommitSink} is numbered and timed (times never go
+ * back, so bookmarks sort in time order) and listed as pending ({@link PendingCommits}); its WAL bytes
+ * are copied into the current chapter's log in one go before SQLite checkpoints or closes the WAL, when
+ * a bookmark is handed out, and when a chapter begins. A chapter begins with a copy of the database
+ * file plus the WAL's committed bytes: replaying its records onto that copy gives the state after any
+ * of them. A new chapter begins when the log has grown as large as the copy (so a restore replays at
+ * most about one database's worth of records; at the next restart of the WAL, so that little WAL is
+ * recorded with the copy), when the history could not be kept (a failed write), and at an open that
+ * cannot take the history up where it stopped (the process died, or history was off meanwhile). A
+ * chapter's copy is made durable before its name; the log when the database closes, not at each
+ * commit: the commit itself is durable through the sink, and a killed process leaves the log, the
+ * pending list and the WAL in the operating system's hands.
  */
 final class ObjectHistory implements CommitSink.Appender, Bookmarks {
     private static final Logger LOG = Logger.getLogger(ObjectHistory.class);
@@ -59,6 +62,10 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
     private final InstantSource clock;
     private final Optional<CommitSink.Appender> delegate;
     private final Consumer<ObjectHistory> onClose;
+    /** Commits of the current chapter whose bytes are still only in the WAL. */
+    private final PendingCommits pending;
+    /** The WAL of the pending commits (the database's; open until it closes). */
+    private FileChannel wal;
     private State state;
     private ChapterLog log;
     /** The current chapter's starting point: its base file plus the WAL bytes recorded with it. */
@@ -77,6 +84,7 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
         this.clock = clock;
         this.delegate = delegate;
         this.onClose = onClose;
+        this.pending = new PendingCommits(HistoryDirectory.pending(dir));
     }
 
     /**
@@ -157,20 +165,56 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
                 }
                 case KEPT -> {}
             }
+            if (start == 0 && pending.count() > 0) {
+                throw new IOException("SQLite restarted the WAL before the bytes of " + pending.count() + " commits were copied");
+            }
             long commit = ++lastCommit;
             long time = nextTime();
-            log.appendCommit(commit, time, wal, start, end);
-            long records = log.size() - recordsFrom;
+            this.wal = wal;
+            pending.add(commit, time, wal, start, end);
+            long records = log.size() + pending.recordBytes() - recordsFrom;
             // A chapter is due: it begins when the commit started a new WAL generation (SQLite restarted
             // the WAL after a checkpoint), so that the WAL bytes recorded with the copy are this commit's
             // only, not up to a checkpoint's worth; a WAL that does not restart is taken whole past 4 times.
             if (records >= chapterBytes() && (start == 0 || records >= 4 * chapterBytes())) {
+                copyPending();
                 beginChapter(commit, time, wal, end);
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warnf(e, "history of %s: could not keep commit %d; it goes on from a new chapter at the next commit", file, lastCommit);
-            state = State.BROKEN;
-            closeLog();
+            broken(e, "could not keep commit " + lastCommit);
+        }
+    }
+
+    /** Copies the pending commits' bytes from the WAL into the chapter's log. */
+    private void copyPending() throws IOException {
+        if (pending.count() > 0) {
+            log.appendCommits(wal, pending.read());
+            pending.clear();
+        }
+    }
+
+    /** SQLite is about to checkpoint or close the WAL: the pending commits' bytes are copied while it still holds them. */
+    @Override
+    public void checkpointing(FileChannel checkpointed) {
+        delegate.ifPresent(d -> d.checkpointing(checkpointed));
+        if (state == State.KEPT) {
+            try {
+                copyPending();
+            } catch (IOException | RuntimeException e) {
+                broken(e, "could not copy " + pending.count() + " commits");
+            }
+        }
+    }
+
+    /** The history could not be kept: the next commit begins a new chapter (the state is safe: it is the database's). */
+    private void broken(Exception e, String what) {
+        LOG.warnf(e, "history of %s: %s; it goes on from a new chapter at the next commit", file, what);
+        state = State.BROKEN;
+        closeLog();
+        try {
+            pending.clear();
+        } catch (IOException ignored) {
+            // The next chapter begins from the file; entries left over are recognised as stale at the next open.
         }
     }
 
@@ -235,30 +279,7 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
         state = State.KEPT;
         lastCommit = commit;
         lastTime = time;
-        prune();
-    }
-
-    /**
-     * Removes chapters whose every point is past the window (the next chapter began before it), then,
-     * oldest first, what exceeds the budget. The current chapter always stays.
-     */
-    private void prune() throws IOException {
-        List<Chapter> chapters = new java.util.ArrayList<>(HistoryDirectory.chapters(dir));
-        // Left by a process that died while writing a chapter or a restore request (this thread writes both).
-        for (Path stray : HistoryDirectory.strays(dir, chapters)) {
-            Files.deleteIfExists(stray);
-        }
-        long oldest = clock.millis() - settings.window().toMillis();
-        long total = 0;
-        for (Chapter c : chapters) {
-            total += c.bytes();
-        }
-        while (chapters.size() > 1 && (chapters.get(1).timeMillis() <= oldest || total > settings.maxBytesPerObject())) {
-            Chapter dropped = chapters.removeFirst();
-            total -= dropped.bytes();
-            Files.deleteIfExists(dropped.base());
-            Files.deleteIfExists(dropped.log());
-        }
+        HistoryDirectory.prune(dir, clock.millis() - settings.window().toMillis(), settings.maxBytesPerObject());
     }
 
     /** The next commit's time: the clock's, but never before the last one's, so that bookmarks sort in time order. */
@@ -270,7 +291,8 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
     @Override
     public void closed() {
         try {
-            if (log != null && state == State.KEPT) {
+            // Pending commits at a close were not copied before the WAL went: the next open begins a new chapter.
+            if (log != null && state == State.KEPT && pending.count() == 0) {
                 log.appendClosed(lastCommit, lastTime, ChapterLog.ClosedFile.of(file));
                 log.force();
             }
@@ -278,6 +300,11 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
             LOG.warnf(e, "history of %s: could not record its close; the next open begins a new chapter", file);
         } finally {
             closeLog();
+            try {
+                pending.close();
+            } catch (IOException ignored) {
+                // Its entries were copied, or are recognised as stale at the next open.
+            }
             onClose.accept(this);
             delegate.ifPresent(CommitSink.Appender::closed);
         }
@@ -299,12 +326,15 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
         try {
             switch (state) {
                 case NEW_OBJECT -> beginEmpty();
-                case BROKEN -> throw new StorageException("the history of this object could not be kept (see the service's log);"
-                        + " it goes on at the object's next commit", null, true);
-                case KEPT -> {}
+                case BROKEN -> {}
+                case KEPT -> copyPending();
             }
-        } catch (IOException e) {
-            throw new StorageException("cannot keep the history of this object: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            broken(e, "could not copy the commits before a bookmark");
+        }
+        if (state == State.BROKEN) {
+            throw new StorageException("the history of this object could not be kept (see the service's log);"
+                    + " it goes on at the object's next commit", null, true);
         }
         return new Bookmark(Math.max(lastTime, clock.millis()), lastCommit, object).toString();
     }
@@ -317,28 +347,21 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
             throw new IllegalArgumentException("cannot bookmark " + time + ": it is in the future (now is " + Instant.ofEpochMilli(now) + ")");
         }
         checkWindow(at, now, "bookmark " + time);
-        try {
-            Bookmark found = null;
-            for (Chapter c : HistoryDirectory.chapters(dir)) {
-                if (c.timeMillis() > at) {
-                    break;
-                }
-                found = new Bookmark(at, c.commit(), object);
-                for (ChapterLog.Entry e : ChapterLog.entries(c.log())) {
-                    if (e.timeMillis() > at) {
-                        break;
-                    }
-                    if (e.isCommit()) {
-                        found = new Bookmark(at, e.commit(), object);
-                    }
-                }
+        if (state == State.KEPT) {
+            try {
+                copyPending();
+            } catch (IOException | RuntimeException e) {
+                broken(e, "could not copy the commits before a bookmark");
             }
-            if (found == null) {
+        }
+        try {
+            OptionalLong commit = Restore.commitAt(HistoryDirectory.chapters(dir), at);
+            if (commit.isEmpty()) {
                 throw new IllegalArgumentException("cannot bookmark " + time + ": this object's kept history begins later, at "
                         + oldestKept() + " (history begins at an object's first commit with history on; older history is removed"
                         + " past cairn.storage.history.window and cairn.storage.history.max-bytes-per-object)");
             }
-            return found.toString();
+            return new Bookmark(at, commit.getAsLong(), object).toString();
         } catch (IOException e) {
             throw new StorageException("cannot read the history of this object: " + e.getMessage(), e);
         }

@@ -14,6 +14,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,6 +57,26 @@ final class Restore {
             return found ? Optional.of(new Plan(c, replay)) : Optional.empty();
         }
         return Optional.empty();
+    }
+
+    /** The last commit at or before {@code atMillis} (a chapter's start counts as its commit); empty when the history begins later. */
+    static OptionalLong commitAt(List<Chapter> chapters, long atMillis) throws IOException {
+        OptionalLong found = OptionalLong.empty();
+        for (Chapter c : chapters) {
+            if (c.timeMillis() > atMillis) {
+                break;
+            }
+            found = OptionalLong.of(c.commit());
+            for (ChapterLog.Entry e : ChapterLog.entries(c.log())) {
+                if (e.timeMillis() > atMillis) {
+                    break;
+                }
+                if (e.isCommit()) {
+                    found = OptionalLong.of(e.commit());
+                }
+            }
+        }
+        return found;
     }
 
     /** Carries out the restore pending for {@code file}, if any. */

@@ -44,7 +44,7 @@ public interface CommitSink {
         KEPT,
         /**
          * It is undone when the database closes: copies elsewhere are built from what the sink made
-         * durable, so the file may hold nothing else. SQLite then never checkpoints on its own: the
+         * durable, so the file may hold nothing else. SQLite never checkpoints on its own: the
          * database file holds only durable commits, and the WAL's frames past the last durable commit
          * can be dropped.
          */
@@ -86,6 +86,14 @@ public interface CommitSink {
         default FailedCommits failedCommits() {
             return FailedCommits.KEPT;
         }
+
+        /**
+         * SQLite is about to checkpoint {@code wal} (its next commit may then write it over from its
+         * start) or to close the database (which checkpoints and removes it): an appender that reads
+         * commits' bytes after {@link #append} returned reads them now. On the database's thread, or
+         * the one closing it. A failure is the appender's to handle: the database goes on.
+         */
+        default void checkpointing(FileChannel wal) {}
 
         /** The database's connection closed (any thread; after the rollback, when one was due). */
         default void closed() {}

@@ -130,9 +130,12 @@ public final class ObjectDatabase implements AutoCloseable {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         // A sink that rolls back failed commits keeps the durable copies elsewhere: the file needs no
-        // fsync of its own, and SQLite must not checkpoint frames before the sink has them.
+        // fsync of its own.
         config.setSynchronous(rolledBack ? SQLiteConfig.SynchronousMode.OFF : SQLiteConfig.SynchronousMode.NORMAL);
-        if (rolledBack) {
+        if (appender.isPresent()) {
+            // Cairn checkpoints, after a commit is durable and after telling the appender (see WalShipper):
+            // SQLite must not checkpoint frames before the sink has them, nor restart the WAL over bytes
+            // an appender has yet to read.
             config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "0");
         }
         // Always on, as on Cloudflare: every call runs in a transaction, where SQLite cannot switch them (see SqlPragma).
@@ -208,6 +211,7 @@ public final class ObjectDatabase implements AutoCloseable {
         if (shipper != null) {
             shipped = shipper.ship(alarm);
             if (shipper.checkpointDue()) {
+                shipper.checkpointing();
                 checkpoint();
             }
         }

@@ -26,8 +26,8 @@ import java.util.concurrent.CompletionStage;
  */
 final class WalShipper {
     /**
-     * WAL size past which a database whose failed commits are rolled back checkpoints after a durable
-     * commit (SQLite's own automatic checkpoint, which such a database turns off, runs at 1,000 pages).
+     * WAL size past which the database checkpoints after a durable commit (SQLite's own automatic
+     * checkpoint, which a database with a sink turns off, runs at 1,000 pages).
      */
     private static final long CHECKPOINT_BYTES = 4 << 20;
 
@@ -93,6 +93,11 @@ final class WalShipper {
         return durableWal != null && durableWal.walBytes() > CHECKPOINT_BYTES;
     }
 
+    /** The database is about to checkpoint: the appender's last chance to read the WAL as it is. */
+    void checkpointing() throws IOException {
+        appender.checkpointing(wal());
+    }
+
     /**
      * Closes the database with {@code closeConnection}, its file first rolled back to its durable
      * commits when one could not be made durable and the sink wants such commits undone (what the
@@ -108,6 +113,9 @@ final class WalShipper {
                             ? new WalRollback.Committed.Nothing()
                             : new WalRollback.Committed.Through(durableWal.salts(), durableWal.walBytes())))
                     : Optional.empty();
+            if (wal != null) {
+                appender.checkpointing(wal); // closing checkpoints and removes the WAL
+            }
             closeConnection.run();
             if (rollback.isPresent()) {
                 rollback.get().restore();

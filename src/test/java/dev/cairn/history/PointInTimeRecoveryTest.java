@@ -16,6 +16,9 @@ import dev.cairn.api.ObjectException;
 import dev.cairn.api.Stub;
 import dev.cairn.testing.CairnTestKit;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,6 +122,48 @@ class PointInTimeRecoveryTest {
         run(s, ctx -> ctx.storage().onNextSessionRestoreBookmark(atNoonThirty));
         cairn.evict(s);
         assertEquals(2L, balance(s));
+    }
+
+    @Test
+    void everyCommitKeepsItsPointThroughACrash() throws IOException {
+        Stub<Scratch> s = cairn.get(Scratch.class, "ledger");
+        put(s, "balance", 1);
+        run(s, ctx -> ctx.storage().getCurrentBookmark());
+        for (int i = 2; i <= 4; i++) {
+            cairn.clock().advance(Duration.ofMinutes(1));
+            put(s, "balance", i);
+        }
+        assertTrue(Files.size(historyOf(s).resolve("pending")) > 0, "the last commits are listed, their bytes still in the WAL only");
+
+        crash(() -> {});
+        String atTwo = run(s, ctx -> ctx.storage().getBookmarkForTime(START.plus(Duration.ofSeconds(90))));
+        assertEquals(4L, balance(s), "nothing acknowledged was lost");
+        run(s, ctx -> ctx.storage().onNextSessionRestoreBookmark(atTwo));
+        cairn.evict(s);
+        assertEquals(2L, balance(s), "the state between two commits made before the crash, copied from the WAL at the restart");
+    }
+
+    @Test
+    void commitsLeftPendingThatTheWalNoLongerHoldsKeepTheirStateButNotTheirPoints() throws IOException {
+        Stub<Scratch> s = cairn.get(Scratch.class, "ledger");
+        put(s, "balance", 1);
+        run(s, ctx -> ctx.storage().getCurrentBookmark());
+        for (int i = 2; i <= 3; i++) {
+            cairn.clock().advance(Duration.ofMinutes(1));
+            put(s, "balance", i);
+        }
+        Path pending = historyOf(s).resolve("pending");
+
+        crash(() -> { // the list names another generation of the WAL (as if SQLite had restarted it since)
+            try (FileChannel c = FileChannel.open(pending, StandardOpenOption.WRITE)) {
+                c.write(ByteBuffer.allocate(8).putLong(0, 42), 0);
+            }
+        });
+        assertEquals(3L, balance(s), "nothing acknowledged was lost");
+        String atTwo = run(s, ctx -> ctx.storage().getBookmarkForTime(START.plus(Duration.ofSeconds(90))));
+        run(s, ctx -> ctx.storage().onNextSessionRestoreBookmark(atTwo));
+        cairn.evict(s);
+        assertEquals(1L, balance(s), "the commits left pending are no points of the history: the last point before them");
     }
 
     @Test
@@ -287,6 +332,46 @@ class PointInTimeRecoveryTest {
     private void assertRefused(Stub<Scratch> s, TypedWork<?> work, String why) {
         var e = assertThrows(ObjectException.class, () -> run(s, work));
         assertTrue(e.getMessage().contains(why), e.getMessage());
+    }
+
+    interface FileChange {
+        void apply() throws IOException;
+    }
+
+    /** What a kill -9 leaves: the files as the running node has them ({@code change} made to them), taken up by a new node. */
+    private void crash(FileChange change) throws IOException {
+        Path data = cairn.dataDir();
+        Path taken = Files.createTempDirectory("cairn-crashed-");
+        copyTree(data, taken);
+        cairn.stop();
+        deleteTree(data);
+        copyTree(taken, data);
+        deleteTree(taken);
+        change.apply();
+        cairn.restart();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!p.equals(dir)) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     private Path historyOf(Stub<Scratch> s) {
