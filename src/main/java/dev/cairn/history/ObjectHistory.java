@@ -42,6 +42,12 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
     private static final Logger LOG = Logger.getLogger(ObjectHistory.class);
     /** A chapter's log grows to at least this before a new chapter copies the database. */
     static final long MIN_CHAPTER_BYTES = 1 << 20;
+    /**
+     * How far past due a chapter waits for the WAL to restart: several checkpoints' worth (a database
+     * with a sink checkpoints once its WAL passes 4 MiB), so that only a WAL that never restarts is
+     * recorded whole with a copy.
+     */
+    private static final long LATE_CHAPTER_BYTES = 16 << 20;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     /** Whether the history goes on from the current chapter. */
@@ -175,8 +181,8 @@ final class ObjectHistory implements CommitSink.Appender, Bookmarks {
             long records = log.size() + pending.recordBytes() - recordsFrom;
             // A chapter is due: it begins when the commit started a new WAL generation (SQLite restarted
             // the WAL after a checkpoint), so that the WAL bytes recorded with the copy are this commit's
-            // only, not up to a checkpoint's worth; a WAL that does not restart is taken whole past 4 times.
-            if (records >= chapterBytes() && (start == 0 || records >= 4 * chapterBytes())) {
+            // only, not up to a checkpoint's worth; a WAL that does not restart soon is taken whole.
+            if (records >= chapterBytes() && (start == 0 || records >= chapterBytes() + LATE_CHAPTER_BYTES)) {
                 copyPending();
                 beginChapter(commit, time, wal, end);
             }
