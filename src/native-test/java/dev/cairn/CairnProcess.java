@@ -172,12 +172,16 @@ public final class CairnProcess implements AutoCloseable {
                 .header("content-type", "application/json");
     }
 
-    /** Waits for the process to end by itself (for start-up failures); returns its exit code. */
+    /**
+     * Waits for the process to end by itself (for start-up failures), then for the rest of its output
+     * (a native binary can exit before its last lines are read); returns its exit code.
+     */
     public int awaitExit() throws InterruptedException {
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        OptionalInt code = awaitExit(Duration.ofSeconds(60));
+        if (code.isEmpty()) {
             throw new IllegalStateException("the service did not exit:\n" + output);
         }
-        return process.exitValue();
+        return code.getAsInt();
     }
 
     /** SIGTERM, then waits for a graceful exit. */

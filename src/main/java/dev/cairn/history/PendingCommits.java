@@ -96,11 +96,12 @@ final class PendingCommits implements AutoCloseable {
 
     /** Forgets the pending commits (they were copied, or cannot be). */
     void clear() throws IOException {
-        if (count > 0) {
-            channel.truncate(0);
-        }
+        int listed = count;
         count = 0;
         recordBytes = 0;
+        if (listed > 0) {
+            channel.truncate(0); // if this fails, the next entry's header starts the file over anyway
+        }
     }
 
     @Override
@@ -111,7 +112,7 @@ final class PendingCommits implements AutoCloseable {
         }
     }
 
-    /** What the pending file of history directory {@code dir} holds; nothing when there is none. */
+    /** What the pending list {@code file} holds; nothing when there is none. */
     static Found found(Path file) throws IOException {
         try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(c);
