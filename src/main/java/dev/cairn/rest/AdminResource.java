@@ -11,9 +11,9 @@ import dev.cairn.rest.model.NamespaceSummary;
 import dev.cairn.rest.model.ObjectDetails;
 import dev.cairn.rest.model.QueryRequest;
 import dev.cairn.rest.model.QueryResult;
-import io.quarkus.security.identity.SecurityIdentity;
 import dev.cairn.rest.model.PendingAlarm;
 import dev.cairn.rest.model.StoredObjectPage;
+import io.vertx.ext.web.RoutingContext;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
@@ -27,12 +27,12 @@ final class AdminResource implements AdminApi {
 
     private final Alarms alarms;
     private final Holdings holdings;
-    private final SecurityIdentity identity;
+    private final RoutingContext request;
 
-    AdminResource(Alarms alarms, Holdings holdings, SecurityIdentity identity) {
+    AdminResource(Alarms alarms, Holdings holdings, RoutingContext request) {
         this.alarms = alarms;
         this.holdings = holdings;
-        this.identity = identity;
+        this.request = request;
     }
 
     @Override
@@ -97,7 +97,7 @@ final class AdminResource implements AdminApi {
 
     /** Who is asking, read on the request's thread (the work runs on another). */
     private String who() {
-        return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+        return CallerName.of(request);
     }
 
     @Override

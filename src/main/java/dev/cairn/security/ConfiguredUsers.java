@@ -1,16 +1,8 @@
 package dev.cairn.security;
 
 import dev.cairn.service.CairnConfig;
-import io.quarkus.security.AuthenticationFailedException;
-import io.quarkus.security.identity.AuthenticationRequestContext;
-import io.quarkus.security.identity.IdentityProvider;
-import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
-import io.quarkus.security.runtime.QuarkusPrincipal;
-import io.quarkus.security.runtime.QuarkusSecurityIdentity;
-import io.smallrye.mutiny.Uni;
-import jakarta.inject.Singleton;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -19,8 +11,7 @@ import java.util.stream.Collectors;
  * {@code .roles}), for setups too small for a token issuer. Immutable after construction; called on
  * event-loop threads (a hash is a few microseconds, so nothing blocks).
  */
-@Singleton
-final class ConfiguredUsers implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
+final class ConfiguredUsers {
     private record User(PasswordHash password, Set<String> roles) {}
 
     /** Checked for a name no user has: no password hashes to 32 zero bytes. */
@@ -28,8 +19,9 @@ final class ConfiguredUsers implements IdentityProvider<UsernamePasswordAuthenti
 
     private final Map<String, User> users;
 
-    ConfiguredUsers(CairnConfig config) {
-        this.users = config.security().users().entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> {
+    /** A malformed hash is refused naming its key. */
+    ConfiguredUsers(Map<String, CairnConfig.UserConfig> configured) {
+        this.users = configured.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> {
             try {
                 return new User(PasswordHash.parse(e.getValue().passwordHash()), Set.copyOf(e.getValue().roles()));
             } catch (IllegalArgumentException bad) {
@@ -38,20 +30,15 @@ final class ConfiguredUsers implements IdentityProvider<UsernamePasswordAuthenti
         }));
     }
 
-    @Override
-    public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
-        return UsernamePasswordAuthenticationRequest.class;
+    int size() {
+        return users.size();
     }
 
-    @Override
-    public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request, AuthenticationRequestContext context) {
-        User user = users.get(request.getUsername());
+    /** The caller these credentials name, when the password is that user's. */
+    Optional<Caller> authenticate(String name, char[] password) {
+        User user = users.get(name);
         // An unknown user costs a hash too, so timing does not tell which names exist.
-        boolean matches = (user == null ? NOBODY : user.password()).matches(request.getPassword().getPassword());
-        if (user == null || !matches) {
-            return Uni.createFrom().failure(new AuthenticationFailedException("wrong user name or password"));
-        }
-        return Uni.createFrom().item(QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(request.getUsername()))
-                .addRoles(user.roles()).build());
+        boolean matches = (user == null ? NOBODY : user.password()).matches(password);
+        return user != null && matches ? Optional.of(new Caller(name, user.roles())) : Optional.empty();
     }
 }

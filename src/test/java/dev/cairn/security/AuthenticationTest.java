@@ -7,14 +7,10 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cairn.Admin;
+import dev.cairn.testing.CairnTestKit;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
-import io.smallrye.jwt.build.Jwt;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -31,8 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class AuthenticationTest {
-    private static final String ISSUER = "https://cairn.test";
-
     @Test
     void theAdminApiWithoutCredentialsAnswers401WithAProblemAndTheSchemesToUse() {
         var answer = given().get("/admin/alarms").then().statusCode(401);
@@ -66,17 +60,22 @@ class AuthenticationTest {
 
     @Test
     void aBearerJwtIsServedByItsGroupsClaim() throws Exception {
-        bearer(Jwt.issuer(ISSUER).subject("ops").groups(Set.of("cairn-admin")).sign(privateKey())).get("/admin/alarms").then().statusCode(200);
-        bearer(Jwt.issuer(ISSUER).subject("dev").groups(Set.of("viewer")).sign(privateKey())).get("/admin/alarms").then().statusCode(403)
+        bearer(Tokens.issued("ops", Set.of("cairn-admin"), now())).get("/admin/alarms").then().statusCode(200);
+        bearer(Tokens.issued("dev", Set.of("viewer"), now())).get("/admin/alarms").then().statusCode(403)
                 .body("detail", containsString("dev has [viewer]"));
     }
 
     @Test
     void anExpiredForgedOrForeignJwtAnswers401() throws Exception {
-        bearer(Jwt.issuer(ISSUER).subject("ops").groups(Set.of("cairn-admin")).issuedAt(Instant.now().minus(Duration.ofHours(2)))
-                .expiresAt(Instant.now().minus(Duration.ofHours(1))).sign(privateKey())).get("/admin/alarms").then().statusCode(401);
-        bearer(Jwt.issuer("https://elsewhere").subject("ops").groups(Set.of("cairn-admin")).sign(privateKey()))
-                .get("/admin/alarms").then().statusCode(401);
+        var admin = Set.of("cairn-admin");
+        Instant anHourAgo = now().minus(Duration.ofHours(1));
+        bearer(Tokens.sign(Tokens.testKey(), "RS256", null, Tokens.claims(Tokens.ISSUER, "ops", admin, anHourAgo)))
+                .get("/admin/alarms").then().statusCode(401).body("detail", containsString("the bearer token expired at"));
+        bearer(Tokens.sign(Tokens.testKey(), "RS256", null, Tokens.claims("https://elsewhere", "ops", admin, now().plusSeconds(60))))
+                .get("/admin/alarms").then().statusCode(401).body("detail", containsString("issuer is \"https://elsewhere\", not https://cairn.test"));
+        var forged = KeyPairGenerator.getInstance("RSA").generateKeyPair().getPrivate();
+        bearer(Tokens.sign(forged, "RS256", null, Tokens.claims(Tokens.ISSUER, "ops", admin, now().plusSeconds(60))))
+                .get("/admin/alarms").then().statusCode(401).body("detail", containsString("signature does not verify"));
         bearer("not.a.token").get("/admin/alarms").then().statusCode(401);
     }
 
@@ -87,7 +86,7 @@ class AuthenticationTest {
                 .body("detail", containsString("namespace guarded requires authentication"));
         basic(Admin.VIEWER, Admin.VIEWER_PASSWORD).get("/objects/guarded/{n}/fetch/x", name).then().statusCode(403)
                 .body("detail", equalTo("namespace guarded requires one of the roles [cairn-admin, guard]; viewer has [viewer]"));
-        bearer(Jwt.issuer(ISSUER).subject("app").groups(Set.of("guard")).sign(privateKey()))
+        bearer(Tokens.issued("app", Set.of("guard"), now()))
                 .get("/objects/guarded/{n}/fetch/x", name).then().statusCode(200).body(equalTo("1"));
         Admin.asAdmin().get("/objects/guarded/{n}/fetch/x", name).then().statusCode(200).body(equalTo("2"));
     }
@@ -109,17 +108,16 @@ class AuthenticationTest {
         given().get("/q/health").then().statusCode(200).body("checks.name", hasItems("cairn-data-dir"));
     }
 
+    /** The service's clock, which the tests move (bearer tokens are checked against it). */
+    private static Instant now() {
+        return CairnTestKit.inQuarkus().clock().instant();
+    }
+
     private static RequestSpecification basic(String user, String password) {
         return given().auth().preemptive().basic(user, password);
     }
 
     private static RequestSpecification bearer(String token) {
         return given().header("Authorization", "Bearer " + token);
-    }
-
-    private static PrivateKey privateKey() throws Exception {
-        String pem = Files.readString(Path.of("src/test/resources/jwt/private.pem"));
-        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
     }
 }
