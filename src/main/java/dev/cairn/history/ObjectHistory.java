@@ -37,6 +37,10 @@ import org.jboss.logging.Logger;
  * chapter's copy is made durable before its name; the log when the database closes, not at each
  * commit: the commit itself is durable through the sink, and a killed process leaves the log, the
  * pending list and the WAL in the operating system's hands.
+ *
+ * <p>About 400 lines: commits, checkpoints and bookmarks all read and change one chapter's state (its
+ * log, its pending commits, its starting point); the formats, the replay and the directory are apart
+ * ({@link ChapterLog}, {@link PendingCommits}, {@link Restore}, {@link HistoryDirectory}).
  */
 final class ObjectHistory implements CommitSink.Appender, Bookmarks {
     private static final Logger LOG = Logger.getLogger(ObjectHistory.class);

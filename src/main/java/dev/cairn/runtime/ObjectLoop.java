@@ -2,7 +2,6 @@ package dev.cairn.runtime;
 
 import dev.cairn.runtime.EventFailed.BatchLoss;
 import dev.cairn.alarms.AlarmHooks;
-import dev.cairn.storage.AlarmChange;
 import dev.cairn.api.AbortedException;
 import dev.cairn.api.EventTimeoutException;
 import dev.cairn.api.Completion;
@@ -19,10 +18,8 @@ import dev.cairn.sockets.LoopSockets;
 import dev.cairn.sockets.SocketHub;
 import dev.cairn.storage.ObjectDatabase;
 import dev.cairn.history.Bookmarks;
-import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
@@ -40,7 +37,7 @@ import org.jboss.logging.Logger;
  *
  * <p>Longer than 400 lines on purpose: one object's life on one thread (activation, the batch of
  * events, the commit and what its outcome releases, eviction) reads best in one place; the parts
- * that stand alone are already apart ({@link Mailbox}, {@link Deletion}, {@link Outbox}, {@link EventWatch}).
+ * that stand alone are already apart ({@link Mailbox}, {@link ObjectFiles}, {@link Deletion}, {@link Outbox}, {@link EventWatch}).
  */
 final class ObjectLoop implements ActivationAccess {
     private static final Logger LOG = Logger.getLogger(ObjectLoop.class);
@@ -64,7 +61,8 @@ final class ObjectLoop implements ActivationAccess {
     private Object instance;
     /** The context of {@link #instance}; a reset makes a new one with the next instance. */
     private LiveContext context;
-    private ObjectDatabase database;
+    /** The database file, opened on first use. */
+    private final ObjectFiles files;
     private boolean isolateEvent;
     /** The abort the running event asked for, if any: it fails the event even when the object's code caught it. */
     private AbortedException aborting;
@@ -73,15 +71,6 @@ final class ObjectLoop implements ActivationAccess {
     private LoopSockets sockets;
     /** The batch running is a deletion: its files go once it commits. */
     private boolean deletedThisBatch;
-    /** Whether the database is replaced by a restore when the instance is next reset (see {@link #bookmarks}). */
-    private NextStart nextStart = NextStart.SAME_DATABASE;
-
-    /** What the object's next start opens. */
-    private enum NextStart {
-        SAME_DATABASE,
-        /** A restore is pending: once the instance is reset, the database closes after the batch, and opens restored. */
-        RESTORED
-    }
 
     ObjectLoop(LocalNamespace<?> namespace, ObjectId id, LoopServices services) {
         this.namespace = namespace;
@@ -92,6 +81,7 @@ final class ObjectLoop implements ActivationAccess {
         this.socketHub = services.sockets();
         this.mailbox = new Mailbox(namespace.mailboxCapacity());
         this.outside = new OutsideWork(id, mailbox, services.clock(), namespace.meters());
+        this.files = new ObjectFiles(services);
         this.lastActiveMillis = services.clock().millis();
     }
 
@@ -130,7 +120,7 @@ final class ObjectLoop implements ActivationAccess {
             }
             instance = null;
             context = null;
-            closeDatabase();
+            files.close(id);
             catalog.terminated(this);
             socketHub.objectStopped(id);
             terminated.complete(null);
@@ -171,7 +161,7 @@ final class ObjectLoop implements ActivationAccess {
             }
         }
         if (lost != BatchLoss.NONE) {
-            failWholeBatch(results, failures, notSaved(lost.why));
+            failWholeBatch(results, failures, ObjectFiles.notSaved(lost.why));
         } else {
             committed = commit(results, failures, batch.size());
         }
@@ -184,13 +174,10 @@ final class ObjectLoop implements ActivationAccess {
         if (deletedThisBatch) {
             deletedThisBatch = false;
             if (committed) {
-                removeFiles();
+                files.removeDeleted(id);
             }
         }
-        if (nextStart == NextStart.RESTORED && instance == null) {
-            nextStart = NextStart.SAME_DATABASE;
-            closeDatabase();
-        }
+        files.batchDone(id, instance == null);
         for (int i = 0; i < batch.size(); i++) {
             if (failures[i] != null) {
                 batch.get(i).reply.completeExceptionally(failures[i]);
@@ -205,57 +192,17 @@ final class ObjectLoop implements ActivationAccess {
         return !(e.event instanceof Event.Resume) && nowMillis - e.enqueuedAtMillis > deadlineMillis;
     }
 
-    /**
-     * Commits the batch. A changed alarm is first recorded in the node's alarm index as an intent
-     * (durable before the object's commit, so a crash in between is repaired at start-up), and
-     * confirmed there after the commit. Returns whether the batch's writes are durable.
-     */
+    /** Commits the batch (see {@link ObjectFiles#commit}); returns whether its writes are durable, else fails every call. */
     private boolean commit(Object[] results, Throwable[] failures, int calls) {
-        boolean confirmed = false;
-        if (database != null) {
-            OptionalLong alarm;
-            try {
-                alarm = database.alarm().takeChange();
-                if (alarm != null) {
-                    alarms.beforeCommit(id, alarm).join();
-                }
-            } catch (RuntimeException ex) {
-                failWholeBatch(results, failures, notSaved("the alarm index could not record the new alarm: " + CallerErrors.messageOf(ex)));
-                return false;
+        return switch (files.commit(id, calls, namespace.meters())) {
+            case ObjectFiles.Commit.Durable durable -> true;
+            case ObjectFiles.Commit.Lost lost -> {
+                failWholeBatch(results, failures, lost.failure());
+                yield false;
             }
-            try {
-                long started = System.nanoTime();
-                boolean wrote = database.commit();
-                confirmed = database.makeDurable(AlarmChange.of(alarm, id.name()));
-                if (wrote) {
-                    services.inventory().written(id, database.size());
-                }
-                namespace.meters().committed(System.nanoTime() - started, calls);
-            } catch (SQLException | IOException | NotLeaderException ex) {
-                failWholeBatch(results, failures, ex instanceof NotLeaderException n ? n : notSaved("commit failed: " + ex.getMessage()));
-                if (alarm != null) {
-                    alarms.commitFailed(id);
-                }
-                return false;
-            }
-            if (alarm != null) {
-                alarms.afterCommit(id, alarm);
-            }
-        }
-        if (!confirmed) {
-            try {
-                services.placement().confirmHere(id);
-            } catch (NotLeaderException ex) {
-                failWholeBatch(results, failures, ex);
-                return false;
-            }
-        }
-        return true;
+        };
     }
 
-    private static StorageException notSaved(String why) {
-        return new StorageException("the call's writes were not saved: " + why + "; retry", null, true);
-    }
 
     private void failWholeBatch(Object[] results, Throwable[] failures, RuntimeException failure) {
         for (int i = 0; i < failures.length; i++) {
@@ -267,14 +214,14 @@ final class ObjectLoop implements ActivationAccess {
         outbox.batchFailed();
         instance = null;
         context = null;
-        closeDatabase();
+        files.close(id);
     }
 
     private Object runEvent(Envelope e, List<Envelope> batch, boolean isolate) throws EventFailed {
         isolateEvent = isolate;
         boolean constructedBefore = instance != null;
-        if (database != null) {
-            database.eventStarting(isolate);
+        if (files.opened() != null) {
+            files.opened().eventStarting(isolate);
         }
         if (sockets != null) {
             sockets.eventStarting();
@@ -298,16 +245,16 @@ final class ObjectLoop implements ActivationAccess {
             if (aborting != null) {
                 throw aborting; // the object caught its own abort: the event fails all the same
             }
-            if (database != null) {
-                database.eventSucceeded();
+            if (files.opened() != null) {
+                files.opened().eventSucceeded();
             }
             outbox.eventSucceeded();
             return result;
         } catch (Throwable t) {
             boolean batchLost = false;
             try {
-                if (database != null) {
-                    database.eventFailed();
+                if (files.opened() != null) {
+                    files.opened().eventFailed();
                 }
             } catch (SQLException rollbackFailed) {
                 batchLost = true;
@@ -349,7 +296,7 @@ final class ObjectLoop implements ActivationAccess {
             case Event.Resume resume -> OutsideWork.resume(resume, instance == null ? null : context);
             case Event.Bookmark bookmark -> {
                 Object answer = bookmark.work().apply(bookmarks());
-                if (nextStart == NextStart.RESTORED) {
+                if (files.restorePending()) {
                     instance = null; // an administrator's restore restarts the object at once
                     context = null;
                 }
@@ -393,28 +340,6 @@ final class ObjectLoop implements ActivationAccess {
         deletedThisBatch = true;
     }
 
-    /**
-     * After a deletion committed: closes the database and removes its files, then its inventory row
-     * (a cluster's replicated files stay, emptied). A crash before this leaves the emptied file, which
-     * is the deleted object all the same. A failure here is logged; the deletion stands.
-     */
-    private void removeFiles() {
-        closeDatabase();
-        if (services.durability().keepsFiles()) {
-            return;
-        }
-        java.nio.file.Path file = catalog.databaseFile(id);
-        try {
-            services.disk().run(() -> {
-                Deletion.removeDatabaseFiles(file);
-                services.history().remove(file);
-            });
-            services.inventory().removed(id).join();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "object %s/%s was deleted (emptied) but its file %s could not be removed", id.namespace(), id, file);
-        }
-    }
-
     /** The instance, constructed first if this activation (or the last reset) has none yet. */
     private Object instance() throws Exception {
         if (instance == null) {
@@ -440,53 +365,13 @@ final class ObjectLoop implements ActivationAccess {
             throw new StorageException("storage of " + id.namespace() + "/" + id
                     + " used outside its own thread; use it only while an event runs");
         }
-        if (database == null) {
-            // Listed before the file can exist: the inventory never misses a database, even after a crash.
-            services.inventory().opening(id).join();
-            java.nio.file.Path file = catalog.databaseFile(id);
-            boolean restoring = services.history().restorePending(file);
-            database = services.disk().call(() -> ObjectDatabase.open(file, services.settings().limits(),
-                    services.codec(), services.durability()));
-            if (restoring) {
-                alarmRestored(database);
-            }
-            database.eventStarting(isolateEvent);
-        }
-        return database;
+        return files.open(id, isolateEvent);
     }
 
-    /** The database was restored as it opened: the node's alarm index learns the alarm the restored state holds. */
-    private void alarmRestored(ObjectDatabase restored) {
-        OptionalLong alarm = restored.alarm().get();
-        alarms.beforeCommit(id, alarm).join();
-        alarms.afterCommit(id, alarm);
-    }
-
-    /**
-     * The object's bookmarks (its database opened first). A restore asked for through them takes
-     * effect once the instance is reset: the database then closes after the batch and opens restored.
-     */
+    /** The object's bookmarks; only on this object's thread. A restore takes effect once the instance is reset. */
     Bookmarks bookmarks() {
-        database();
-        Bookmarks history = services.history().of(catalog.databaseFile(id));
-        return new Bookmarks() {
-            @Override
-            public String current() {
-                return history.current();
-            }
-
-            @Override
-            public String forTime(java.time.Instant time) {
-                return history.forTime(time);
-            }
-
-            @Override
-            public String restoreOnNextStart(String bookmark) {
-                String undo = history.restoreOnNextStart(bookmark);
-                nextStart = NextStart.RESTORED;
-                return undo;
-            }
-        };
+        database(); // checks the thread
+        return files.bookmarks(id, isolateEvent);
     }
 
     @Override
@@ -529,15 +414,5 @@ final class ObjectLoop implements ActivationAccess {
             aborting = abort;
         }
         return aborting;
-    }
-
-    private void closeDatabase() {
-        if (database != null) {
-            ObjectDatabase closing = database;
-            database = null;
-            closing.releaseWalIndex();
-            services.disk().run(closing::close);
-            services.inventory().closed(id);
-        }
     }
 }

@@ -56,6 +56,10 @@ import org.jboss.logging.Logger;
  * <p>Threads: {@link #append} is called by object threads and blocks (virtual threads unmount) until
  * the record is durable; the one among them writing a batch owns the current segment meanwhile. One
  * flusher thread owns closed segments.
+ *
+ * <p>Longer than 400 lines on purpose: the shared-fsync writer and the segments' rotation share one
+ * lock and the current segment (whoever writes a batch also closes a full one); the replay after a
+ * crash, the spare files and the files' names are apart ({@link Recovery}, {@link Spares}, {@link LogFiles}).
  */
 public final class CommitLog implements CommitSink {
     private static final Logger LOG = Logger.getLogger(CommitLog.class);
