@@ -27,7 +27,7 @@ import org.jboss.logging.Logger;
  */
 final class PendingCommits implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PendingCommits.class);
-    static final int ENTRY = 32;
+    private static final int ENTRY = 32;
     private static final int FILE_HEADER = 32;
     /** Where the salts are in a WAL's header. */
     private static final int WAL_SALTS = 16;

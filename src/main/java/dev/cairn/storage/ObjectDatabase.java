@@ -251,7 +251,7 @@ public final class ObjectDatabase implements AutoCloseable {
      * stopped at {@code timeLimit}. Between the object's events, never inside one.
      */
     public QueryAnswer readOnlyQuery(String sql, List<Object> params, int maxRows, java.time.Duration timeLimit) {
-        return ReadOnlyQuery.run(connection, sql, params, maxRows, timeLimit);
+        return ReadOnlyQuery.run(connection, errors, sql, params, maxRows, timeLimit);
     }
 
     /** Runs the object's own SQL in the event's transaction. */

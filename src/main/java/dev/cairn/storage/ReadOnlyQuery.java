@@ -28,7 +28,7 @@ final class ReadOnlyQuery {
     private ReadOnlyQuery() {}
 
     /** @throws StorageException when the text is refused, fails, or runs past {@code timeLimit} */
-    static QueryAnswer run(SQLiteConnection connection, String sql, List<Object> params, int maxRows, Duration timeLimit) {
+    static QueryAnswer run(SQLiteConnection connection, SqliteErrors errors, String sql, List<Object> params, int maxRows, Duration timeLimit) {
         String statement = check(sql);
         long started = System.nanoTime();
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -79,7 +79,7 @@ final class ReadOnlyQuery {
                     ? "the query ran past its time limit of " + timeLimit.toMillis() + " ms and was stopped; narrow it (WHERE, LIMIT)"
                     : e.getMessage().contains("readonly") || e.getMessage().contains("read-only") || e.getMessage().contains("query_only")
                             ? "the query tried to write; queries here only read: " + e.getMessage()
-                            : "the query failed: " + e.getMessage(), e);
+                            : "the query failed: " + errors.translate(e).getMessage(), e);
         } finally {
             done.complete(null);
         }
