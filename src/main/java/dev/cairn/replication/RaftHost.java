@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -74,6 +75,7 @@ public final class RaftHost implements AutoCloseable {
     private volatile long callId;
     private RaftServer server;
     private volatile LeadershipBalancer balancer;
+    private volatile CompletableFuture<Void> warmedUp = new CompletableFuture<>();
 
     /** What this node's objects do when a group's leadership comes or goes. Thread-safe. */
     public interface GroupObjects {
@@ -94,6 +96,13 @@ public final class RaftHost implements AutoCloseable {
 
         /** See {@link GroupEvents#alarmsFlushed}. */
         void alarmsFlushed();
+
+        /**
+         * Runs the objects' own code once on scratch data in {@code scratch} (an empty directory), giving
+         * up after {@code limit}, so the first calls of a group handed to this node do not run it cold
+         * ({@link WarmUp}); never throws.
+         */
+        void warmUp(Path scratch, Duration limit);
     }
 
     private RaftHost(RaftSettings settings, Members members, Shards shards, Groups groups, MemberHealth health, RandomGenerator random) {
@@ -179,6 +188,15 @@ public final class RaftHost implements AutoCloseable {
     /** Snapshots this node's groups installed from their leader (they were too far behind its log). */
     public long snapshotsInstalled() {
         return snapshotStats.installed();
+    }
+
+    /**
+     * Whether this node has run its {@link WarmUp} (Raft's leader code and the objects' code on scratch
+     * data, at start, alongside the log's replay); until then it is not ready, so no leadership is
+     * handed to it cold.
+     */
+    public boolean warm() {
+        return warmedUp.isDone();
     }
 
     /** The groups this node replicates. */
@@ -291,6 +309,7 @@ public final class RaftHost implements AutoCloseable {
             throw new UncheckedIOException("cannot start the Raft server of node " + members.self() + " in " + raft + ": " + e.getMessage(), e);
         }
         balancer = LeadershipBalancer.start(server, settings, members, groups, health, readiness, machines, InstantSource.system());
+        warmedUp = WarmUp.start(settings, objects, Path.of(System.getProperty("java.io.tmpdir")));
         LOG.infof("replication: node %s replicates groups %s of %d (Raft on port %d)", members.self(), groups.groupsOf(members.self()),
                 groups.count(), raftPort(members.url(members.self())));
     }

@@ -67,11 +67,18 @@ final class ClusterHealthCheck implements HealthCheck {
                     case Replication.None none -> Map.of();
                     case Replication.Raft raft -> raft.host().applyBacklogs();
                 };
+                boolean warming = switch (replication) {
+                    case Replication.None none -> false;
+                    case Replication.Raft raft -> !raft.host().warm();
+                };
+                if (warming) {
+                    response.withData("warming-up", "running the Raft leader's and the objects' code on scratch data");
+                }
                 if (!applying.isEmpty()) {
                     response.withData("applying", applying.entrySet().stream()
                             .map(e -> "group " + e.getKey() + ": " + e.getValue() + " committed entries").collect(Collectors.joining(", ")));
                 }
-                yield (members - unreachable.size() > members / 2 && applying.isEmpty() ? response.up() : response.down()).build();
+                yield (members - unreachable.size() > members / 2 && applying.isEmpty() && !warming ? response.up() : response.down()).build();
             }
         };
     }

@@ -103,6 +103,11 @@ final class NodeProducer {
                 public void alarmsFlushed() {
                     node.alarms().groups().flushed();
                 }
+
+                @Override
+                public void warmUp(Path scratch, Duration limit) {
+                    ObjectWarmUp.run(json, clock, random, limit, scratch);
+                }
             }, readiness);
         }
         return node;
