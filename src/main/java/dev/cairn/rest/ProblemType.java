@@ -14,6 +14,7 @@ public enum ProblemType {
     MALFORMED_JSON("malformed-json", "Malformed JSON"),
     STORAGE_LIMIT("storage-limit", "Storage limit exceeded"),
     UNAUTHORIZED("unauthorized", "Unauthorized"),
+    KEYS_UNAVAILABLE("keys-unavailable", "Verification keys unavailable"),
     FORBIDDEN("forbidden", "Forbidden"),
     NOT_FOUND("not-found", "Not found"),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed"),

@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
 /**
  * Lets a request through only with the roles its path requires ({@link AccessRules}): without
  * credentials, or with credentials that do not verify, 401; authenticated without one of the roles,
- * 403; both with the problem body every other error has. Credentials are read only where roles are
+ * 403; a bearer token that cannot be checked because the issuer's keys could not be fetched, 503 (the
+ * caller is not at fault); each with the problem body every other error has. Credentials are read only where roles are
  * required, so open endpoints cost nothing more (Cairn does not use Quarkus' HTTP security, which
  * prepares an identity for every request: it cost a third of a no-op call's throughput). Runs before
  * forwarding, so a node refuses a request before passing it to the object's owner, which checks the
@@ -105,8 +106,13 @@ final class AccessCheck {
                         decide(ctx, need, caller);
                     } else {
                         Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                        unauthorized(ctx, need, "the credentials sent were not accepted: " + (cause instanceof BearerTokens.Refused
-                                ? cause.getMessage() : "the bearer token could not be verified (" + cause + ")"));
+                        switch (cause) {
+                            case BearerTokens.KeysUnavailable unavailable -> keysUnavailable(ctx, need, unavailable.getMessage());
+                            case BearerTokens.Refused refused -> unauthorized(ctx, need, "the credentials sent were not accepted: "
+                                    + refused.getMessage());
+                            default -> unauthorized(ctx, need, "the credentials sent were not accepted: the bearer token could not be"
+                                    + " verified (" + cause + ")");
+                        }
                     }
                 }));
             }
@@ -128,6 +134,13 @@ final class AccessCheck {
         ctx.response().headers().add("WWW-Authenticate", CHALLENGES);
         write(ctx, Problems.of(ProblemType.UNAUTHORIZED, 401, need.what() + " requires authentication ("
                 + "HTTP Basic or a bearer JWT) with one of the roles " + new TreeSet<>(need.roles()) + ": " + why, ctx.request().path()));
+    }
+
+    /** The token may be good, but nothing here can check it until the issuer's keys are fetched: try again after a refetch is due. */
+    private void keysUnavailable(RoutingContext ctx, AccessRules.Requirement.AnyRole need, String why) {
+        ctx.response().headers().add(HttpHeaders.RETRY_AFTER, Long.toString(KeySource.Fetched.REFETCH_AFTER.toSeconds()));
+        write(ctx, Problems.of(ProblemType.KEYS_UNAVAILABLE, 503, need.what() + " cannot check bearer tokens right now: " + why,
+                ctx.request().path()));
     }
 
     private void write(RoutingContext ctx, Problem problem) {

@@ -40,6 +40,16 @@ final class BearerTokens {
         }
     }
 
+    /**
+     * No key to check a token against, because the issuer's keys could not be fetched: not the caller's
+     * fault, so it is not a 401; the message says why, for the 503's detail.
+     */
+    static final class KeysUnavailable extends RuntimeException {
+        KeysUnavailable(String why) {
+            super(why, null, false, false);
+        }
+    }
+
     private enum Algorithm {
         RS256("SHA256withRSA", RSAPublicKey.class), RS384("SHA384withRSA", RSAPublicKey.class), RS512("SHA512withRSA", RSAPublicKey.class),
         ES256("SHA256withECDSAinP1363Format", ECPublicKey.class), ES384("SHA384withECDSAinP1363Format", ECPublicKey.class),
@@ -69,7 +79,7 @@ final class BearerTokens {
         this.clock = clock;
     }
 
-    /** The token's caller; fails with {@link Refused} saying what was wrong. */
+    /** The token's caller; fails with {@link Refused} saying what was wrong, or {@link KeysUnavailable}. */
     CompletionStage<Caller> verify(String token) {
         String[] parts = token.split("\\.", -1);
         if (parts.length != 3) {
@@ -89,7 +99,7 @@ final class BearerTokens {
                 .handle((known, failure) -> {
                     if (failure != null) {
                         Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                        throw new Refused("the keys that verify tokens could not be fetched (" + cause.getMessage() + ")");
+                        throw new KeysUnavailable("the keys that verify bearer tokens could not be fetched (" + cause.getMessage() + ")");
                     }
                     return caller(parts, algorithm, candidates(known, algorithm, kid), kid);
                 });

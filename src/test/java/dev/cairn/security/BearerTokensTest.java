@@ -126,6 +126,28 @@ class BearerTokensTest {
     }
 
     @Test
+    void keysThatCannotBeFetchedLeaveATokenUncheckedNotRefused() throws Exception {
+        HttpServer issuer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        issuer.createContext("/jwks.json", exchange -> {
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        issuer.start();
+        try {
+            String url = "http://127.0.0.1:" + issuer.getAddress().getPort() + "/jwks.json";
+            var tokens = new BearerTokens(KeySource.configured(null, url, JSON, clock), Optional.empty(), Set.of(), JSON, clock);
+            String token = Tokens.sign(rsa.getPrivate(), "RS256", "old", Tokens.claims(Tokens.ISSUER, "ops", Set.of(), NOW.plusSeconds(3600)));
+
+            var failure = assertThrows(CompletionException.class, () -> verify(tokens, token));
+
+            assertTrue(failure.getCause() instanceof BearerTokens.KeysUnavailable, failure.getCause().toString());
+            assertTrue(failure.getCause().getMessage().contains("could not be fetched"), failure.getCause().getMessage());
+        } finally {
+            issuer.stop(0);
+        }
+    }
+
+    @Test
     void unreadableKeysStopStartUpSayingWhatIsRead() {
         var e = assertThrows(IllegalArgumentException.class, () -> KeySource.configured("-----BEGIN PUBLIC KEY-----\nbm9wZQ==\n-----END PUBLIC KEY-----",
                 null, JSON, clock));
