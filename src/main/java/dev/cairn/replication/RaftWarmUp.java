@@ -1,8 +1,6 @@
 package dev.cairn.replication;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,13 +11,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
@@ -33,7 +34,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs Ratis's leader code once before this node says it is ready. Three scratch Raft servers in this
- * process (loopback, free ports, a temporary directory, Cairn's Ratis properties, state machines that
+ * process (loopback, ports of its choosing, a temporary directory, Cairn's Ratis properties, state machines that
  * keep nothing) elect a leader, commit entries through it, and hand the leadership to each of the
  * other two, which commit entries in turn; then they stop.
  *
@@ -57,6 +58,7 @@ final class RaftWarmUp {
     private static final int IN_FLIGHT = 8;
     /** About the size of a small commit's WAL bytes. */
     private static final int ENTRY_BYTES = 1024;
+    private static final String LOOPBACK = "127.0.0.1";
     /** A leader that just said it is ready may still refuse entries for a moment (LeaderNotReadyException). */
     private static final Duration NOT_READY_PAUSE = Duration.ofMillis(20);
     private static final TimeDuration ELECTION_MIN = TimeDuration.valueOf(300, TimeUnit.MILLISECONDS);
@@ -101,25 +103,37 @@ final class RaftWarmUp {
         List<Member> members = new ArrayList<>();
         int leaders = 0;
         try {
-            RaftGroup group = group();
-            for (RaftPeer peer : group.getPeers()) {
-                ScratchMachine machine = new ScratchMachine();
-                Path storage = Files.createDirectories(scratch.resolve(peer.getId().toString()));
-                RaftProperties properties = RatisTuning.properties(settings, storage, port(peer));
+            // Each server binds a port of loopback's own choosing: a port picked beforehand may be taken by the
+            // time it binds, and Ratis ends the whole process when its gRPC server cannot bind.
+            for (int i = 1; i <= MEMBERS; i++) {
+                RaftPeerId id = RaftPeerId.valueOf("warm-up-" + i);
+                RaftProperties properties = RatisTuning.properties(settings, Files.createDirectories(scratch.resolve(id.toString())), 0);
+                GrpcConfigKeys.Server.setHost(properties, LOOPBACK);
                 // The same code runs whatever the timeouts: short ones spare the first election a second or two
                 // of waiting (three members starting together often split their first vote).
                 RaftServerConfigKeys.Rpc.setTimeoutMin(properties, ELECTION_MIN);
                 RaftServerConfigKeys.Rpc.setTimeoutMax(properties, ELECTION_MAX);
                 RaftServerConfigKeys.Rpc.setRequestTimeout(properties, REQUEST_TIMEOUT);
+                ScratchMachine machine = new ScratchMachine();
                 RaftServer server = RaftServer.newBuilder()
-                        .setServerId(peer.getId())
-                        .setGroup(group)
+                        .setServerId(id)
                         .setProperties(properties)
                         .setStateMachine(machine)
                         .setOption(RaftStorage.StartupOption.FORMAT)
                         .build();
                 members.add(new Member(server, machine));
                 server.start();
+            }
+            RaftGroup group = RaftGroup.valueOf(RaftGroupId.valueOf(UUID.randomUUID()), members.stream()
+                    .map(m -> RaftPeer.newBuilder().setId(m.server().getId())
+                            .setAddress(LOOPBACK + ":" + m.server().getServerRpc().getInetSocketAddress().getPort()).build())
+                    .toList());
+            for (Member m : members) {
+                RaftClientReply added = m.server().groupManagement(GroupManagementRequest.newAdd(clientId, m.server().getId(),
+                        calls.incrementAndGet(), group, true));
+                if (!added.isSuccess()) {
+                    throw new IOException("cannot add the scratch group to " + m.server().getId() + ": " + added.getException());
+                }
             }
             await(CompletableFuture.anyOf(members.stream().map(m -> m.machine().leading).toArray(CompletableFuture[]::new)), deadline);
             Member leader = members.stream().filter(m -> m.machine().leading.isDone()).findFirst().orElseThrow();
@@ -160,26 +174,6 @@ final class RaftWarmUp {
         } catch (IOException | RuntimeException e) {
             LOG.debugf("replication: closing a scratch Raft server: %s", e);
         }
-    }
-
-    private RaftGroup group() throws IOException {
-        List<RaftPeer> peers = new ArrayList<>();
-        for (int i = 1; i <= MEMBERS; i++) {
-            peers.add(RaftPeer.newBuilder().setId("warm-up-" + i).setAddress("127.0.0.1:" + freePort()).build());
-        }
-        return RaftGroup.valueOf(RaftGroupId.valueOf(UUID.randomUUID()), peers);
-    }
-
-    /** A port free right now on loopback (another process may take it before the server binds it: the warm-up then fails). */
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static int port(RaftPeer peer) {
-        String address = peer.getAddress();
-        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
     /**
