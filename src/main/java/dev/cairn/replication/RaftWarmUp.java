@@ -34,8 +34,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs Ratis's leader code once before this node says it is ready. Three scratch Raft servers in this
- * process (loopback, ports of its choosing, a temporary directory, Cairn's Ratis properties, state machines that
- * keep nothing) elect a leader, commit entries through it, and hand the leadership to each of the
+ * process (on loopback ports they choose, in a scratch directory, with Cairn's Ratis properties and
+ * state machines that keep nothing) elect a leader, commit entries through it, and hand the leadership to each of the
  * other two, which commit entries in turn; then they stop.
  *
  * <p>Why: a member back from a restart has run only the follower side of Ratis while it caught up, so
@@ -48,7 +48,6 @@ import org.jboss.logging.Logger;
 final class RaftWarmUp {
     private static final Logger LOG = Logger.getLogger(RaftWarmUp.class);
     static final int MEMBERS = 3;
-    /** Entries each leader commits: enough for the commit path to be compiled, not only interpreted. */
     /**
      * Entries each leader commits. Few suffice: what made a first leadership slow runs once per process
      * (classes loaded and initialized, first calls interpreted); a member's second leadership after a
@@ -90,14 +89,12 @@ final class RaftWarmUp {
 
     private record Member(RaftServer server, ScratchMachine machine) {}
 
-    /** What a warm-up did: how many scratch members led and committed entries (all of them when it went through), in how long. */
-    record Report(int leaders, Duration took) {}
-
     /**
      * Warms up, giving up after {@code limit}; a failure is logged (the node then serves its first
-     * leaderships cold, as without the warm-up) and never thrown.
+     * leaderships cold, as without the warm-up) and never thrown. Returns how many scratch members led
+     * and committed entries: {@link #MEMBERS} when it went through.
      */
-    Report run(Duration limit) {
+    int run(Duration limit) {
         long started = System.nanoTime();
         long deadline = started + limit.toNanos();
         List<Member> members = new ArrayList<>();
@@ -165,7 +162,7 @@ final class RaftWarmUp {
             // Together: each waits for its gRPC channels to drain.
             CompletableFuture.allOf(members.stream().map(m -> CompletableFuture.runAsync(() -> close(m))).toArray(CompletableFuture[]::new)).join();
         }
-        return new Report(leaders, Duration.ofNanos(System.nanoTime() - started));
+        return leaders;
     }
 
     private static void close(Member m) {
