@@ -13,7 +13,6 @@ import dev.cairn.storage.CommitSink;
 import dev.cairn.storage.ReplicaWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -296,7 +295,7 @@ public final class RaftHost implements AutoCloseable {
         boolean fresh = !Files.isDirectory(raft);
         try {
             Files.createDirectories(raft);
-            checkFree(raftPort(members.url(members.self())));
+            RaftPort.checkFree(raftPort(members.url(members.self())));
             server = RaftServer.newBuilder()
                     .setServerId(RaftPeerId.valueOf(members.self()))
                     .setProperties(RatisTuning.properties(settings, raft, raftPort(members.url(members.self()))))
@@ -314,20 +313,6 @@ public final class RaftHost implements AutoCloseable {
         warmedUp = WarmUp.start(settings, objects, Path.of(System.getProperty("java.io.tmpdir")));
         LOG.infof("replication: node %s replicates groups %s of %d (Raft on port %d)", members.self(), groups.groupsOf(members.self()),
                 groups.count(), raftPort(members.url(members.self())));
-    }
-
-    /**
-     * Fails, naming the port and its setting, when this node's Raft port is taken: Ratis would end the
-     * whole process when its server cannot bind it, with a line of its own log as the only word.
-     */
-    static void checkFree(int port) {
-        try {
-            new ServerSocket(port).close();
-        } catch (IOException e) {
-            throw new IllegalStateException("this node cannot listen for Raft on port " + port + " (its HTTP port plus"
-                    + " cairn.cluster.raft-port-offset): " + e.getMessage() + ". Free the port, or give every member another"
-                    + " cairn.cluster.raft-port-offset", e);
-        }
     }
 
     /** Adds a group on first start; on later starts Ratis has found it in its storage already. */

@@ -12,7 +12,7 @@ class RaftPortTest {
     @Test
     void aTakenRaftPortIsRefusedNamingItsSetting() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
-            var refused = assertThrows(IllegalStateException.class, () -> RaftHost.checkFree(taken.getLocalPort()));
+            var refused = assertThrows(IllegalStateException.class, () -> RaftPort.checkFree(taken.getLocalPort()));
 
             assertTrue(refused.getMessage().contains("port " + taken.getLocalPort()), refused.getMessage());
             assertTrue(refused.getMessage().contains("cairn.cluster.raft-port-offset"), refused.getMessage());
@@ -25,6 +25,6 @@ class RaftPortTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        assertDoesNotThrow(() -> RaftHost.checkFree(port));
+        assertDoesNotThrow(() -> RaftPort.checkFree(port));
     }
 }
