@@ -64,6 +64,9 @@ final class GroupMachine extends BaseStateMachine {
     private volatile RaftServer.Division division;
     /** Whether this node led the group when last told: losing it evicts the group's objects. */
     private volatile Leadership leadership = Leadership.FOLLOWING;
+    private final CommitBatches.Clock clock;
+    /** When the group's leader last changed, or this node began serving it ({@link #servedFor}). */
+    private volatile long leaderSince;
 
     private enum Leadership { LEADING, FOLLOWING }
 
@@ -77,6 +80,8 @@ final class GroupMachine extends BaseStateMachine {
         this.snapshots = snapshots;
         this.replicas = writers.get();
         this.events = events;
+        this.clock = clock;
+        this.leaderSince = clock.nanoTime();
         this.appends = new LeaderAppends(group, shipments, undecided, () -> division, this::serving, confirmWait, clock, commitWait,
                 maxEntryBytes);
     }
@@ -202,6 +207,11 @@ final class GroupMachine extends BaseStateMachine {
         }
         DivisionInfo info = d.getInfo();
         return info.isLeader() && info.isLeaderReady();
+    }
+
+    /** How long this node has served the group ({@link #serving}); zero when it does not. */
+    Duration servedFor() {
+        return serving() ? Duration.ofNanos(clock.nanoTime() - leaderSince) : Duration.ZERO;
     }
 
     /** The member leading the group as far as this node knows (itself only once {@link #serving}), if any. */
@@ -349,6 +359,7 @@ final class GroupMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
+        leaderSince = clock.nanoTime();
         boolean self = newLeader != null && newLeader.equals(member.getPeerId());
         Leadership was = leadership;
         leadership = self ? Leadership.LEADING : Leadership.FOLLOWING;
@@ -366,6 +377,7 @@ final class GroupMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderReady() {
+        leaderSince = clock.nanoTime();
         undecided.allDecided();
         events.serving(group);
     }

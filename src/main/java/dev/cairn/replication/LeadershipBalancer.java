@@ -42,6 +42,12 @@ final class LeadershipBalancer implements AutoCloseable {
      * once done).
      */
     private static final int STUCK_TIMEOUTS = 30;
+    /**
+     * Election timeouts a group must have served here before it moves to its preferred member: a move
+     * right after the previous one (a stopping node handed the group here, and its preferred member came
+     * back) adds the second's outage to the first's while clients still look for the first new leader.
+     */
+    private static final int SETTLE_TIMEOUTS = 2;
     private static final String WHY = "SILENT: no answer for " + SILENT_TIMEOUTS + " election timeouts, its log appender here has likely"
             + " stopped; STUCK: behind, its match index unmoved for " + STUCK_TIMEOUTS + " election timeouts";
 
@@ -56,6 +62,8 @@ final class LeadershipBalancer implements AutoCloseable {
     private final InstantSource clock;
     /** How long a follower's node must have answered its health probes for the follower to count as stalled. */
     private final Duration silenceLimit;
+    /** How long a group serves here before it moves to its preferred member ({@link #SETTLE_TIMEOUTS}). */
+    private final Duration settle;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong calls = new AtomicLong();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
@@ -73,6 +81,7 @@ final class LeadershipBalancer implements AutoCloseable {
         this.clock = clock;
         Duration election = settings.electionTimeout();
         this.silenceLimit = election.multipliedBy(SILENT_TIMEOUTS);
+        this.settle = election.multipliedBy(SETTLE_TIMEOUTS);
         this.stalled = new StalledFollowers(silenceLimit, election.multipliedBy(STUCK_TIMEOUTS), clock);
     }
 
@@ -88,19 +97,26 @@ final class LeadershipBalancer implements AutoCloseable {
     /**
      * For each group this node leads: a new leader when a follower that is up is stalled ({@link
      * StalledFollowers}), else the group moved to its preferred member when that member is up,
-     * follows closely and says it is ready.
+     * follows closely and says it is ready, and the group has served here for a while ({@link
+     * #SETTLE_TIMEOUTS}; a round follows when the last such group has).
      */
     private void roundSafely() {
         try {
+            Duration settling = Duration.ZERO;
             for (int g : groups.groupsOf(members.self())) {
                 GroupMachine m = machines.get(g);
                 switch (stalled.remedy(g, m.followers(settings.electionTimeout()), id -> health.upFor(id, silenceLimit))) {
                     case StalledFollowers.Remedy.None none -> {
                         String preferred = groups.preferredLeader(g);
-                        // Ready, asked last and at once: a member stopping still answers liveness probes for a while,
-                        // and a group handed back to it would be leaderless an election timeout after it stops.
-                        if (!preferred.equals(members.self()) && health.of(preferred) == MemberHealth.Health.UP
-                                && upToDate(m, preferred) && readiness.ready(preferred)) {
+                        if (preferred.equals(members.self()) || health.of(preferred) != MemberHealth.Health.UP || !upToDate(m, preferred)) {
+                            continue;
+                        }
+                        Duration left = settle.minus(m.servedFor());
+                        if (left.isPositive()) {
+                            settling = left.compareTo(settling) > 0 ? left : settling;
+                        } else if (readiness.ready(preferred)) {
+                            // Ready, asked last and at once: a member stopping still answers liveness probes for a while,
+                            // and a group handed back to it would be leaderless an election timeout after it stops.
                             transfer(g, preferred, settings.electionTimeout()).join();
                         }
                     }
@@ -115,6 +131,9 @@ final class LeadershipBalancer implements AutoCloseable {
                         transfer(g, null, settings.transferTimeout()).join();
                     }
                 }
+            }
+            if (settling.isPositive()) {
+                thread.schedule(this::roundSafely, settling.toMillis() + 1, TimeUnit.MILLISECONDS);
             }
         } catch (RuntimeException e) {
             LOG.debugf("replication: balancing leadership failed: %s", e);
@@ -134,14 +153,18 @@ final class LeadershipBalancer implements AutoCloseable {
             }
         }
         List<CompletableFuture<Boolean>> moves = new ArrayList<>();
+        Map<String, Boolean> ready = new HashMap<>(); // asked once per member, and only of a group's preferred one
         for (int g : groups.groupsOf(members.self())) {
             GroupMachine m = machines.get(g);
             if (!m.serving()) {
                 continue;
             }
+            String preferred = groups.preferredLeader(g);
             groups.replicas(g).stream()
                     .filter(id -> !id.equals(members.self()) && health.of(id) == MemberHealth.Health.UP)
-                    .min(HandOverOrder.of(id -> m.caughtUp(id, settings.electionTimeout()), leading, health::upSince, clock.instant(), settings.handOverWarmUp()))
+                    .min(HandOverOrder.of(id -> m.caughtUp(id, settings.electionTimeout()),
+                            id -> id.equals(preferred) && ready.computeIfAbsent(id, readiness::ready),
+                            leading, health::upSince, clock.instant(), settings.handOverWarmUp()))
                     .ifPresent(to -> {
                         leading.merge(to, 1, Integer::sum);
                         moves.add(transfer(g, to, settings.transferTimeout()));

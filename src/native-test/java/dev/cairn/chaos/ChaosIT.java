@@ -40,7 +40,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * second in all (default {@value #DEFAULT_RATE}: about half of what three warm nodes sharing two cores
  * serve, so that a recovery time measures the failover, not a queue the clients built up; {@code 0}:
  * each client back to back, as many as the cluster serves). The clients' choices come from {@code -Dcairn.chaos.seed}
- * (printed; random by default).
+ * (printed; random by default). {@code -Dcairn.chaos.node-options} adds JVM options, space-separated, to
+ * every node (for instance an access log with each request's time, to read a gap in the nodes' logs).
  *
  * <p>What a replicated cluster (cluster part 2: {@code GET /cluster} lists its Raft {@code groups})
  * must do beyond that is asserted only there: recovery after kill -9 and partition within 3 s median
@@ -60,6 +61,8 @@ class ChaosIT {
     /** Each client's mean time between operations. */
     private static final Duration CLIENT_INTERVAL = RATE <= 0 ? Duration.ZERO : Duration.ofSeconds(CLIENTS).dividedBy(RATE);
     private static final int COUNTERS = 300;
+    private static final String[] NODE_OPTIONS = System.getProperty("cairn.chaos.node-options", "").isBlank() ? new String[0]
+            : System.getProperty("cairn.chaos.node-options").strip().split(" +");
     private static final int READ_PERCENT = 20;
     /** A client request's limit: a request without an answer by then has an unknown outcome. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
@@ -98,7 +101,7 @@ class ChaosIT {
         Files.createDirectories(Path.of("target/cluster-it"));
         Path dir = Files.createTempDirectory(Path.of("target/cluster-it").toAbsolutePath(), "chaos-");
         long started = System.nanoTime();
-        cluster = LocalCluster.up(NODES, dir, network);
+        cluster = LocalCluster.up(NODES, dir, network, NODE_OPTIONS);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
         client = new CounterClient(http, cluster::url, REQUEST_TIMEOUT);
         JsonNode view = client.cluster("n1");

@@ -1,6 +1,7 @@
 package dev.cairn.chaos;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -88,13 +89,15 @@ final class GroupPulse implements AutoCloseable {
     }
 
     /**
-     * What the group's client saw during {@code gap}: each attempt's node, its start after the gap's
-     * beginning, its duration and outcome (the reason for a failure), to tell a slow node from a move.
+     * What the group's client saw during {@code gap}: when the gap began (UTC, to find it in the nodes'
+     * logs), then each attempt's node, its start after the gap's beginning, its duration and outcome
+     * (the reason for a failure), to tell a slow node from a move.
      */
     String attempts(Gap gap, List<History.Increment> increments) {
         String counter = counters.get(gap.group());
         long to = gap.fromNanos() + gap.length().toNanos();
-        return increments.stream()
+        Instant began = Instant.now().minusNanos(history.now() - gap.fromNanos());
+        return "[gap from " + began + "] " + increments.stream()
                 .filter(i -> i.counter().equals(counter) && i.endNanos() > gap.fromNanos() && i.startNanos() < to)
                 .map(i -> String.format(Locale.ROOT, "%s +%.2f s %.2f s %s", i.via(), (i.startNanos() - gap.fromNanos()) / 1e9,
                         (i.endNanos() - i.startNanos()) / 1e9, switch (i.outcome()) {

@@ -16,8 +16,13 @@ class HandOverOrderTest {
     private static final Duration WARM_UP = Duration.ofMinutes(2);
 
     private static String first(Set<String> followClosely, Map<String, Integer> leading, Map<String, Duration> upFor) {
+        return first(followClosely, "n3", leading, upFor);
+    }
+
+    /** {@code preferredAndReady}: the group's preferred member, when it is ready. */
+    private static String first(Set<String> followClosely, String preferredAndReady, Map<String, Integer> leading, Map<String, Duration> upFor) {
         return List.of("n1", "n2", "n3").stream()
-                .min(HandOverOrder.of(followClosely::contains, leading,
+                .min(HandOverOrder.of(followClosely::contains, preferredAndReady::equals, leading,
                         id -> Optional.ofNullable(upFor.get(id)).map(NOW::minus), NOW, WARM_UP))
                 .orElseThrow();
     }
@@ -25,6 +30,17 @@ class HandOverOrderTest {
     @Test
     void aReplicaThatFollowsCloselyComesFirst() {
         assertEquals("n2", first(Set.of("n2"), Map.of(), Map.of("n1", Duration.ofHours(1), "n2", Duration.ofSeconds(5))));
+    }
+
+    @Test
+    void theGroupsPreferredMemberReadyComesBeforeAWarmerOneThatFollowsAsClosely() {
+        // The balancer would move the group to n2 within a balance interval anyway: one move, not two in a row.
+        assertEquals("n2", first(Set.of("n1", "n2"), "n2", Map.of(), Map.of("n1", Duration.ofHours(1), "n2", Duration.ofSeconds(5))));
+    }
+
+    @Test
+    void thePreferredMemberBehindComesAfterOneThatFollowsClosely() {
+        assertEquals("n1", first(Set.of("n1"), "n2", Map.of(), Map.of("n1", Duration.ofSeconds(5), "n2", Duration.ofHours(1))));
     }
 
     @Test
