@@ -248,5 +248,14 @@ public final class CairnProcess implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
+        try {
+            // Until it is gone: the kernel drops its data directory's lock only then, and a native binary
+            // started right after (in about 10 ms) found the lock still held.
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("pid " + process.pid() + " still runs 30 s after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
