@@ -4,7 +4,7 @@ import dev.cairn.api.StorageException;
 import dev.cairn.history.HistoryDirectory.Chapter;
 import dev.cairn.storage.AlarmChange;
 import dev.cairn.storage.CommitSink;
-import dev.cairn.storage.ReplicaWriter;
+import dev.cairn.storage.wal.ReplicaWriter;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.cairn.history;
 
 import dev.cairn.history.HistoryDirectory.Chapter;
-import dev.cairn.storage.ReplicaWriter;
+import dev.cairn.storage.wal.ReplicaWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

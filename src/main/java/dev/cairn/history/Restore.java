@@ -2,7 +2,7 @@ package dev.cairn.history;
 
 import dev.cairn.history.HistoryDirectory.Chapter;
 import dev.cairn.storage.CommitSink;
-import dev.cairn.storage.ReplicaWriter;
+import dev.cairn.storage.wal.ReplicaWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

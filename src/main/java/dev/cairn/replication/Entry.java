@@ -1,7 +1,7 @@
 package dev.cairn.replication;
 
 import dev.cairn.storage.AlarmChange;
-import dev.cairn.storage.ReplicaWriter;
+import dev.cairn.storage.wal.ReplicaWriter;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -10,7 +10,7 @@ import dev.cairn.cluster.Shards;
 import dev.cairn.runtime.Placement;
 import dev.cairn.storage.AlarmChange;
 import dev.cairn.storage.CommitSink;
-import dev.cairn.storage.ReplicaWriter;
+import dev.cairn.storage.wal.ReplicaWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.cairn.replication;
 
-import dev.cairn.storage.ReplicaWriter;
+import dev.cairn.storage.wal.ReplicaWriter;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;

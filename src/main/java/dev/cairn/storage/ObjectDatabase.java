@@ -465,7 +465,7 @@ public final class ObjectDatabase implements AutoCloseable {
     /**
      * Closes the connection (SQLite checkpoints); any thread, after {@link #releaseWalIndex()}. When a
      * commit could not be made durable and the sink wants it undone, the file is rolled back to its
-     * durable commits first (see {@link WalRollback}).
+     * durable commits first (see {@link dev.cairn.storage.wal.WalRollback}).
      */
     @Override
     public void close() {

@@ -1,6 +1,7 @@
 package dev.cairn.storage;
 
 import dev.cairn.api.CairnException;
+import dev.cairn.storage.wal.WalRollback;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package dev.cairn.storage;
 
+import dev.cairn.storage.wal.WalRollback;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -22,8 +23,8 @@ import org.sqlite.SQLiteConfig;
  */
 public final class ShippingLeader implements AutoCloseable {
     /** One shipped range of the WAL. */
-    record Entry(long offset, byte[] bytes) {
-        long end() {
+    public record Entry(long offset, byte[] bytes) {
+        public long end() {
             return offset + bytes.length;
         }
     }
@@ -34,7 +35,7 @@ public final class ShippingLeader implements AutoCloseable {
     private final WalShipper shipper;
     private final List<Entry> shipped = new ArrayList<>();
 
-    ShippingLeader(Path file, int pageSize) throws SQLException, IOException {
+    public ShippingLeader(Path file, int pageSize) throws SQLException, IOException {
         this.file = file;
         Files.createDirectories(file.getParent());
         SQLiteConfig config = new SQLiteConfig();
@@ -54,21 +55,21 @@ public final class ShippingLeader implements AutoCloseable {
         });
     }
 
-    ShippingLeader(Path file) throws SQLException, IOException {
+    public ShippingLeader(Path file) throws SQLException, IOException {
         this(file, 4096);
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
     /** The file's bytes as the leader opened it: a new file's first entry carries them. */
-    byte[] initialBytes() {
+    public byte[] initialBytes() {
         return initialBytes;
     }
 
     /** Commits {@code statements} as one transaction and returns what that commit shipped. */
-    List<Entry> commit(String... statements) throws SQLException, IOException {
+    public List<Entry> commit(String... statements) throws SQLException, IOException {
         int before = shipped.size();
         if (statements.length == 1 && statements[0].startsWith("VACUUM")) {
             execute(statements[0]);
@@ -85,17 +86,17 @@ public final class ShippingLeader implements AutoCloseable {
     }
 
     /** Every entry shipped so far, in order. */
-    List<Entry> shipped() {
+    public List<Entry> shipped() {
         return List.copyOf(shipped);
     }
 
     /** How far the WAL is committed after the last commit: its generation's salts and end. */
-    WalRollback.Committed.Through committedSoFar() throws IOException {
+    public WalRollback.Committed.Through committedSoFar() throws IOException {
         return new WalRollback.Committed.Through(walSalts(), shipped.getLast().end());
     }
 
     /** The salts of the WAL's current generation, as a big-endian long (header bytes 16-23). */
-    long walSalts() throws IOException {
+    public long walSalts() throws IOException {
         try (FileChannel wal = FileChannel.open(Path.of(file + "-wal"))) {
             ByteBuffer salts = ByteBuffer.allocate(8);
             wal.read(salts, 16);
@@ -103,7 +104,7 @@ public final class ShippingLeader implements AutoCloseable {
         }
     }
 
-    void execute(String sql) throws SQLException {
+    public void execute(String sql) throws SQLException {
         try (Statement st = connection.createStatement()) {
             if (st.execute(sql)) {
                 st.getResultSet().close();
@@ -111,14 +112,14 @@ public final class ShippingLeader implements AutoCloseable {
         }
     }
 
-    long pageCount() throws SQLException {
+    public long pageCount() throws SQLException {
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA page_count")) {
             return rs.getLong(1);
         }
     }
 
     /** The database as the leader sees it (WAL included). */
-    String dump() throws SQLException {
+    public String dump() throws SQLException {
         return dump(connection);
     }
 
@@ -173,7 +174,7 @@ public final class ShippingLeader implements AutoCloseable {
     }
 
     /** The dump of a database file on its own (no WAL), read from a copy so that SQLite never touches the original. */
-    static String dumpOfFile(Path databaseFile, Path scratch) throws SQLException, IOException {
+    public static String dumpOfFile(Path databaseFile, Path scratch) throws SQLException, IOException {
         Path copy = Files.createTempDirectory(scratch, "copy").resolve("copy.sqlite");
         Files.copy(databaseFile, copy);
         try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite:" + copy)) {

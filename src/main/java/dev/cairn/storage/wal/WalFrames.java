@@ -1,4 +1,4 @@
-package dev.cairn.storage;
+package dev.cairn.storage.wal;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,7 +1,7 @@
-package dev.cairn.storage;
+package dev.cairn.storage.wal;
 
-import dev.cairn.storage.WalFrames.Frame;
-import dev.cairn.storage.WalFrames.Transaction;
+import dev.cairn.storage.wal.WalFrames.Frame;
+import dev.cairn.storage.wal.WalFrames.Transaction;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

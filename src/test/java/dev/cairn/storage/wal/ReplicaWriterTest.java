@@ -1,10 +1,11 @@
-package dev.cairn.storage;
+package dev.cairn.storage.wal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.storage.ShippingLeader;
 import dev.cairn.storage.ShippingLeader.Entry;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,12 @@
-package dev.cairn.storage;
+package dev.cairn.storage.wal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.cairn.storage.WalFrames.Scan;
-import dev.cairn.storage.WalFrames.Stop;
+import dev.cairn.storage.ShippingLeader;
+import dev.cairn.storage.wal.WalFrames.Scan;
+import dev.cairn.storage.wal.WalFrames.Stop;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,11 @@
-package dev.cairn.storage;
+package dev.cairn.storage.wal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.storage.WalRollback.Committed;
+import dev.cairn.storage.ShippingLeader;
+import dev.cairn.storage.wal.WalRollback.Committed;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,10 +1,10 @@
-package dev.cairn.storage;
+package dev.cairn.storage.wal;
 
-import dev.cairn.storage.WalFrames.Chain;
-import dev.cairn.storage.WalFrames.Frame;
-import dev.cairn.storage.WalFrames.Scan;
-import dev.cairn.storage.WalFrames.Stop;
-import dev.cairn.storage.WalFrames.Transaction;
+import dev.cairn.storage.wal.WalFrames.Chain;
+import dev.cairn.storage.wal.WalFrames.Frame;
+import dev.cairn.storage.wal.WalFrames.Scan;
+import dev.cairn.storage.wal.WalFrames.Stop;
+import dev.cairn.storage.wal.WalFrames.Transaction;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
-package dev.cairn.storage;
+package dev.cairn.storage.wal;
 
-import dev.cairn.storage.WalFrames.Chain;
-import dev.cairn.storage.WalFrames.Frame;
+import dev.cairn.storage.wal.WalFrames.Chain;
+import dev.cairn.storage.wal.WalFrames.Frame;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -30,9 +30,9 @@ import java.util.TreeSet;
  * transactions only before the close: SQLite's autocheckpoint is off and checkpoints run only after a
  * commit was acknowledged.
  */
-final class WalRollback {
+public final class WalRollback {
     /** How much of the database's current WAL holds committed transactions. */
-    sealed interface Committed {
+    public sealed interface Committed {
         /** None of it: the generation whose commits are known is another one, or none is known. */
         record Nothing() implements Committed {}
 
@@ -69,7 +69,7 @@ final class WalRollback {
      * Reads, while the connection is open and idle, what {@link #restore} needs. Refuses a committed end
      * that is not the end of a transaction in the WAL.
      */
-    static WalRollback prepare(Path databaseFile, Committed committed) throws IOException {
+    public static WalRollback prepare(Path databaseFile, Committed committed) throws IOException {
         Path wal = walOf(databaseFile);
         long sizeBefore = Files.size(databaseFile);
         try (FileChannel w = Files.exists(wal) ? FileChannel.open(wal, StandardOpenOption.READ) : null) {
@@ -146,7 +146,7 @@ final class WalRollback {
      * After the connection closed: writes the saved pages back, then the committed ones, sets the file
      * to its committed size, makes it durable and deletes the WAL and its index.
      */
-    void restore() throws IOException {
+    public void restore() throws IOException {
         if (pageSize > 0) {
             try (DatabaseFile db = DatabaseFile.open(file, pageSize)) {
                 db.resize(sizeBefore);
