@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages' dependency directions, read from the production sources' imports:
- * api ← namespaces ← migrations, storage ← storage.log; storage.wal ← storage; storage ← alarms, sockets, history; storage.wal ← history,
- * replication; api ← inventory; those ← runtime ← cluster ← replication ← service, rest
+ * api ← namespaces ← migrations, storage ← storage.log; storage.wal, storage.sql ← storage; storage ← alarms, sockets, history;
+ * storage.wal ← history, replication; storage.sql ← service; api ← inventory; those ← runtime ← cluster ← replication ← service, rest
  * (replication alone touches Apache Ratis); service ← forwarding (requests for another node's objects) ←
  * websocket (the WebSocket server), which answers refused upgrades with rest's problems (rest ← websocket); examples use api and the
  * interfaces, stubs and models generated from their own contract (examples.api, examples.model),
@@ -34,8 +34,9 @@ class PackageRulesTest {
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("dev.cairn.api", Set.of()),
             Map.entry("dev.cairn.namespaces", Set.of("dev.cairn.api")),
-            Map.entry("dev.cairn.storage", Set.of("dev.cairn.api", "dev.cairn.storage.wal")),
+            Map.entry("dev.cairn.storage", Set.of("dev.cairn.api", "dev.cairn.storage.wal", "dev.cairn.storage.sql")),
             Map.entry("dev.cairn.storage.wal", Set.of()),
+            Map.entry("dev.cairn.storage.sql", Set.of("dev.cairn.api")),
             Map.entry("dev.cairn.storage.log", Set.of("dev.cairn.api", "dev.cairn.storage")),
             Map.entry("dev.cairn.alarms", Set.of("dev.cairn.api", "dev.cairn.storage")),
             Map.entry("dev.cairn.inventory", Set.of("dev.cairn.api")),
@@ -47,7 +48,7 @@ class PackageRulesTest {
             Map.entry("dev.cairn.cluster", Set.of("dev.cairn.api", "dev.cairn.runtime")),
             Map.entry("dev.cairn.replication", Set.of("dev.cairn.api", "dev.cairn.storage", "dev.cairn.storage.wal", "dev.cairn.runtime",
                     "dev.cairn.cluster")),
-            Map.entry("dev.cairn.service", Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage", "dev.cairn.storage.log",
+            Map.entry("dev.cairn.service", Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage", "dev.cairn.storage.log", "dev.cairn.storage.sql",
                     "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.inventory", "dev.cairn.history", "dev.cairn.runtime", "dev.cairn.cluster",
                     "dev.cairn.replication", "dev.cairn.rest",
                     "dev.cairn.rest.model")),
@@ -63,7 +64,7 @@ class PackageRulesTest {
     private static final List<String> FRAMEWORK = List.of("io.quarkus", "io.vertx", "io.netty", "io.smallrye", "jakarta.",
             "org.eclipse.microprofile", "io.agroal", "io.micrometer");
     private static final Set<String> FRAMEWORK_FREE = Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage",
-            "dev.cairn.storage.log", "dev.cairn.storage.wal",
+            "dev.cairn.storage.log", "dev.cairn.storage.wal", "dev.cairn.storage.sql",
             "dev.cairn.alarms", "dev.cairn.inventory", "dev.cairn.history", "dev.cairn.migrations", "dev.cairn.sockets", "dev.cairn.runtime", "dev.cairn.cluster", "dev.cairn.replication");
 
     @Test

@@ -19,7 +19,7 @@ import dev.cairn.rest.model.TableInfoColumnsInner;
 import dev.cairn.rest.model.StoredObjectPage;
 import dev.cairn.rest.model.StoredObjectSummary;
 import dev.cairn.runtime.Node;
-import dev.cairn.storage.QueryAnswer;
+import dev.cairn.storage.sql.QueryAnswer;
 import dev.cairn.storage.TableSummary;
 import jakarta.inject.Singleton;
 import java.time.Duration;

@@ -3,6 +3,10 @@ package dev.cairn.storage;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.SqlCursor;
 import dev.cairn.api.StorageException;
+import dev.cairn.storage.sql.QueryAnswer;
+import dev.cairn.storage.sql.ReadOnlyQuery;
+import dev.cairn.storage.sql.SqliteErrors;
+import dev.cairn.storage.sql.StatementCursor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +67,8 @@ public final class ObjectDatabase implements AutoCloseable {
         this.connection = connection;
         this.file = file;
         this.limits = limits;
-        this.errors = new SqliteErrors(limits);
+        this.errors = new SqliteErrors(limits.maxBytesPerObject(), limits.sqlMaxValueBytes(), limits.sqlMaxColumns(),
+                limits.sqlMaxParameters(), limits.sqlMaxLikePatternBytes(), limits.sqlMaxFunctionArgs(), limits.sqlMaxStatementBytes());
         this.transaction = new BatchTransaction(connection);
         this.pageCount = connection.prepareStatement("PRAGMA page_count");
         try (var st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA page_size")) {
@@ -259,7 +264,7 @@ public final class ObjectDatabase implements AutoCloseable {
         return sql.exec(query, params);
     }
 
-    /** Cairn's own statement (not checked by {@link SqlScript}), prepared once per database. */
+    /** Cairn's own statement (not checked by {@link dev.cairn.storage.sql.SqlScript}), prepared once per database. */
     PreparedStatement engineStatement(String sql) throws SQLException {
         PreparedStatement p = engineStatements.get(sql);
         if (p == null) {

@@ -1,5 +1,6 @@
 package dev.cairn.storage;
 
+import dev.cairn.storage.sql.SqlScript;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

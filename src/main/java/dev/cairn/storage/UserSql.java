@@ -2,6 +2,10 @@ package dev.cairn.storage;
 
 import dev.cairn.api.SqlCursor;
 import dev.cairn.api.StorageException;
+import dev.cairn.storage.sql.SqlPragma;
+import dev.cairn.storage.sql.SqlScript;
+import dev.cairn.storage.sql.SqliteErrors;
+import dev.cairn.storage.sql.StatementCursor;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

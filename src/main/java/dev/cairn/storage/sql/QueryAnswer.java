@@ -1,4 +1,4 @@
-package dev.cairn.storage;
+package dev.cairn.storage.sql;
 
 import java.time.Duration;
 import java.util.List;

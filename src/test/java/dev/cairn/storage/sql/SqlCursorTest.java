@@ -1,4 +1,4 @@
-package dev.cairn.storage;
+package dev.cairn.storage.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

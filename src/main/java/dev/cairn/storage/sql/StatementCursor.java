@@ -1,4 +1,4 @@
-package dev.cairn.storage;
+package dev.cairn.storage.sql;
 
 import dev.cairn.api.SqlCursor;
 import dev.cairn.api.SqlRow;
@@ -17,9 +17,9 @@ import java.util.NoSuchElementException;
  * at the event's end its statement is reset (SQLite ends the read there), and a later read throws
  * saying why instead of returning rows from a transaction that is over.
  */
-final class StatementCursor implements SqlCursor {
+public final class StatementCursor implements SqlCursor {
     /** Why a cursor can no longer be read. */
-    enum Closed {
+    public enum Closed {
         EVENT_ENDED("the event (call) that ran its exec has ended; read a cursor within the event that ran it"
                 + " (the list toList() returns can be kept)"),
         DELETE_ALL("deleteAll() dropped every table while it was being read");
@@ -32,7 +32,7 @@ final class StatementCursor implements SqlCursor {
     }
 
     /** The statement a cursor reads, given back once the cursor is done with it. */
-    interface Source {
+    public interface Source {
         /** The rows are all read or the cursor was closed: the statement may run again. */
         void done(StatementCursor cursor);
 
@@ -58,7 +58,7 @@ final class StatementCursor implements SqlCursor {
     private Closed closed;
     private long rowsRead;
 
-    StatementCursor(Source source, List<String> columns, ResultSet rows, long rowsWritten) {
+    public StatementCursor(Source source, List<String> columns, ResultSet rows, long rowsWritten) {
         this.source = source;
         this.event = source.event();
         this.owner = Thread.currentThread();
@@ -145,7 +145,7 @@ final class StatementCursor implements SqlCursor {
     }
 
     /** Closes the cursor before its rows are all read; a read from now on throws, saying {@code why}. */
-    void close(Closed why) {
+    public void close(Closed why) {
         if (closed == null) {
             closed = why;
         }

@@ -1,4 +1,4 @@
-package dev.cairn.storage;
+package dev.cairn.storage.sql;
 
 import dev.cairn.api.StorageException;
 import java.util.ArrayList;
@@ -15,9 +15,9 @@ import java.util.Set;
  * pragmas of {@link SqlPragma.Kind#CALL_SETTING} that the text sets, to be set back when the call
  * ends. Immutable; cached per database by query text.
  */
-record SqlScript(List<String> statements, Set<SqlPragma> callSettings) {
+public record SqlScript(List<String> statements, Set<SqlPragma> callSettings) {
     /** Tables and other names with this prefix belong to Cairn. */
-    static final String RESERVED_PREFIX = "_cairn_";
+    public static final String RESERVED_PREFIX = "_cairn_";
 
     private static final Set<String> TRANSACTION_CONTROL =
             Set.of("BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE");
@@ -26,7 +26,7 @@ record SqlScript(List<String> statements, Set<SqlPragma> callSettings) {
     /**
      * @throws StorageException naming the refused statement or name and what is allowed instead
      */
-    static SqlScript parse(String sql) {
+    public static SqlScript parse(String sql) {
         if (sql == null || sql.isBlank()) {
             throw new StorageException("empty SQL: exec needs at least one statement");
         }

@@ -1,4 +1,4 @@
-package dev.cairn.storage;
+package dev.cairn.storage.sql;
 
 import dev.cairn.api.StorageException;
 import java.sql.PreparedStatement;
@@ -22,13 +22,13 @@ import org.sqlite.SQLiteConnection;
  * it runs, so a write hidden in it (a {@code WITH … DELETE}) fails; and its rows and time are bounded
  * (at the time limit SQLite is interrupted). Runs on the object's thread, between its events.
  */
-final class ReadOnlyQuery {
+public final class ReadOnlyQuery {
     private static final Set<String> READING = Set.of("SELECT", "WITH", "VALUES", "EXPLAIN");
 
     private ReadOnlyQuery() {}
 
     /** @throws StorageException when the text is refused, fails, or runs past {@code timeLimit} */
-    static QueryAnswer run(SQLiteConnection connection, SqliteErrors errors, String sql, List<Object> params, int maxRows, Duration timeLimit) {
+    public static QueryAnswer run(SQLiteConnection connection, SqliteErrors errors, String sql, List<Object> params, int maxRows, Duration timeLimit) {
         String statement = check(sql);
         long started = System.nanoTime();
         CompletableFuture<Void> done = new CompletableFuture<>();

@@ -1,4 +1,4 @@
-package dev.cairn.storage;
+package dev.cairn.storage.sql;
 
 import dev.cairn.api.StorageException;
 import java.sql.SQLException;
@@ -10,14 +10,28 @@ import org.sqlite.SQLiteException;
  * Turns SQLite's errors into {@link StorageException}s; a limit that SQLite enforces is named with
  * its configuration key and allowed value, since SQLite's own text gives neither. Stateless.
  */
-final class SqliteErrors {
-    private final StorageLimits limits;
+public final class SqliteErrors {
+    private final long maxBytesPerObject;
+    private final int sqlMaxValueBytes;
+    private final int sqlMaxColumns;
+    private final int sqlMaxParameters;
+    private final int sqlMaxLikePatternBytes;
+    private final int sqlMaxFunctionArgs;
+    private final int sqlMaxStatementBytes;
 
-    SqliteErrors(StorageLimits limits) {
-        this.limits = limits;
+    /** The limits the errors name, as {@code StorageLimits} holds them. */
+    public SqliteErrors(long maxBytesPerObject, int sqlMaxValueBytes, int sqlMaxColumns, int sqlMaxParameters,
+            int sqlMaxLikePatternBytes, int sqlMaxFunctionArgs, int sqlMaxStatementBytes) {
+        this.maxBytesPerObject = maxBytesPerObject;
+        this.sqlMaxValueBytes = sqlMaxValueBytes;
+        this.sqlMaxColumns = sqlMaxColumns;
+        this.sqlMaxParameters = sqlMaxParameters;
+        this.sqlMaxLikePatternBytes = sqlMaxLikePatternBytes;
+        this.sqlMaxFunctionArgs = sqlMaxFunctionArgs;
+        this.sqlMaxStatementBytes = sqlMaxStatementBytes;
     }
 
-    StorageException translate(SQLException e) {
+    public StorageException translate(SQLException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         String lower = message.toLowerCase(Locale.ROOT);
         SQLiteErrorCode code = e instanceof SQLiteException s ? s.getResultCode() : null;
@@ -26,23 +40,23 @@ final class SqliteErrors {
         }
         if (code == SQLiteErrorCode.SQLITE_TOOBIG || lower.contains("string or blob too big")) {
             return StorageException.limit("cairn.storage.sql-max-value-bytes", "value or row too large: the limit is "
-                    + limits.sqlMaxValueBytes() + " bytes per string, blob or row (cairn.storage.sql-max-value-bytes)", e);
+                    + sqlMaxValueBytes + " bytes per string, blob or row (cairn.storage.sql-max-value-bytes)", e);
         }
         if (lower.contains("too many columns")) {
-            return StorageException.limit("cairn.storage.sql-max-columns", "too many columns: at most " + limits.sqlMaxColumns()
+            return StorageException.limit("cairn.storage.sql-max-columns", "too many columns: at most " + sqlMaxColumns
                     + " per table, index or result (cairn.storage.sql-max-columns); SQLite said: " + strip(message), e);
         }
         if (lower.contains("too many sql variables") || lower.contains("variable number must be between")) {
             return StorageException.limit("cairn.storage.sql-max-parameters", "too many bound parameters: at most "
-                    + limits.sqlMaxParameters() + " per statement (cairn.storage.sql-max-parameters)", e);
+                    + sqlMaxParameters + " per statement (cairn.storage.sql-max-parameters)", e);
         }
         if (lower.contains("like or glob pattern too complex")) {
             return StorageException.limit("cairn.storage.sql-max-like-pattern-bytes", "LIKE or GLOB pattern too long: at most "
-                    + limits.sqlMaxLikePatternBytes() + " bytes (cairn.storage.sql-max-like-pattern-bytes)", e);
+                    + sqlMaxLikePatternBytes + " bytes (cairn.storage.sql-max-like-pattern-bytes)", e);
         }
         if (lower.contains("too many arguments on function")) {
             return StorageException.limit("cairn.storage.sql-max-function-args", "too many arguments in a call of an SQL function:"
-                    + " at most " + limits.sqlMaxFunctionArgs() + " (cairn.storage.sql-max-function-args); SQLite said: " + strip(message), e);
+                    + " at most " + sqlMaxFunctionArgs + " (cairn.storage.sql-max-function-args); SQLite said: " + strip(message), e);
         }
         if (lower.contains("statement too long")) {
             return statementTooLong(-1);
@@ -50,16 +64,16 @@ final class SqliteErrors {
         return new StorageException(strip(message), e);
     }
 
-    StorageException storageLimitExceeded(long size, Throwable cause) {
+    public StorageException storageLimitExceeded(long size, Throwable cause) {
         return StorageException.limit("cairn.storage.max-bytes-per-object", "storage limit exceeded: "
                 + (size >= 0 ? "the write would grow the object's database to " + size + " bytes; " : "")
-                + "the limit is " + limits.maxBytesPerObject() + " bytes per object (cairn.storage.max-bytes-per-object)."
+                + "the limit is " + maxBytesPerObject + " bytes per object (cairn.storage.max-bytes-per-object)."
                 + " The write was rolled back; the data stored before it is intact", cause);
     }
 
-    StorageException statementTooLong(long bytes) {
+    public StorageException statementTooLong(long bytes) {
         return StorageException.limit("cairn.storage.sql-max-statement-bytes", "SQL text too long: "
-                + (bytes >= 0 ? bytes + " bytes; " : "") + "the limit is " + limits.sqlMaxStatementBytes()
+                + (bytes >= 0 ? bytes + " bytes; " : "") + "the limit is " + sqlMaxStatementBytes
                 + " bytes (cairn.storage.sql-max-statement-bytes)", null);
     }
 

@@ -1,4 +1,4 @@
-package dev.cairn.storage;
+package dev.cairn.storage.sql;
 
 import dev.cairn.api.StorageException;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * that change durability or the file ({@code journal_mode}, {@code synchronous}, {@code page_size},
  * …) are Cairn's and refused. Immutable.
  */
-enum SqlPragma {
+public enum SqlPragma {
     // Read-only: the schema and checks of the database.
     TABLE_INFO(Kind.READ_ONLY), TABLE_XINFO(Kind.READ_ONLY), TABLE_LIST(Kind.READ_ONLY), INDEX_LIST(Kind.READ_ONLY),
     INDEX_INFO(Kind.READ_ONLY), INDEX_XINFO(Kind.READ_ONLY), FOREIGN_KEY_LIST(Kind.READ_ONLY),
@@ -60,7 +60,7 @@ enum SqlPragma {
     }
 
     /** The statement that sets this call setting back to SQLite's default (all of them are off by default). */
-    String resetStatement() {
+    public String resetStatement() {
         return "PRAGMA " + sqlName() + " = OFF";
     }
 
