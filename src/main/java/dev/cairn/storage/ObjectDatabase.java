@@ -67,8 +67,7 @@ public final class ObjectDatabase implements AutoCloseable {
         this.connection = connection;
         this.file = file;
         this.limits = limits;
-        this.errors = new SqliteErrors(limits.maxBytesPerObject(), limits.sqlMaxValueBytes(), limits.sqlMaxColumns(),
-                limits.sqlMaxParameters(), limits.sqlMaxLikePatternBytes(), limits.sqlMaxFunctionArgs(), limits.sqlMaxStatementBytes());
+        this.errors = new SqliteErrors(limits.sqlLimits());
         this.transaction = new BatchTransaction(connection);
         this.pageCount = connection.prepareStatement("PRAGMA page_count");
         try (var st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA page_size")) {

@@ -1,5 +1,6 @@
 package dev.cairn.storage;
 
+import dev.cairn.storage.sql.SqlLimits;
 
 /**
  * The limits of one object's storage, each with the configuration key that sets it so errors can
@@ -30,6 +31,12 @@ public record StorageLimits(
             throw new IllegalArgumentException("cairn.storage.kv-max-key-bytes (" + kvMaxKeyBytes
                     + ") must be smaller than cairn.storage.kv-max-entry-bytes (" + kvMaxEntryBytes + ")");
         }
+    }
+
+    /** The limits the SQL errors name. */
+    public SqlLimits sqlLimits() {
+        return new SqlLimits(maxBytesPerObject, sqlMaxValueBytes, sqlMaxColumns, sqlMaxParameters, sqlMaxLikePatternBytes,
+                sqlMaxFunctionArgs, sqlMaxStatementBytes);
     }
 
     private static void positive(String key, long value) {

@@ -48,7 +48,7 @@ final class UserSql implements AutoCloseable, StatementCursor.Source {
     };
     /** Cursors with rows still to read, and the statement each reads. */
     private final Map<StatementCursor, Prepared> reading = new IdentityHashMap<>();
-    /** Pragmas of {@link SqlPragma.Kind#CALL_SETTING} that the running event set. */
+    /** Pragmas of {@code SqlPragma.Kind.CALL_SETTING} that the running event set. */
     private final Set<SqlPragma> callSettings = EnumSet.noneOf(SqlPragma.class);
     /** Counts the events that ended: a cursor of an earlier one is closed. */
     private long event;

@@ -8,27 +8,13 @@ import org.sqlite.SQLiteException;
 
 /**
  * Turns SQLite's errors into {@link StorageException}s; a limit that SQLite enforces is named with
- * its configuration key and allowed value, since SQLite's own text gives neither. Stateless.
+ * its configuration key and allowed value, since SQLite's own text gives neither. Immutable.
  */
 public final class SqliteErrors {
-    private final long maxBytesPerObject;
-    private final int sqlMaxValueBytes;
-    private final int sqlMaxColumns;
-    private final int sqlMaxParameters;
-    private final int sqlMaxLikePatternBytes;
-    private final int sqlMaxFunctionArgs;
-    private final int sqlMaxStatementBytes;
+    private final SqlLimits limits;
 
-    /** The limits the errors name, as {@code StorageLimits} holds them. */
-    public SqliteErrors(long maxBytesPerObject, int sqlMaxValueBytes, int sqlMaxColumns, int sqlMaxParameters,
-            int sqlMaxLikePatternBytes, int sqlMaxFunctionArgs, int sqlMaxStatementBytes) {
-        this.maxBytesPerObject = maxBytesPerObject;
-        this.sqlMaxValueBytes = sqlMaxValueBytes;
-        this.sqlMaxColumns = sqlMaxColumns;
-        this.sqlMaxParameters = sqlMaxParameters;
-        this.sqlMaxLikePatternBytes = sqlMaxLikePatternBytes;
-        this.sqlMaxFunctionArgs = sqlMaxFunctionArgs;
-        this.sqlMaxStatementBytes = sqlMaxStatementBytes;
+    public SqliteErrors(SqlLimits limits) {
+        this.limits = limits;
     }
 
     public StorageException translate(SQLException e) {
@@ -40,23 +26,23 @@ public final class SqliteErrors {
         }
         if (code == SQLiteErrorCode.SQLITE_TOOBIG || lower.contains("string or blob too big")) {
             return StorageException.limit("cairn.storage.sql-max-value-bytes", "value or row too large: the limit is "
-                    + sqlMaxValueBytes + " bytes per string, blob or row (cairn.storage.sql-max-value-bytes)", e);
+                    + limits.maxValueBytes() + " bytes per string, blob or row (cairn.storage.sql-max-value-bytes)", e);
         }
         if (lower.contains("too many columns")) {
-            return StorageException.limit("cairn.storage.sql-max-columns", "too many columns: at most " + sqlMaxColumns
+            return StorageException.limit("cairn.storage.sql-max-columns", "too many columns: at most " + limits.maxColumns()
                     + " per table, index or result (cairn.storage.sql-max-columns); SQLite said: " + strip(message), e);
         }
         if (lower.contains("too many sql variables") || lower.contains("variable number must be between")) {
             return StorageException.limit("cairn.storage.sql-max-parameters", "too many bound parameters: at most "
-                    + sqlMaxParameters + " per statement (cairn.storage.sql-max-parameters)", e);
+                    + limits.maxParameters() + " per statement (cairn.storage.sql-max-parameters)", e);
         }
         if (lower.contains("like or glob pattern too complex")) {
             return StorageException.limit("cairn.storage.sql-max-like-pattern-bytes", "LIKE or GLOB pattern too long: at most "
-                    + sqlMaxLikePatternBytes + " bytes (cairn.storage.sql-max-like-pattern-bytes)", e);
+                    + limits.maxLikePatternBytes() + " bytes (cairn.storage.sql-max-like-pattern-bytes)", e);
         }
         if (lower.contains("too many arguments on function")) {
             return StorageException.limit("cairn.storage.sql-max-function-args", "too many arguments in a call of an SQL function:"
-                    + " at most " + sqlMaxFunctionArgs + " (cairn.storage.sql-max-function-args); SQLite said: " + strip(message), e);
+                    + " at most " + limits.maxFunctionArgs() + " (cairn.storage.sql-max-function-args); SQLite said: " + strip(message), e);
         }
         if (lower.contains("statement too long")) {
             return statementTooLong(-1);
@@ -67,13 +53,13 @@ public final class SqliteErrors {
     public StorageException storageLimitExceeded(long size, Throwable cause) {
         return StorageException.limit("cairn.storage.max-bytes-per-object", "storage limit exceeded: "
                 + (size >= 0 ? "the write would grow the object's database to " + size + " bytes; " : "")
-                + "the limit is " + maxBytesPerObject + " bytes per object (cairn.storage.max-bytes-per-object)."
+                + "the limit is " + limits.maxBytesPerObject() + " bytes per object (cairn.storage.max-bytes-per-object)."
                 + " The write was rolled back; the data stored before it is intact", cause);
     }
 
     public StorageException statementTooLong(long bytes) {
         return StorageException.limit("cairn.storage.sql-max-statement-bytes", "SQL text too long: "
-                + (bytes >= 0 ? bytes + " bytes; " : "") + "the limit is " + sqlMaxStatementBytes
+                + (bytes >= 0 ? bytes + " bytes; " : "") + "the limit is " + limits.maxStatementBytes()
                 + " bytes (cairn.storage.sql-max-statement-bytes)", null);
     }
 
