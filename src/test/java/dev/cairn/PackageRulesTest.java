@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The packages' dependency directions, read from the production sources' imports:
  * api ← namespaces ← migrations, storage ← storage.log; storage.wal, storage.sql ← storage; storage ← alarms, sockets, history;
- * storage.wal ← history, replication; storage.sql ← service; api ← inventory; those ← runtime ← cluster ← replication ← service, rest
- * (replication alone touches Apache Ratis); service ← forwarding (requests for another node's objects) ←
+ * storage.wal ← history, replication; storage.sql ← service; api ← inventory; those ← runtime ← cluster ← replication ← service, rest;
+ * replication.commits ← replication (replication and its
+ * sub-package alone touch Apache Ratis); service ← forwarding (requests for another node's objects) ←
  * websocket (the WebSocket server), which answers refused upgrades with rest's problems (rest ← websocket); examples use api and the
  * interfaces, stubs and models generated from their own contract (examples.api, examples.model),
  * nothing else. security (who may reach what) reads service's configuration and answers with rest's
@@ -47,7 +48,8 @@ class PackageRulesTest {
                     "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.inventory", "dev.cairn.migrations", "dev.cairn.history")),
             Map.entry("dev.cairn.cluster", Set.of("dev.cairn.api", "dev.cairn.runtime")),
             Map.entry("dev.cairn.replication", Set.of("dev.cairn.api", "dev.cairn.storage", "dev.cairn.storage.wal", "dev.cairn.runtime",
-                    "dev.cairn.cluster")),
+                    "dev.cairn.cluster", "dev.cairn.replication.commits")),
+            Map.entry("dev.cairn.replication.commits", Set.of("dev.cairn.api", "dev.cairn.storage", "dev.cairn.storage.wal")),
             Map.entry("dev.cairn.service", Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage", "dev.cairn.storage.log", "dev.cairn.storage.sql",
                     "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.inventory", "dev.cairn.history", "dev.cairn.runtime", "dev.cairn.cluster",
                     "dev.cairn.replication", "dev.cairn.rest",
@@ -65,7 +67,8 @@ class PackageRulesTest {
             "org.eclipse.microprofile", "io.agroal", "io.micrometer");
     private static final Set<String> FRAMEWORK_FREE = Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage",
             "dev.cairn.storage.log", "dev.cairn.storage.wal", "dev.cairn.storage.sql",
-            "dev.cairn.alarms", "dev.cairn.inventory", "dev.cairn.history", "dev.cairn.migrations", "dev.cairn.sockets", "dev.cairn.runtime", "dev.cairn.cluster", "dev.cairn.replication");
+            "dev.cairn.alarms", "dev.cairn.inventory", "dev.cairn.history", "dev.cairn.migrations", "dev.cairn.sockets", "dev.cairn.runtime", "dev.cairn.cluster", "dev.cairn.replication",
+            "dev.cairn.replication.commits");
 
     @Test
     void everyPackageImportsOnlyThePackagesBelowIt() throws IOException {

@@ -1,5 +1,11 @@
 package dev.cairn.replication;
 
+import dev.cairn.replication.commits.CommitBatches;
+import dev.cairn.replication.commits.Entry;
+import dev.cairn.replication.commits.LeaderAppends;
+import dev.cairn.replication.commits.LiveFiles;
+import dev.cairn.replication.commits.Shipments;
+import dev.cairn.replication.commits.UndecidedCommits;
 import dev.cairn.storage.AlarmChange;
 import dev.cairn.storage.wal.ReplicaWriter;
 import java.io.IOException;

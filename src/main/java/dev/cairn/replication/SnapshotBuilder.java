@@ -1,5 +1,6 @@
 package dev.cairn.replication;
 
+import dev.cairn.replication.commits.Entry;
 import dev.cairn.storage.wal.ReplicaWriter;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

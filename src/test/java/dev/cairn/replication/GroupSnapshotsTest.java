@@ -3,6 +3,7 @@ package dev.cairn.replication;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.cairn.replication.commits.Entry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

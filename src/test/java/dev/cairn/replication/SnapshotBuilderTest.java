@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.replication.commits.Entry;
 import dev.cairn.storage.wal.ReplicaWriter;
 import dev.cairn.storage.ShippingLeader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.cairn.replication;
+package dev.cairn.replication.commits;
 
 import dev.cairn.storage.AlarmChange;
 import dev.cairn.storage.wal.ReplicaWriter;
@@ -27,29 +27,29 @@ import java.util.Optional;
  *
  * @param alarm what the commit did to the object's alarm; empty when not recorded (versions 1 and 2)
  */
-record Entry(long origin, long sequence, String file, Kind kind, long walOffset, byte[] database, byte[] wal,
+public record Entry(long origin, long sequence, String file, Kind kind, long walOffset, byte[] database, byte[] wal,
         Optional<AlarmChange> alarm) {
     private static final int ONE_COMMIT = 1;
     private static final int COMMITS = 2;
     private static final int COMMITS_WITH_ALARMS = 3;
 
-    enum Kind {
+    public enum Kind {
         /** Bytes a commit appended to the WAL at {@code walOffset} (0: a new WAL generation, its header first). */
         WAL,
         /** A database file's first commit: the file as created, and its WAL from the start. */
         NEW_FILE
     }
 
-    static Entry wal(long origin, long sequence, String file, long walOffset, byte[] wal, AlarmChange alarm) {
+    public static Entry wal(long origin, long sequence, String file, long walOffset, byte[] wal, AlarmChange alarm) {
         return new Entry(origin, sequence, file, Kind.WAL, walOffset, null, wal, Optional.of(alarm));
     }
 
-    static Entry newFile(long origin, long sequence, String file, byte[] database, byte[] wal, AlarmChange alarm) {
+    public static Entry newFile(long origin, long sequence, String file, byte[] database, byte[] wal, AlarmChange alarm) {
         return new Entry(origin, sequence, file, Kind.NEW_FILE, 0, database, wal, Optional.of(alarm));
     }
 
     /** Writes this commit into {@code writer}'s copy of {@link #file}, as every replica and every snapshot does. */
-    void applyTo(ReplicaWriter writer) throws IOException {
+    public void applyTo(ReplicaWriter writer) throws IOException {
         switch (kind) {
             case NEW_FILE -> {
                 writer.create(file, database);
@@ -113,7 +113,7 @@ record Entry(long origin, long sequence, String file, Kind kind, long walOffset,
      * The commits of one log entry, in order.
      * @throws IllegalArgumentException when {@code in} is not a log entry of a version this code reads
      */
-    static List<Entry> read(InputStream in) {
+    public static List<Entry> read(InputStream in) {
         try (var data = new DataInputStream(in)) {
             int version = data.readUnsignedByte();
             return switch (version) {

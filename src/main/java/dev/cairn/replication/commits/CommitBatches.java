@@ -1,4 +1,4 @@
-package dev.cairn.replication;
+package dev.cairn.replication.commits;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe: object threads add; whichever thread ends an entry in flight (Ratis's reply, the
  * timer) sends the next.
  */
-final class CommitBatches {
+public final class CommitBatches {
     /**
      * Entries in flight at once. One: an idle group sends a commit at once, a busy one gathers what comes
      * during a round trip (a few milliseconds) into the next entry. Measured with two (2026-12-05, a
@@ -47,7 +47,7 @@ final class CommitBatches {
     }
 
     /** Time as batches need it: the commit wait's start and end. */
-    interface Clock {
+    public interface Clock {
         /** The system's clock; tasks run on the common pool's delay scheduler. */
         Clock SYSTEM = new Clock() {
             @Override

@@ -1,4 +1,4 @@
-package dev.cairn.replication;
+package dev.cairn.replication.commits;
 
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Ratis's reply threads and timers withdraw, the group's apply thread and notifications decide,
  * object threads ask.
  */
-final class UndecidedCommits {
+public final class UndecidedCommits {
     /** File (relative to the data directory) by shipment sequence. */
     private final ConcurrentHashMap<Long, String> files = new ConcurrentHashMap<>();
 
@@ -23,17 +23,17 @@ final class UndecidedCommits {
     }
 
     /** The entry of shipment {@code sequence} was applied here (or the shipment was not withdrawn after all). */
-    void decided(long sequence) {
+    public void decided(long sequence) {
         files.remove(sequence);
     }
 
     /** This node leads the group again with every earlier entry applied: nothing from before is undecided. */
-    void allDecided() {
+    public void allDecided() {
         files.clear();
     }
 
     /** Whether {@code file} waits for the fate of an earlier commit before it may be opened. */
-    boolean holdsBack(String file) {
+    public boolean holdsBack(String file) {
         return !files.isEmpty() && files.containsValue(file);
     }
 }

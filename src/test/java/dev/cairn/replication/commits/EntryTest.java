@@ -1,4 +1,4 @@
-package dev.cairn.replication;
+package dev.cairn.replication.commits;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.cairn.replication;
+package dev.cairn.replication.commits;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.cairn.replication;
+package dev.cairn.replication.commits;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * rolled back, and should the entry still commit under a new leader, it is applied like any other
  * leader's). Thread-safe: object threads ship, the groups' apply threads and Ratis's reply threads end.
  */
-final class Shipments {
+public final class Shipments {
     /** This process: entries shipped by an earlier run of the node are applied like another node's. */
     private final long incarnation;
     private final AtomicLong sequence = new AtomicLong();
@@ -20,16 +20,16 @@ final class Shipments {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong withdrawn = new AtomicLong();
 
-    Shipments(long incarnation) {
+    public Shipments(long incarnation) {
         this.incarnation = incarnation;
     }
 
-    long incarnation() {
+    public long incarnation() {
         return incarnation;
     }
 
     /** A new shipment of {@code entryBytes}: its sequence number, and the stage that completes when its entry is applied here. */
-    Shipment start(int entryBytes) {
+    public Shipment start(int entryBytes) {
         bytes.addAndGet(entryBytes);
         long n = sequence.incrementAndGet();
         CompletableFuture<Void> applied = new CompletableFuture<>();
@@ -38,7 +38,7 @@ final class Shipments {
     }
 
     /** The entry shipped as ({@code origin}, {@code sequence}) was applied: true when it was this process's, still pending. */
-    boolean applied(long origin, long sequence) {
+    public boolean applied(long origin, long sequence) {
         if (origin != incarnation) {
             return false;
         }
@@ -61,17 +61,17 @@ final class Shipments {
     }
 
     /** Entries shipped so far (applied, withdrawn or pending). */
-    long shipped() {
+    public long shipped() {
         return sequence.get();
     }
 
-    long shippedBytes() {
+    public long shippedBytes() {
         return bytes.get();
     }
 
-    long withdrawn() {
+    public long withdrawn() {
         return withdrawn.get();
     }
 
-    record Shipment(long origin, long sequence, CompletableFuture<Void> applied) {}
+    public record Shipment(long origin, long sequence, CompletableFuture<Void> applied) {}
 }

@@ -1,4 +1,4 @@
-package dev.cairn.replication;
+package dev.cairn.replication.commits;
 
 import dev.cairn.api.NotLeaderException;
 import java.io.IOException;
@@ -27,10 +27,10 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * fields are immutable or thread-safe: object threads submit and confirm, Ratis's reply threads and
  * the batches' timer complete and withdraw, the leadership balancer hands over.
  */
-final class LeaderAppends {
+public final class LeaderAppends {
     private final int group;
     private final Shipments shipments;
-    /** Shared with the group's {@link GroupMachine}, whose applies decide what this withdrew. */
+    /** Shared with the group's {@code GroupMachine}, whose applies decide what this withdrew. */
     private final UndecidedCommits undecided;
     private final Supplier<RaftServer.Division> division;
     private final BooleanSupplier serving;
@@ -40,7 +40,7 @@ final class LeaderAppends {
     private final AtomicLong calls = new AtomicLong();
 
     /** {@code division}: the group's Raft division here once started; {@code serving}: whether this node serves the group. */
-    LeaderAppends(int group, Shipments shipments, UndecidedCommits undecided, Supplier<RaftServer.Division> division,
+    public LeaderAppends(int group, Shipments shipments, UndecidedCommits undecided, Supplier<RaftServer.Division> division,
             BooleanSupplier serving, Duration confirmWait, CommitBatches.Clock clock, Duration commitWait, int maxEntryBytes) {
         this.group = group;
         this.shipments = shipments;
@@ -58,7 +58,7 @@ final class LeaderAppends {
      * waiting on its entry keeps its file open, and another leader's entries for that file wait for it
      * to close).
      */
-    CompletableFuture<Void> submit(Entry entry, Shipments.Shipment shipment) {
+    public CompletableFuture<Void> submit(Entry entry, Shipments.Shipment shipment) {
         batches.commit(entry, shipment);
         return shipment.applied();
     }
@@ -109,7 +109,7 @@ final class LeaderAppends {
      * after an election timeout), and what waited meanwhile is sent afterwards, or answered as never
      * run when the leadership moved.
      */
-    CompletableFuture<Boolean> handingOver(Supplier<CompletableFuture<Boolean>> transfer) {
+    public CompletableFuture<Boolean> handingOver(Supplier<CompletableFuture<Boolean>> transfer) {
         return batches.hold()
                 .completeOnTimeout(null, confirmWait.toMillis(), TimeUnit.MILLISECONDS)
                 .thenCompose(drained -> transfer.get())
@@ -119,7 +119,7 @@ final class LeaderAppends {
     }
 
     /** Raft entries this node appended as the group's leader: its commits, several to an entry, and its confirmations. */
-    long appended() {
+    public long appended() {
         return batches.appended();
     }
 
@@ -128,7 +128,7 @@ final class LeaderAppends {
      * group commits an empty entry appended after the batch's reads, so a deposed, paused or cut-off
      * leader cannot answer from its stale state.
      */
-    void confirmLeadership() {
+    public void confirmLeadership() {
         // An entry committed after the batch's reads: a majority acknowledges this leader after them. Not
         // Ratis's ReadIndex, which in 3.2 answers at once, without a heartbeat round, when an earlier ReadIndex
         // at the same commit index was acknowledged: a leader cut off since (nothing can commit, so the index
