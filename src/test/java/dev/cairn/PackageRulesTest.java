@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * The packages' dependency directions, read from the production sources' imports:
  * api ← namespaces ← migrations, storage ← storage.log; storage.wal, storage.sql ← storage; storage ← alarms, sockets, history;
  * storage.wal ← history, replication; storage.sql ← service; api ← inventory; those ← runtime ← cluster ← replication ← service, rest;
- * replication.commits ← replication (replication and its
- * sub-package alone touch Apache Ratis); service ← forwarding (requests for another node's objects) ←
+ * replication.commits ← replication.snapshots; replication.commits, replication.snapshots ← replication (replication and its
+ * sub-packages alone touch Apache Ratis); service ← forwarding (requests for another node's objects) ←
  * websocket (the WebSocket server), which answers refused upgrades with rest's problems (rest ← websocket); examples use api and the
  * interfaces, stubs and models generated from their own contract (examples.api, examples.model),
  * nothing else. security (who may reach what) reads service's configuration and answers with rest's
@@ -48,8 +48,9 @@ class PackageRulesTest {
                     "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.inventory", "dev.cairn.migrations", "dev.cairn.history")),
             Map.entry("dev.cairn.cluster", Set.of("dev.cairn.api", "dev.cairn.runtime")),
             Map.entry("dev.cairn.replication", Set.of("dev.cairn.api", "dev.cairn.storage", "dev.cairn.storage.wal", "dev.cairn.runtime",
-                    "dev.cairn.cluster", "dev.cairn.replication.commits")),
+                    "dev.cairn.cluster", "dev.cairn.replication.commits", "dev.cairn.replication.snapshots")),
             Map.entry("dev.cairn.replication.commits", Set.of("dev.cairn.api", "dev.cairn.storage", "dev.cairn.storage.wal")),
+            Map.entry("dev.cairn.replication.snapshots", Set.of("dev.cairn.storage.wal", "dev.cairn.replication.commits")),
             Map.entry("dev.cairn.service", Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage", "dev.cairn.storage.log", "dev.cairn.storage.sql",
                     "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.inventory", "dev.cairn.history", "dev.cairn.runtime", "dev.cairn.cluster",
                     "dev.cairn.replication", "dev.cairn.rest",
@@ -68,7 +69,7 @@ class PackageRulesTest {
     private static final Set<String> FRAMEWORK_FREE = Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage",
             "dev.cairn.storage.log", "dev.cairn.storage.wal", "dev.cairn.storage.sql",
             "dev.cairn.alarms", "dev.cairn.inventory", "dev.cairn.history", "dev.cairn.migrations", "dev.cairn.sockets", "dev.cairn.runtime", "dev.cairn.cluster", "dev.cairn.replication",
-            "dev.cairn.replication.commits");
+            "dev.cairn.replication.commits", "dev.cairn.replication.snapshots");
 
     @Test
     void everyPackageImportsOnlyThePackagesBelowIt() throws IOException {

@@ -1,5 +1,6 @@
 package dev.cairn.replication;
 
+import dev.cairn.replication.snapshots.Snapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.cairn.replication;
+package dev.cairn.replication.snapshots;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -175,27 +175,6 @@ class SnapshotBuilderTest {
         assertEquals("entry 2 is not in the log",
                 assertThrows(IOException.class, () -> SnapshotBuilder.build(null, 1, 2, this::at, store.building(2), () -> false)).getMessage());
         assertNull(store.latest());
-    }
-
-    @Test
-    void aGroupsFilesAreReplacedWithTheSnapshotsCopiesAndOtherGroupsFilesKept() throws Exception {
-        try (var kept = new CommittingLeader(leaderDir, KEPT)) {
-            log.add(kept.commit("CREATE TABLE t(x)", "INSERT INTO t VALUES (42)"));
-        }
-        Snapshot s = snapshotAt(1).snapshot();
-        Path live = dir.resolve("live");
-        String otherGroups = "counter/ff/" + "ff".repeat(32) + ".sqlite";
-        for (String f : List.of(UNTOUCHED, UNTOUCHED + "-wal", otherGroups)) {
-            Files.createDirectories(live.resolve(f).getParent());
-            Files.writeString(live.resolve(f), "uncommitted");
-        }
-        GroupFiles group = new GroupFiles(live, hex -> !hex.startsWith("ff"));
-        assertEquals(2, group.replaceWith(s), "the group's file and its WAL");
-        assertFalse(Files.exists(live.resolve(UNTOUCHED)));
-        assertFalse(Files.exists(live.resolve(UNTOUCHED + "-wal")));
-        assertEquals("uncommitted", Files.readString(live.resolve(otherGroups)));
-        assertArrayEquals(Files.readAllBytes(s.file(KEPT)), Files.readAllBytes(live.resolve(KEPT)));
-        assertFalse(Files.isSameFile(s.file(KEPT), live.resolve(KEPT)), "a copy: live files are written in place");
     }
 
     /** Every table's rows in rowid order and the integrity check, read from a copy of {@code file} (so SQLite never touches it). */

@@ -1,9 +1,9 @@
-package dev.cairn.replication;
+package dev.cairn.replication.snapshots;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What this node's groups did with snapshots since it started, for metrics. Thread-safe. */
-final class SnapshotStats {
+public final class SnapshotStats {
     private final AtomicLong built = new AtomicLong();
     private final AtomicLong buildNanos = new AtomicLong();
     private final AtomicLong installed = new AtomicLong();
@@ -17,15 +17,15 @@ final class SnapshotStats {
         installed.incrementAndGet();
     }
 
-    long built() {
+    public long built() {
         return built.get();
     }
 
-    double buildSeconds() {
+    public double buildSeconds() {
         return buildNanos.get() / 1e9;
     }
 
-    long installed() {
+    public long installed() {
         return installed.get();
     }
 }

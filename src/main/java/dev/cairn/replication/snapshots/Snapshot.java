@@ -1,4 +1,4 @@
-package dev.cairn.replication;
+package dev.cairn.replication.snapshots;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,24 +24,24 @@ import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
  * <p>Manifest, version 1, UTF-8 lines: {@code cairn-snapshot 1}, {@code term <t>}, {@code index <n>},
  * then {@code file <bytes> <relative path>} for each file.
  */
-record Snapshot(long term, long index, Path dir, Map<String, Long> files) {
+public record Snapshot(long term, long index, Path dir, Map<String, Long> files) {
     /** Not a possible namespace name (those are lowercase letters, digits and '-'), so no object directory. */
     static final String MANIFEST = "cairn-snapshot.txt";
     private static final String HEADER = "cairn-snapshot 1";
 
-    Snapshot {
+    public Snapshot {
         files = Map.copyOf(files);
     }
 
-    TermIndex termIndex() {
+    public TermIndex termIndex() {
         return TermIndex.valueOf(term, index);
     }
 
-    Path file(String relative) {
+    public Path file(String relative) {
         return dir.resolve(relative);
     }
 
-    long bytes() {
+    public long bytes() {
         return files.values().stream().mapToLong(Long::longValue).sum();
     }
 

@@ -1,4 +1,4 @@
-package dev.cairn.replication;
+package dev.cairn.replication.snapshots;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package dev.cairn.replication;
+package dev.cairn.replication.snapshots;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
  * <p>Threads: {@link #take} and {@link #resume} run on the group's updater thread, builds on the
  * snapshot thread, {@link #pause} on Ratis' threads (before an install) or the updater's (at close).
  */
-final class GroupSnapshots {
+public final class GroupSnapshots {
     private static final Logger LOG = Logger.getLogger(GroupSnapshots.class);
     /** Longest wait for a cancelled build to stop: it stops between two entries, or after one file copy. */
     private static final long STOP_WAIT_SECONDS = 60;
@@ -67,7 +67,7 @@ final class GroupSnapshots {
         }
     }
 
-    GroupSnapshots(int group, SnapshotStore store, long every, Executor thread, SnapshotStats stats) {
+    public GroupSnapshots(int group, SnapshotStore store, long every, Executor thread, SnapshotStats stats) {
         if (every < 1) {
             throw new IllegalArgumentException("a snapshot every " + every + " entries: 1 or more");
         }
@@ -78,7 +78,7 @@ final class GroupSnapshots {
         this.stats = stats;
     }
 
-    SnapshotStore store() {
+    public SnapshotStore store() {
         return store;
     }
 
@@ -92,7 +92,7 @@ final class GroupSnapshots {
      * finished since the last answer, else {@code -1}, having started a build up to {@code applied}
      * when none runs.
      */
-    long take(TermIndex applied, SnapshotBuilder.EntryLog log) {
+    public long take(TermIndex applied, SnapshotBuilder.EntryLog log) {
         Snapshot latest = store.latest();
         if (latest != null && latest.index() > reported) {
             reported = latest.index();
@@ -151,7 +151,7 @@ final class GroupSnapshots {
     }
 
     /** No build starts from now on, and one under way is cancelled; returns once it stopped. Idempotent. */
-    void pause() {
+    public void pause() {
         paused = true;
         Build b = running;
         if (b == null) {
@@ -171,13 +171,13 @@ final class GroupSnapshots {
     }
 
     /** The group replaced its files with a snapshot installed from its leader: builds go on from it. */
-    void installed() {
+    public void installed() {
         stats.install();
         resume();
     }
 
     /** Builds may start again, after the store was (re)loaded: its newest snapshot is where the group stands. */
-    void resume() {
+    public void resume() {
         Snapshot latest = store.latest();
         reported = latest == null ? RaftLog.INVALID_LOG_INDEX : latest.index();
         retryFrom = 0;

@@ -1,4 +1,4 @@
-package dev.cairn.replication;
+package dev.cairn.replication.snapshots;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
  * snapshot thread ({@link #building}, {@link #publish}), never both at once (a build is cancelled and
  * awaited before the directory is reloaded).
  */
-final class SnapshotStore implements StateMachineStorage {
+public final class SnapshotStore implements StateMachineStorage {
     private static final Logger LOG = Logger.getLogger(SnapshotStore.class);
     private static final Pattern PUBLISHED = Pattern.compile("snapshot\\.(\\d+)_(\\d+)");
     private static final String BUILDING = "building.";
@@ -42,7 +42,7 @@ final class SnapshotStore implements StateMachineStorage {
     private record Latest(Snapshot snapshot, SnapshotInfo info) {}
 
     /** Keeps the {@code kept} newest snapshots, deleting older ones as new ones are published. */
-    SnapshotStore(int kept) {
+    public SnapshotStore(int kept) {
         if (kept < 1) {
             throw new IllegalArgumentException("a group keeps 1 snapshot or more, not " + kept);
         }
@@ -62,7 +62,7 @@ final class SnapshotStore implements StateMachineStorage {
     }
 
     /** Finds the newest complete snapshot of the directory (again: after Ratis installed one), removing half-built ones. */
-    void load() throws IOException {
+    public void load() throws IOException {
         List<Path> published = new ArrayList<>();
         for (Path p : children()) {
             String name = p.getFileName().toString();
@@ -88,7 +88,7 @@ final class SnapshotStore implements StateMachineStorage {
     }
 
     /** The newest snapshot, or null when there is none. */
-    Snapshot latest() {
+    public Snapshot latest() {
         Latest l = latest;
         return l == null ? null : l.snapshot();
     }
@@ -127,7 +127,7 @@ final class SnapshotStore implements StateMachineStorage {
     }
 
     /** Makes a snapshot that Ratis installed durable (it writes the files without syncing them). */
-    void makeDurable(Snapshot s) throws IOException {
+    public void makeDurable(Snapshot s) throws IOException {
         for (String f : s.files().keySet()) {
             SnapshotBuilder.force(s.file(f));
         }

@@ -1,4 +1,4 @@
-package dev.cairn.replication;
+package dev.cairn.replication.snapshots;
 
 import dev.cairn.replication.commits.Entry;
 import dev.cairn.storage.AlarmChange;

@@ -1,4 +1,4 @@
-package dev.cairn.replication;
+package dev.cairn.replication.snapshots;
 
 import dev.cairn.replication.commits.Entry;
 import dev.cairn.storage.wal.ReplicaWriter;
@@ -32,9 +32,9 @@ import java.util.stream.Stream;
  *
  * <p>Stateless: each call runs on its caller's thread alone (the node's snapshot thread).
  */
-final class SnapshotBuilder {
+public final class SnapshotBuilder {
     /** The committed entries of a group, by log index. */
-    interface EntryLog {
+    public interface EntryLog {
         /**
          * The commits of the entry at {@code index}, in order: none when it holds none (a new leader's
          * first entry, a configuration, a confirmation).
