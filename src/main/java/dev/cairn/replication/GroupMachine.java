@@ -135,7 +135,7 @@ final class GroupMachine extends BaseStateMachine {
     }
 
     /**
-     * Ratis asks on the updater thread, {@link GroupSnapshots#every} entries after the last snapshot it
+     * Ratis asks on the updater thread, {@code GroupSnapshots.every} entries after the last snapshot it
      * knows. The alarm changes of the entries it covers are made durable in the index first: a restart
      * replays only the entries after it.
      */
