@@ -55,6 +55,9 @@ import org.jboss.logging.Logger;
  * initializes the group before that thread starts, and sends notifications and pauses the group
  * before an install on its own threads; object threads
  * call {@link #serving} and {@link #appends} ({@link LeaderAppends}).
+ *
+ * <p>About 400 lines: every callback of Ratis's state machine contract for one group (start, apply, snapshot,
+ * install, leadership notifications), each handing its work to the classes above.
  */
 final class GroupMachine extends BaseStateMachine {
     private static final Logger LOG = Logger.getLogger(GroupMachine.class);
