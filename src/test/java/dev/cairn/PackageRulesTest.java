@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
  * storage.wal ← history, replication; storage.sql ← service; api ← inventory; those ← runtime ← cluster ← replication ← service, rest;
  * replication.commits ← replication.snapshots; replication.commits, replication.snapshots ← replication (replication and its
  * sub-packages alone touch Apache Ratis); service ← forwarding (requests for another node's objects) ←
- * websocket (the WebSocket server), which answers refused upgrades with rest's problems (rest ← websocket); examples use api and the
+ * websocket (the WebSocket server), which answers refused upgrades with rest's problems (rest ← websocket); runtime, cluster,
+ * service ← service.health (the readiness checks and the members' probe), which nothing imports; examples use api and the
  * interfaces, stubs and models generated from their own contract (examples.api, examples.model),
  * nothing else. security (who may reach what) reads service's configuration and answers with rest's
- * problems. Only service, forwarding, websocket, rest and security touch Quarkus (and the HTTP stack); nothing
+ * problems. Only service, service.health, forwarding, websocket, rest and security touch Quarkus (and the HTTP stack); nothing
  * imports them but themselves and the examples. Nothing imports the examples.
  */
 class PackageRulesTest {
@@ -55,6 +56,7 @@ class PackageRulesTest {
                     "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.inventory", "dev.cairn.history", "dev.cairn.runtime", "dev.cairn.cluster",
                     "dev.cairn.replication", "dev.cairn.rest",
                     "dev.cairn.rest.model")),
+            Map.entry("dev.cairn.service.health", Set.of("dev.cairn.runtime", "dev.cairn.cluster", "dev.cairn.service")),
             Map.entry("dev.cairn.rest", Set.of("dev.cairn.api", "dev.cairn.cluster", "dev.cairn.rest.api", "dev.cairn.rest.model")),
             Map.entry("dev.cairn.forwarding", Set.of("dev.cairn.api", "dev.cairn.runtime", "dev.cairn.cluster", "dev.cairn.service",
                     "dev.cairn.rest", "dev.cairn.rest.model")),

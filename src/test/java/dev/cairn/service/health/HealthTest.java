@@ -1,4 +1,4 @@
-package dev.cairn.service;
+package dev.cairn.service.health;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.endsWith;

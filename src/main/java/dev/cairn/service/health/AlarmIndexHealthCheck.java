@@ -1,4 +1,4 @@
-package dev.cairn.service;
+package dev.cairn.service.health;
 
 import dev.cairn.runtime.Node;
 

@@ -1,7 +1,8 @@
-package dev.cairn.service;
+package dev.cairn.service.health;
 
 import dev.cairn.cluster.Cluster;
 import dev.cairn.cluster.MemberHealth;
+import dev.cairn.service.Replication;
 
 import jakarta.inject.Singleton;
 import java.util.Map;

@@ -1,9 +1,10 @@
-package dev.cairn.service;
+package dev.cairn.service.health;
 
 import dev.cairn.cluster.Cluster;
 import dev.cairn.cluster.Member;
 import dev.cairn.cluster.MemberHealth;
 import dev.cairn.cluster.MemberReadiness;
+import dev.cairn.service.CairnConfig;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;

@@ -1,4 +1,4 @@
-package dev.cairn.service;
+package dev.cairn.service.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
