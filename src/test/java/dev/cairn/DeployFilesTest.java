@@ -82,6 +82,14 @@ class DeployFilesTest {
         assertEquals("data", set.at("/spec/volumeClaimTemplates/0/metadata/name").asText());
     }
 
+    /** A rolling update stops the next pod only once the one just back has warmed up (its JIT compiled the hot paths). */
+    @Test
+    void kubernetesRollingUpdatesWaitAMinuteAfterEachPodIsReady() throws IOException {
+        JsonNode set = manifests().stream().filter(d -> d.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
+        assertEquals("RollingUpdate", set.at("/spec/updateStrategy/type").asText());
+        assertEquals(60, set.at("/spec/minReadySeconds").asInt());
+    }
+
     /**
      * The StatefulSet is a cluster whose members are its own pods: one member per replica, each
      * named as its pod and reached at the pod's stable DNS name through the headless Service, which
