@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A group's live files replaced with a snapshot's copies ({@link GroupFiles#replaceWith}). */
 class GroupFilesTest {
     private static final String KEPT = "counter/0a/" + "0a".repeat(32) + ".sqlite";
-    private static final String UNTOUCHED = "counter/1b/" + "1b".repeat(32) + ".sqlite";
+    private static final String NOT_IN_SNAPSHOT = "counter/1b/" + "1b".repeat(32) + ".sqlite";
 
     @TempDir
     Path dir;
@@ -33,14 +33,14 @@ class GroupFilesTest {
         Snapshot s = snapshot();
         Path live = dir.resolve("live");
         String otherGroups = "counter/ff/" + "ff".repeat(32) + ".sqlite";
-        for (String f : List.of(UNTOUCHED, UNTOUCHED + "-wal", otherGroups)) {
+        for (String f : List.of(NOT_IN_SNAPSHOT, NOT_IN_SNAPSHOT + "-wal", otherGroups)) {
             Files.createDirectories(live.resolve(f).getParent());
             Files.writeString(live.resolve(f), "uncommitted");
         }
         GroupFiles group = new GroupFiles(live, hex -> !hex.startsWith("ff"));
         assertEquals(2, group.replaceWith(s), "the group's file and its WAL");
-        assertFalse(Files.exists(live.resolve(UNTOUCHED)));
-        assertFalse(Files.exists(live.resolve(UNTOUCHED + "-wal")));
+        assertFalse(Files.exists(live.resolve(NOT_IN_SNAPSHOT)));
+        assertFalse(Files.exists(live.resolve(NOT_IN_SNAPSHOT + "-wal")));
         assertEquals("uncommitted", Files.readString(live.resolve(otherGroups)));
         assertArrayEquals(Files.readAllBytes(s.file(KEPT)), Files.readAllBytes(live.resolve(KEPT)));
         assertFalse(Files.isSameFile(s.file(KEPT), live.resolve(KEPT)), "a copy: live files are written in place");
