@@ -13,6 +13,7 @@ import dev.cairn.storage.AlarmChange;
 import dev.cairn.storage.wal.ReplicaWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -211,6 +212,15 @@ final class GroupMachine extends BaseStateMachine {
         return d == null ? -1 : d.getRaftLog().getStartIndex();
     }
 
+    /**
+     * Whether the group's division here was closed while this node runs: Ratis closes it when writing
+     * the group's log or applying an entry fails. It never opens again in this process.
+     */
+    boolean closedHere() {
+        RaftServer.Division d = division;
+        return d != null && !d.getInfo().isAlive();
+    }
+
     /** Whether this node leads the group and has applied every entry before its term: its objects may run here. */
     boolean serving() {
         RaftServer.Division d = division;
@@ -218,7 +228,7 @@ final class GroupMachine extends BaseStateMachine {
             return false;
         }
         DivisionInfo info = d.getInfo();
-        return info.isLeader() && info.isLeaderReady();
+        return info.isAlive() && info.isLeader() && info.isLeaderReady();
     }
 
     /** How long this node has served the group ({@link #serving}); zero when it does not. */
@@ -233,6 +243,9 @@ final class GroupMachine extends BaseStateMachine {
             return Optional.empty();
         }
         DivisionInfo info = d.getInfo();
+        if (!info.isAlive()) {
+            return Optional.empty(); // closed here: it no longer hears who leads
+        }
         if (info.isLeader()) {
             return info.isLeaderReady() ? Optional.of(d.getId().toString()) : Optional.empty();
         }
@@ -334,9 +347,13 @@ final class GroupMachine extends BaseStateMachine {
                     case AlarmChange.Deleted deleted -> events.alarmChanged(entry.file(), deleted);
                 }
             } catch (IOException | RuntimeException e) {
-                // This member cannot keep its copy: Ratis stops applying here, the other members go on.
-                LOG.errorf(e, "group %d: cannot write entry %d into %s", group, log.getIndex(), entry.file());
-                return CompletableFuture.failedFuture(e);
+                // This member cannot keep its copy, so it must stop replicating the group (the other members
+                // go on). Thrown, not returned as a failed future: Ratis 3.2.2 logs a failed future and applies
+                // the next entry, leaving this copy without the commit, stale if this node led the group
+                // later; what the apply throws closes the group's division here instead (closedHere()).
+                LOG.errorf(e, "group %d: cannot write entry %d into %s; this node stops replicating the group", group, log.getIndex(),
+                        entry.file());
+                throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
             }
             if (entry.origin() == shipments.incarnation()) {
                 undecided.decided(entry.sequence()); // a commit withdrawn here, committed after all: now in the file

@@ -83,6 +83,10 @@ public final class RaftHost implements AutoCloseable {
     private RaftServer server;
     private volatile LeadershipBalancer balancer;
     private volatile CompletableFuture<Void> warmedUp = new CompletableFuture<>();
+    private volatile Phase phase = Phase.CREATED;
+
+    /** Where the host is in its life: only a started host's closed divisions are failures ({@link #closedGroups}). */
+    private enum Phase { CREATED, STARTED, CLOSED }
 
     /** What this node's objects do when a group's leadership comes or goes. Thread-safe. */
     public interface GroupObjects {
@@ -226,6 +230,18 @@ public final class RaftHost implements AutoCloseable {
         return behind;
     }
 
+    /**
+     * The groups whose division was closed here while this node runs (writing their log or applying an
+     * entry failed), in group order: this node no longer replicates them until it restarts. Empty
+     * before the server starts and once it closes.
+     */
+    public List<Integer> closedGroups() {
+        return switch (phase) {
+            case CREATED, CLOSED -> List.of();
+            case STARTED -> groupsHere().stream().filter(g -> machines.get(g).closedHere()).toList();
+        };
+    }
+
     /** Entries of {@code group} committed that this node has not applied yet. */
     public long applyBacklog(int group) {
         return machines.get(group).applyBacklog();
@@ -316,6 +332,7 @@ public final class RaftHost implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Raft server of node " + members.self() + " in " + raft + ": " + e.getMessage(), e);
         }
+        phase = Phase.STARTED;
         balancer = LeadershipBalancer.start(server, settings, members, groups, health, readiness, machines, InstantSource.system());
         warmedUp = WarmUp.start(settings, objects, Path.of(System.getProperty("java.io.tmpdir")));
         LOG.infof("replication: node %s replicates groups %s of %d (Raft on port %d)", members.self(), groups.groupsOf(members.self()),
@@ -382,6 +399,7 @@ public final class RaftHost implements AutoCloseable {
 
     @Override
     public void close() {
+        phase = Phase.CLOSED;
         LeadershipBalancer b = balancer;
         if (b != null) {
             b.close();

@@ -33,9 +33,11 @@ class HealthTest {
 
     @Test
     void liveAndReadyWhenTheDataDirectoryIsWritable() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'cairn-replicas' }.status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem(DataDirHealthCheck.NAME))
+                .body("checks.name", hasItem(ReplicasHealthCheck.NAME))
                 .body("checks.find { it.name == 'cairn-alarm-index' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'cairn-data-dir' }.data.path", endsWith(DATA_DIR));
         given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
