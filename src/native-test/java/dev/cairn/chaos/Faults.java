@@ -165,8 +165,15 @@ final class Faults {
             cluster.awaitLeadershipSpread(via, SPREAD_LIMIT);
             long end = history.now();
             List<String> gaps = new ArrayList<>();
+            List<Duration> everyMove = new ArrayList<>();
             for (int i = 0; i < froms.size(); i++) {
-                GroupPulse.Gap gap = pulse.longestGap(froms.get(i), i + 1 < froms.size() ? froms.get(i + 1) : end);
+                long until = i + 1 < froms.size() ? froms.get(i + 1) : end;
+                GroupPulse.Gap gap = pulse.longestGap(froms.get(i), until);
+                List<GroupPulse.Move> moves = pulse.moves(froms.get(i), until, history.increments());
+                moves.forEach(m -> everyMove.add(m.length()));
+                System.out.printf(Locale.ROOT, "ChaosIT: planned moves: %s's restart moved %d leaderships, each unserved for: %s%n",
+                        cluster.nodeIds().get(i), moves.size(), moves.stream().map(m -> String.format(Locale.ROOT, "group %d %s->%s %.2f s",
+                                m.group(), m.from(), m.to(), m.length().toNanos() / 1e9)).toList());
                 runs.add(new FaultRun(Fault.ROLLING, cluster.nodeIds().get(i), froms.get(i), tos.get(i),
                         new RecoveryProbe.Recovery(gap.length(), List.of())));
                 gaps.add(String.format(Locale.ROOT, "%s: %.2f s (group %d, from %.2f s after the SIGTERM; the node was back after %.2f s)",
@@ -178,6 +185,12 @@ final class Faults {
             System.out.printf(Locale.ROOT, "ChaosIT: planned moves: each restart's longest time a group was unserved: %s; "
                     + "the same over %d s without a fault (the measure's floor): %.2f s%n",
                     gaps, PULSE_FLOOR_WINDOW.toSeconds(), floor.length().toNanos() / 1e9);
+            List<Duration> sorted = everyMove.stream().sorted().toList();
+            if (!sorted.isEmpty()) {
+                System.out.printf(Locale.ROOT, "ChaosIT: planned moves: %d leadership moves, each from its group's last acknowledgement by"
+                        + " the old leader to its first by the new one: median %.2f s, max %.2f s%n", sorted.size(),
+                        sorted.get(sorted.size() / 2).toNanos() / 1e9, sorted.getLast().toNanos() / 1e9);
+            }
         }
         return runs;
     }

@@ -3,6 +3,7 @@ package dev.cairn.chaos;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -86,6 +87,32 @@ final class GroupPulse implements AutoCloseable {
             }
         }
         return longest;
+    }
+
+    /** A group's leadership moving: its last acknowledgement by {@code from}, then {@code length} until its first by {@code to}. */
+    record Move(int group, String from, String to, Duration length) {}
+
+    /**
+     * Each move of a group's leadership within {@code [from, to]} (the history's clock), as its client saw
+     * it: two acknowledgements in a row served by different nodes, and the time between them. Unlike
+     * {@link #longestGap}, it leaves out the gaps in which no leadership moved (the workload's own queues).
+     */
+    List<Move> moves(long from, long to, List<History.Increment> increments) {
+        List<Move> moves = new ArrayList<>();
+        for (int g = 0; g < counters.size(); g++) {
+            String counter = counters.get(g);
+            List<History.Increment> acked = increments.stream()
+                    .filter(i -> i.counter().equals(counter) && i.outcome() instanceof Outcome.Acked && i.endNanos() >= from && i.endNanos() <= to)
+                    .sorted(Comparator.comparingLong(History.Increment::endNanos)).toList();
+            for (int k = 1; k < acked.size(); k++) {
+                String before = ((Outcome.Acked) acked.get(k - 1).outcome()).node();
+                String after = ((Outcome.Acked) acked.get(k).outcome()).node();
+                if (!before.equals(after)) {
+                    moves.add(new Move(g, before, after, Duration.ofNanos(acked.get(k).endNanos() - acked.get(k - 1).endNanos())));
+                }
+            }
+        }
+        return moves;
     }
 
     /**
