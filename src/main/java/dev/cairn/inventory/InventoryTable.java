@@ -34,21 +34,28 @@ final class InventoryTable {
     /** How a change moved a namespace's totals. */
     record Delta(long objects, long bytes) {}
 
-    private final Connection connection;
+    /** Opens the inventory's database: at the start, and again after a batch failed. */
+    @FunctionalInterface
+    interface Opener {
+        Connection open() throws SQLException;
+    }
+
+    private final Opener opener;
+    /** Null after a failed batch until the next statement opens the database again. */
+    private Connection connection;
     private final boolean createdNow;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
     InventoryTable(Path file) {
+        this(() -> open(file));
+    }
+
+    /** The table in the database {@code opener} opens, created when missing. */
+    InventoryTable(Opener opener) {
+        this.opener = opener;
         try {
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            // NORMAL: a commit survives the process being killed; what a power loss takes is refreshed from
-            // the files at the next start, like any row left open.
-            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-            config.setBusyTimeout(5_000);
-            config.setGetGeneratedKeys(false);
-            this.connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-            try (Statement st = connection.createStatement()) {
+            Connection c = connection();
+            try (Statement st = c.createStatement()) {
                 boolean exists;
                 try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'objects'")) {
                     exists = rs.next() && rs.getInt(1) > 0;
@@ -66,10 +73,35 @@ final class InventoryTable {
                 st.execute("CREATE INDEX IF NOT EXISTS objects_open ON objects (open) WHERE open = 1");
                 this.createdNow = !exists;
             }
-            connection.setAutoCommit(false);
+            c.commit();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the inventory " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create the inventory's table: " + e.getMessage(), e);
         }
+    }
+
+    private static Connection open(Path file) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // NORMAL: a commit survives the process being killed; what a power loss takes is refreshed from
+        // the files at the next start, like any row left open.
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(5_000);
+        config.setGetGeneratedKeys(false);
+        try {
+            return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        } catch (SQLException e) {
+            throw new SQLException("cannot open the inventory " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The open database, in a transaction (opened again after a failed batch). */
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            Connection c = opener.open();
+            c.setAutoCommit(false);
+            connection = c;
+        }
+        return connection;
     }
 
     /** Whether the table did not exist before this start. */
@@ -192,18 +224,36 @@ final class InventoryTable {
     }
 
     void commit() throws SQLException {
-        connection.commit();
+        connection().commit();
     }
 
+    /**
+     * Undoes the batch and closes the database; the next statement opens it again. Kept open, it failed
+     * every later batch once a write had found the disk full, long after the disk had room again:
+     * sqlite-jdbc finalizes a statement whose step fails with anything but a busy, locked, misuse or
+     * constraint error ("statement is not executing" ever after), and when SQLite has rolled the
+     * transaction back by itself (it does on a full disk) the driver's rollback fails before it begins
+     * the next transaction, so the next batch's writes would commit one by one, outside any batch.
+     */
     void rollback() {
+        forgetStatements();
+        if (connection == null) {
+            return;
+        }
         try {
             connection.rollback();
         } catch (SQLException e) {
-            LOG.warn("inventory: rollback failed", e);
+            LOG.debugf("inventory: rollback: %s", e.getMessage()); // SQLite rolled back already, or the connection is broken
         }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debugf("inventory: closing after a failed batch: %s", e.getMessage());
+        }
+        connection = null;
     }
 
-    void close() {
+    private void forgetStatements() {
         statements.values().forEach(p -> {
             try {
                 p.close();
@@ -211,6 +261,14 @@ final class InventoryTable {
                 // Closing anyway.
             }
         });
+        statements.clear();
+    }
+
+    void close() {
+        forgetStatements();
+        if (connection == null) {
+            return;
+        }
         try {
             connection.commit();
             connection.close();
@@ -242,7 +300,7 @@ final class InventoryTable {
     private PreparedStatement statement(String sql) throws SQLException {
         PreparedStatement p = statements.get(sql);
         if (p == null) {
-            p = connection.prepareStatement(sql);
+            p = connection().prepareStatement(sql);
             statements.put(sql, p);
         }
         return p;
