@@ -351,6 +351,9 @@ final class ObjectLoop implements ActivationAccess {
                 // elsewhere), or the constructor aborted: the caller sees either as it is.
                 throw ex;
             } catch (Exception ex) {
+                if (ex instanceof StorageException s && s.retryable()) {
+                    throw s; // the disk failed the constructor's first write (no room): not the constructor's fault, retryable
+                }
                 throw new ObjectException("constructor of " + namespace.kind().getSimpleName() + " failed: "
                         + CallerErrors.messageOf(ex), ex);
             }

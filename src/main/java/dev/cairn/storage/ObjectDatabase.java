@@ -40,6 +40,8 @@ import org.sqlite.core.CoreStatement;
 public final class ObjectDatabase implements AutoCloseable {
     /** Bytes a row takes beyond its values (record header, key-value columns). */
     private static final int ROW_OVERHEAD = 64;
+    /** Below this much free space a file system counts as full: SQLite needs a few pages to open a database. */
+    private static final long NO_ROOM_BYTES = 1 << 20;
 
     private final SQLiteConnection connection;
     private final StorageLimits limits;
@@ -124,7 +126,22 @@ public final class ObjectDatabase implements AutoCloseable {
         } catch (CairnException e) {
             throw e; // the sink refused the file (a replicated sink on a node that no longer leads its group)
         } catch (Exception e) {
+            Optional<SqliteErrors.DiskFault> fault = SqliteErrors.diskFault(e);
+            if (fault.isPresent()) {
+                // A full disk fails the opening of a WAL database as an I/O error (its shared-memory file cannot grow).
+                throw SqliteErrors.diskFailed(fault.get() == SqliteErrors.DiskFault.IO_ERROR && noRoomIn(file.getParent())
+                        ? SqliteErrors.DiskFault.FULL : fault.get(), "the database " + file + " could not be opened, nothing ran", e);
+            }
             throw new StorageException("cannot open database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the file system holding {@code dir} has (next to) no room left. */
+    private static boolean noRoomIn(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace() < NO_ROOM_BYTES;
+        } catch (IOException e) {
+            return false;
         }
     }
 

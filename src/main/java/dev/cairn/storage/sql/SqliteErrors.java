@@ -3,6 +3,7 @@ package dev.cairn.storage.sql;
 import dev.cairn.api.StorageException;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Optional;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -21,8 +22,9 @@ public final class SqliteErrors {
         String message = e.getMessage() == null ? "" : e.getMessage();
         String lower = message.toLowerCase(Locale.ROOT);
         SQLiteErrorCode code = e instanceof SQLiteException s ? s.getResultCode() : null;
-        if (code == SQLiteErrorCode.SQLITE_FULL || lower.contains("database or disk is full")) {
-            return storageLimitExceeded(-1, e);
+        Optional<DiskFault> fault = diskFault(e);
+        if (fault.isPresent()) {
+            return diskFailed(fault.get(), "the write was rolled back, the data stored before it is intact", e);
         }
         if (code == SQLiteErrorCode.SQLITE_TOOBIG || lower.contains("string or blob too big")) {
             return StorageException.limit("cairn.storage.sql-max-value-bytes", "value or row too large: the limit is "
@@ -48,6 +50,37 @@ public final class SqliteErrors {
             return statementTooLong(-1);
         }
         return new StorageException(strip(message), e);
+    }
+
+    /** How the disk failed a write: not the call's fault, and retryable (503). */
+    public enum DiskFault { FULL, IO_ERROR }
+
+    /**
+     * How the disk failed, when {@code failure} (or what caused it) is the disk's: no room left, or an
+     * I/O error. SQLite says SQLITE_FULL for a database at its page cap too, but Cairn's cap is a backstop
+     * well above the storage limit, which is checked after every write, so a full database means a full disk.
+     */
+    public static Optional<DiskFault> diskFault(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (t instanceof SQLiteException s && s.getResultCode() == SQLiteErrorCode.SQLITE_FULL
+                    || message.contains("database or disk is full") || message.contains("no space left on device")) {
+                return Optional.of(DiskFault.FULL);
+            }
+            if (t instanceof SQLiteException s && (s.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_IOERR.code) {
+                return Optional.of(DiskFault.IO_ERROR);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The disk failed a write ({@code fault}); {@code outcome} says what became of the write. Retryable. */
+    public static StorageException diskFailed(DiskFault fault, String outcome, Throwable cause) {
+        String what = switch (fault) {
+            case FULL -> "no room to write: the file system of this node's data directory is full (SQLite: database or disk is full); ";
+            case IO_ERROR -> "this node's data directory failed with an I/O error (" + cause.getMessage() + "); ";
+        };
+        return new StorageException(what + outcome + "; retry once the node's disk works again", cause, true);
     }
 
     public StorageException storageLimitExceeded(long size, Throwable cause) {
