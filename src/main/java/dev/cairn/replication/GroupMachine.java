@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -57,8 +58,8 @@ import org.jboss.logging.Logger;
  * before an install on its own threads; object threads
  * call {@link #serving} and {@link #appends} ({@link LeaderAppends}).
  *
- * <p>About 400 lines: every callback of Ratis's state machine contract for one group (start, apply, snapshot,
- * install, leadership notifications), each handing its work to the classes above.
+ * <p>About 450 lines: every callback of Ratis's state machine contract for one group (start, apply, snapshot,
+ * install, leadership notifications, a failed log write), each handing its work to the classes above.
  */
 final class GroupMachine extends BaseStateMachine {
     private static final Logger LOG = Logger.getLogger(GroupMachine.class);
@@ -82,6 +83,11 @@ final class GroupMachine extends BaseStateMachine {
     private volatile long leaderSince;
 
     private enum Leadership { LEADING, FOLLOWING }
+
+    /** Whether this member keeps its copy of the group, or gave it up after a write here failed ({@link #stopReplicating}). */
+    private enum Copy { KEPT, ABANDONED }
+
+    private final AtomicReference<Copy> copy = new AtomicReference<>(Copy.KEPT);
 
     GroupMachine(int group, Shipments shipments, LiveFiles live, Supplier<ReplicaWriter> writers, GroupFiles files, GroupSnapshots snapshots,
             GroupEvents events, Duration confirmWait, CommitBatches.Clock clock, Duration commitWait, int maxEntryBytes) {
@@ -347,12 +353,10 @@ final class GroupMachine extends BaseStateMachine {
                     case AlarmChange.Deleted deleted -> events.alarmChanged(entry.file(), deleted);
                 }
             } catch (IOException | RuntimeException e) {
-                // This member cannot keep its copy, so it must stop replicating the group (the other members
-                // go on). Thrown, not returned as a failed future: Ratis 3.2.2 logs a failed future and applies
-                // the next entry, leaving this copy without the commit, stale if this node led the group
-                // later; what the apply throws closes the group's division here instead (closedHere()).
-                LOG.errorf(e, "group %d: cannot write entry %d into %s; this node stops replicating the group", group, log.getIndex(),
-                        entry.file());
+                // This member cannot keep its copy, so it stops replicating the group (the other members go on).
+                // Thrown too, not returned as a failed future: Ratis 3.2.2 logs a failed future and applies the
+                // next entry at once, over a copy without this commit; what the apply throws stops it here.
+                stopReplicating("cannot write entry " + log.getIndex() + " into " + entry.file(), e);
                 throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
             }
             if (entry.origin() == shipments.incarnation()) {
@@ -384,6 +388,41 @@ final class GroupMachine extends BaseStateMachine {
             }
         }
         entry.applyTo(replicas);
+    }
+
+    /**
+     * Ratis could not write the group's log here (a full or failing disk). Its log worker then fails
+     * every later write of the group too, yet the division stays open: as a follower this node would
+     * stop acknowledging while it looks healthy, as the leader it would hold the group with nothing
+     * committing. It stops replicating the group instead, as when an entry cannot be applied.
+     */
+    @Override
+    public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+        stopReplicating("writing its Raft log" + (failedEntry == null ? "" : " at entry " + failedEntry.getIndex()) + " failed", cause);
+    }
+
+    /**
+     * Gives up this member's copy of the group, once: the division here closes ({@link #closedHere},
+     * which the node's liveness reports), the group's objects here stop, and when this node led the
+     * group its other members elect a new leader. On a thread of its own: closing waits for the Raft
+     * threads, one of which tells of the failure.
+     */
+    private void stopReplicating(String why, Throwable cause) {
+        if (!copy.compareAndSet(Copy.KEPT, Copy.ABANDONED)) {
+            return;
+        }
+        LOG.errorf(cause, "group %d: %s; this node stops replicating the group until it restarts", group, why);
+        RaftServer.Division d = division;
+        Thread.ofVirtual().name("cairn-group-" + group + "-stop").start(() -> {
+            try {
+                if (d != null) {
+                    d.close();
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("group %d: closing its division after the failure: %s", group, e);
+            }
+            events.leadershipLost(group);
+        });
     }
 
     @Override

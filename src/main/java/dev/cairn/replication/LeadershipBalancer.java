@@ -4,6 +4,7 @@ import dev.cairn.cluster.Groups;
 import dev.cairn.cluster.MemberHealth;
 import dev.cairn.cluster.MemberReadiness;
 import dev.cairn.cluster.Members;
+import dev.cairn.cluster.OwnStorage;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +28,8 @@ import org.jboss.logging.Logger;
  * Where the leadership of the groups this node leads goes: to each group's preferred member when that
  * member is up and follows closely, so leadership stays spread; to a new leader when a follower that
  * is up no longer hears from this one or no longer moves forward ({@link StalledFollowers}); to other
- * replicas before this node stops ({@link #handOverAll}). Owned by its own thread, every {@code cairn.cluster.balance-interval}
+ * replicas while this node's own data directory refuses writes (a full disk: its objects could not
+ * commit), and before this node stops ({@link #handOverAll}). Owned by its own thread, every {@code cairn.cluster.balance-interval}
  * (soon after start-up too: a started cluster is ready once its leadership is spread); {@link
  * #handOverAll} and {@link #close} by the service as it stops.
  */
@@ -57,6 +60,7 @@ final class LeadershipBalancer implements AutoCloseable {
     private final Groups groups;
     private final MemberHealth health;
     private final MemberReadiness readiness;
+    private final OwnStorage ownStorage;
     private final List<GroupMachine> machines;
     private final StalledFollowers stalled;
     private final InstantSource clock;
@@ -70,13 +74,14 @@ final class LeadershipBalancer implements AutoCloseable {
             Thread.ofPlatform().daemon().name("cairn-raft-balancer").factory());
 
     private LeadershipBalancer(RaftServer server, RaftSettings settings, Members members, Groups groups, MemberHealth health,
-            MemberReadiness readiness, List<GroupMachine> machines, InstantSource clock) {
+            MemberReadiness readiness, OwnStorage ownStorage, List<GroupMachine> machines, InstantSource clock) {
         this.server = server;
         this.settings = settings;
         this.members = members;
         this.groups = groups;
         this.health = health;
         this.readiness = readiness;
+        this.ownStorage = ownStorage;
         this.machines = machines;
         this.clock = clock;
         Duration election = settings.electionTimeout();
@@ -87,21 +92,31 @@ final class LeadershipBalancer implements AutoCloseable {
 
     /** A balancer for the groups of {@code machines} (null where this node does not replicate a group), running. */
     static LeadershipBalancer start(RaftServer server, RaftSettings settings, Members members, Groups groups, MemberHealth health,
-            MemberReadiness readiness, List<GroupMachine> machines, InstantSource clock) {
-        LeadershipBalancer b = new LeadershipBalancer(server, settings, members, groups, health, readiness, machines, clock);
+            MemberReadiness readiness, OwnStorage ownStorage, List<GroupMachine> machines, InstantSource clock) {
+        LeadershipBalancer b = new LeadershipBalancer(server, settings, members, groups, health, readiness, ownStorage, machines, clock);
         long every = settings.balanceInterval().toMillis();
         b.thread.scheduleWithFixedDelay(b::roundSafely, Math.min(every, FIRST_ROUND_MS), every, TimeUnit.MILLISECONDS);
         return b;
     }
 
     /**
-     * For each group this node leads: a new leader when a follower that is up is stalled ({@link
+     * Every group this node leads handed to other replicas while its data directory refuses writes;
+     * else for each group it leads: a new leader when a follower that is up is stalled ({@link
      * StalledFollowers}), else the group moved to its preferred member when that member is up,
      * follows closely and says it is ready, and the group has served here for a while ({@link
      * #SETTLE_TIMEOUTS}; a round follows when the last such group has).
      */
     private void roundSafely() {
         try {
+            if (groups.groupsOf(members.self()).stream().anyMatch(g -> machines.get(g).serving())) {
+                Optional<String> refusing = ownStorage.refusing();
+                if (refusing.isPresent()) {
+                    LOG.warnf("replication: this node's data directory refuses writes (%s), so its objects cannot commit: handing"
+                            + " the groups it leads to other replicas", refusing.get());
+                    handOver();
+                    return;
+                }
+            }
             Duration settling = Duration.ZERO;
             for (int g : groups.groupsOf(members.self())) {
                 GroupMachine m = machines.get(g);
@@ -146,6 +161,11 @@ final class LeadershipBalancer implements AutoCloseable {
      */
     void handOverAll() {
         thread.shutdownNow();
+        handOver();
+    }
+
+    /** See {@link #handOverAll}; the balancer's thread, or the service's once that thread is stopped. */
+    private void handOver() {
         Map<String, Integer> leading = new HashMap<>();
         for (GroupMachine m : machines) {
             if (m != null) {
@@ -174,7 +194,7 @@ final class LeadershipBalancer implements AutoCloseable {
             CompletableFuture.allOf(moves.toArray(CompletableFuture[]::new))
                     .get(settings.transferTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            LOG.warnf("replication: not every group's leadership moved before stopping: %s", e.toString());
+            LOG.warnf("replication: not every group's leadership moved in time: %s", e.toString());
         }
     }
 

@@ -4,6 +4,7 @@ import dev.cairn.api.ObjectId;
 import dev.cairn.cluster.Groups;
 import dev.cairn.cluster.MemberHealth;
 import dev.cairn.cluster.MemberReadiness;
+import dev.cairn.cluster.OwnStorage;
 import dev.cairn.cluster.Members;
 import dev.cairn.cluster.ShardOwners;
 import dev.cairn.cluster.Shards;
@@ -62,6 +63,9 @@ import org.jboss.logging.Logger;
  * files from its newest snapshot and the log entries after it as Ratis replays them, so nothing a
  * crashed leader wrote without committing survives. Snapshots are built on one thread of their own
  * ({@link GroupSnapshots}). Thread-safe; {@link #start} and {@link #close} once each, by the service.
+ *
+ * <p>About 420 lines: the server's start and stop, and every question the node asks of its groups
+ * (durability, owners, placement, backlogs, closed groups, snapshots), each handed to the classes above.
  */
 public final class RaftHost implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RaftHost.class);
@@ -310,9 +314,10 @@ public final class RaftHost implements AutoCloseable {
 
     /**
      * Starts the Raft server (replaying the log into the files) and the leadership balancer, which
-     * hands groups back only to members that say they are ready.
+     * hands groups back only to members that say they are ready, and away from this node while its
+     * own data directory refuses writes.
      */
-    public void start(GroupObjects objects, MemberReadiness readiness) {
+    public void start(GroupObjects objects, MemberReadiness readiness, OwnStorage ownStorage) {
         events.attach(objects);
         Path raft = settings.dataDir().resolve(RAFT_DIR);
         boolean fresh = !Files.isDirectory(raft);
@@ -325,7 +330,11 @@ public final class RaftHost implements AutoCloseable {
                     .setStateMachineRegistry(id -> machines.get(groupOf(id)))
                     .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                     .build();
-            server.start();
+            try {
+                server.start();
+            } catch (IOException | RuntimeException e) {
+                throw RaftStartFailure.of(members.self(), raft, e);
+            }
             for (int g : groups.groupsOf(members.self())) {
                 addGroup(g);
             }
@@ -333,7 +342,7 @@ public final class RaftHost implements AutoCloseable {
             throw new UncheckedIOException("cannot start the Raft server of node " + members.self() + " in " + raft + ": " + e.getMessage(), e);
         }
         phase = Phase.STARTED;
-        balancer = LeadershipBalancer.start(server, settings, members, groups, health, readiness, machines, InstantSource.system());
+        balancer = LeadershipBalancer.start(server, settings, members, groups, health, readiness, ownStorage, machines, InstantSource.system());
         warmedUp = WarmUp.start(settings, objects, Path.of(System.getProperty("java.io.tmpdir")));
         LOG.infof("replication: node %s replicates groups %s of %d (Raft on port %d)", members.self(), groups.groupsOf(members.self()),
                 groups.count(), raftPort(members.url(members.self())));

@@ -6,12 +6,14 @@ import dev.cairn.api.ObjectId;
 import dev.cairn.api.StorageException;
 import dev.cairn.history.Bookmarks;
 import dev.cairn.storage.AlarmChange;
+import dev.cairn.storage.DiskFaults;
 import dev.cairn.storage.ObjectDatabase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -60,7 +62,11 @@ final class ObjectFiles {
     ObjectDatabase open(ObjectId id, boolean isolate) {
         if (database == null) {
             // Listed before the file can exist: the inventory never misses a database, even after a crash.
-            services.inventory().opening(id).join();
+            try {
+                services.inventory().opening(id).join();
+            } catch (CompletionException e) {
+                throw DiskFaults.of(e.getCause(), "the object could not be listed in the node's inventory, nothing ran").orElseThrow(() -> e);
+            }
             Path file = services.catalog().databaseFile(id);
             boolean restoring = services.history().restorePending(file);
             database = services.disk().call(() -> ObjectDatabase.open(file, services.settings().limits(),

@@ -4,6 +4,7 @@ import dev.cairn.api.Alarms;
 import dev.cairn.api.ObjectId;
 import dev.cairn.cluster.Cluster;
 import dev.cairn.cluster.MemberReadiness;
+import dev.cairn.cluster.OwnStorage;
 import dev.cairn.namespaces.NamespaceDeclarations;
 import dev.cairn.replication.RaftHost;
 import dev.cairn.storage.AlarmChange;
@@ -56,7 +57,7 @@ final class NodeProducer {
     @Singleton
     Node node(CairnConfig config, InstantSource clock, RandomGenerator random, ObjectMapper json, MeterRegistry meters,
             @DataSource("alarm-index") AgroalDataSource alarmIndex, Placement placement, RemoteCalls remoteCalls,
-            Replication replication, DataDirLock locked, MemberReadiness readiness) {
+            Replication replication, DataDirLock locked, MemberReadiness readiness, OwnStorage ownStorage) {
         var declared = ConfiguredSettings.declarations(config);
         var declarations = declared.live();
         Settings settings = ConfiguredSettings.from(config, withinFileLimit(config.objects().maxActive()));
@@ -108,7 +109,7 @@ final class NodeProducer {
                 public void warmUp(Path scratch, Duration limit) {
                     ObjectWarmUp.run(json, clock, random, limit, scratch);
                 }
-            }, readiness);
+            }, readiness, ownStorage);
         }
         return node;
     }

@@ -47,12 +47,23 @@ final class DataDirProbe {
         return dir;
     }
 
+    /** What kept a probe from a durable write in time: the file system refused it, or took too long (or is blocked). */
+    enum Kind { REFUSED, SLOW }
+
+    /** Why a probe failed. */
+    record Problem(Kind kind, String message) {}
+
     /** Empty when the directory took a durable write in time; otherwise why not. */
     Optional<String> problem() {
+        return check().map(Problem::message);
+    }
+
+    /** Empty when the directory took a durable write in time; otherwise what kept it from one. */
+    Optional<Problem> check() {
         CompletableFuture<Void> probe;
         synchronized (this) {
             if (running != null && !running.isDone()) {
-                return Optional.of("an earlier probe of " + dir.toAbsolutePath() + " is still blocked in the file system");
+                return Optional.of(new Problem(Kind.SLOW, "an earlier probe of " + dir.toAbsolutePath() + " is still blocked in the file system"));
             }
             probe = new CompletableFuture<>();
             running = probe;
@@ -69,14 +80,14 @@ final class DataDirProbe {
             probe.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return Optional.empty();
         } catch (TimeoutException e) {
-            return Optional.of("writing a file to " + dir.toAbsolutePath() + " took longer than " + timeout.toMillis() + " ms");
+            return Optional.of(new Problem(Kind.SLOW, "writing a file to " + dir.toAbsolutePath() + " took longer than " + timeout.toMillis() + " ms"));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            return Optional.of("cannot write to " + dir.toAbsolutePath() + ": " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+            return Optional.of(new Problem(Kind.REFUSED, "cannot write to " + dir.toAbsolutePath() + ": " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.of("interrupted while probing " + dir.toAbsolutePath());
+            return Optional.of(new Problem(Kind.SLOW, "interrupted while probing " + dir.toAbsolutePath()));
         }
     }
 

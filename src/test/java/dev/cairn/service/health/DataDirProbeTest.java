@@ -52,6 +52,22 @@ class DataDirProbeTest {
     }
 
     @Test
+    void aRefusedWriteIsToldApartFromASlowOne() throws Exception {
+        // A leader hands its groups away only for a refusal (OwnDataDir): a slow disk is no reason to move them.
+        assertEquals(DataDirProbe.Kind.REFUSED, new DataDirProbe(Path.of("/sys"), TIMEOUT).check().orElseThrow().kind());
+        var release = new CountDownLatch(1);
+        var slow = new DataDirProbe(dir, Duration.ofMillis(100), d -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertEquals(DataDirProbe.Kind.SLOW, slow.check().orElseThrow().kind());
+        release.countDown();
+    }
+
+    @Test
     void aMissingDirectoryOrAFileInItsPlaceIsNotReady() throws Exception {
         assertTrue(new DataDirProbe(dir.resolve("gone"), TIMEOUT).problem().isPresent());
         Path file = Files.writeString(dir.resolve("file"), "not a directory");
