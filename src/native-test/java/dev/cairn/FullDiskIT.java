@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,13 +24,13 @@ class FullDiskIT {
     @Test
     void aFullDiskAnswersRetryable503sAndTheNodeServesAgainOnceItHasRoom() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", data.toString()) == 0,
+        assumeTrue(Tmpfs.mount(data, "64m"),
                 "mounting a 64 MiB tmpfs as the data directory needs root (and mount)");
         try (CairnProcess cairn = CairnProcess.start(data).awaitListening()) {
             assertEquals("{\"value\":1}", increment(cairn, "active").body());
 
             Path filler = data.resolve("filler");
-            fill(filler);
+            Tmpfs.fill(filler);
             HttpResponse<String> active = increment(cairn, "active");
             HttpResponse<String> fresh = increment(cairn, "fresh");
             for (HttpResponse<String> full : java.util.List.of(active, fresh)) {
@@ -47,7 +44,7 @@ class FullDiskIT {
             assertEquals("{\"value\":1}", increment(cairn, "fresh").body(), "a new object opens and writes again");
             assertEquals("{\"value\":1}", increment(cairn, "newer").body());
         } finally {
-            run("umount", data.toString());
+            Tmpfs.unmount(data);
         }
     }
 
@@ -55,21 +52,5 @@ class FullDiskIT {
         return cairn.send("POST", "/objects/counter/" + counter + "/increment", "{}");
     }
 
-    /** Writes {@code file} until the file system has no room left. */
-    private static void fill(Path file) throws IOException {
-        byte[] chunk = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            while (true) {
-                out.write(chunk);
-            }
-        } catch (IOException full) {
-            assertTrue(String.valueOf(full.getMessage()).contains("No space left on device"), full.toString());
-        }
-    }
 
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getInputStream().transferTo(OutputStream.nullOutputStream());
-        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
-    }
 }

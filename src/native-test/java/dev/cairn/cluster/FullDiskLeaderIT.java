@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.OutputStream;
+import dev.cairn.Tmpfs;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +31,7 @@ class FullDiskLeaderIT {
         Files.createDirectories(Path.of("target/cluster-it"));
         Path dir = Files.createTempDirectory(Path.of("target/cluster-it").toAbsolutePath(), "full-disk-");
         Path n1 = Files.createDirectories(dir.resolve("n1"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", n1.toString()) == 0,
+        assumeTrue(Tmpfs.mount(n1, "256m"),
                 "mounting a tmpfs as a node's data directory needs root (and mount)");
         try (LocalCluster cluster = LocalCluster.up(3, dir)) {
             cluster.awaitLeadershipSpread("n2", Duration.ofSeconds(60));
@@ -52,7 +50,7 @@ class FullDiskLeaderIT {
             String led = counter;
 
             Path filler = n1.resolve("filler");
-            fill(filler);
+            Tmpfs.fill(filler);
             long filled = System.nanoTime();
             HttpResponse<String> served = LocalCluster.retryingUnavailable(() -> increment(cluster, "n2", led), Instant.now().plusSeconds(60));
             assertEquals(200, served.statusCode(), served.body());
@@ -68,7 +66,7 @@ class FullDiskLeaderIT {
                 // A vote or a new term that found the disk full left a group's Raft metadata empty (Apache Ratis
                 // 3.2.2 commits a failed write): n1 says so and what to do, and starts again on a new, empty disk.
                 assertTrue(Files.readString(cluster.log("n1")).contains("Delete this node's data directory"), restarted.output());
-                assertEquals(0, run("umount", n1.toString()));
+                assertTrue(Tmpfs.unmount(n1));
                 var fresh = cluster.start("n1");
                 assertEquals(0, fresh.exitCode(), fresh.output());
                 System.out.println("FullDiskLeaderIT: n1 could not start on its Raft metadata; started again on an empty data directory");
@@ -80,7 +78,7 @@ class FullDiskLeaderIT {
             assertEquals("n1", back.headers().firstValue("Cairn-Owner").orElse(""), "n1 leads its groups again");
             assertEquals(value + 2, JSON.readTree(back.body()).get("value").asLong());
         } finally {
-            run("umount", "-l", n1.toString()); // fails when it was unmounted above: nothing to undo then
+            Tmpfs.unmount(n1); // false when it was unmounted above: nothing to undo then
         }
     }
 
@@ -88,21 +86,5 @@ class FullDiskLeaderIT {
         return cluster.send(node, "POST", "/objects/counter/" + counter + "/increment", "{}");
     }
 
-    /** Writes {@code file} until the file system has no room left. */
-    private static void fill(Path file) throws IOException {
-        byte[] chunk = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            while (true) {
-                out.write(chunk);
-            }
-        } catch (IOException full) {
-            assertTrue(String.valueOf(full.getMessage()).contains("No space left on device"), full.toString());
-        }
-    }
 
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getInputStream().transferTo(OutputStream.nullOutputStream());
-        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
-    }
 }
