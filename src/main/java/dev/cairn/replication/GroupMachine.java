@@ -398,6 +398,9 @@ final class GroupMachine extends BaseStateMachine {
      */
     @Override
     public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+        if (closedHere()) {
+            return; // the group is closing (the node stops): a write its close cut short is no fault of the disk
+        }
         stopReplicating("writing its Raft log" + (failedEntry == null ? "" : " at entry " + failedEntry.getIndex()) + " failed", cause);
     }
 
