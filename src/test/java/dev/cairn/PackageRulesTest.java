@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * The packages' dependency directions, read from the production sources' imports:
  * api ← namespaces ← migrations, storage ← storage.log; storage.wal, storage.sql ← storage; storage ← alarms, sockets, history;
  * storage.wal ← history, replication; storage.sql ← service; api ← inventory; those ← runtime ← cluster ← replication ← service, rest;
- * replication.commits ← replication.snapshots; replication.commits, replication.snapshots ← replication (replication and its
+ * replication.commits ← replication.snapshots; replication.commits, replication.snapshots, replication.transport ← replication (replication and its
  * sub-packages alone touch Apache Ratis); service ← forwarding (requests for another node's objects) ←
  * websocket (the WebSocket server), which answers refused upgrades with rest's problems (rest ← websocket); runtime, cluster,
  * service ← service.health (the readiness checks and the members' probe), which nothing imports; examples use api and the
@@ -49,9 +49,10 @@ class PackageRulesTest {
                     "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.inventory", "dev.cairn.migrations", "dev.cairn.history")),
             Map.entry("dev.cairn.cluster", Set.of("dev.cairn.api", "dev.cairn.runtime")),
             Map.entry("dev.cairn.replication", Set.of("dev.cairn.api", "dev.cairn.storage", "dev.cairn.storage.wal", "dev.cairn.runtime",
-                    "dev.cairn.cluster", "dev.cairn.replication.commits", "dev.cairn.replication.snapshots")),
+                    "dev.cairn.cluster", "dev.cairn.replication.commits", "dev.cairn.replication.snapshots", "dev.cairn.replication.transport")),
             Map.entry("dev.cairn.replication.commits", Set.of("dev.cairn.api", "dev.cairn.storage", "dev.cairn.storage.wal")),
             Map.entry("dev.cairn.replication.snapshots", Set.of("dev.cairn.storage.wal", "dev.cairn.replication.commits")),
+            Map.entry("dev.cairn.replication.transport", Set.of()),
             Map.entry("dev.cairn.service", Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage", "dev.cairn.storage.log", "dev.cairn.storage.sql",
                     "dev.cairn.alarms", "dev.cairn.sockets", "dev.cairn.inventory", "dev.cairn.history", "dev.cairn.runtime", "dev.cairn.cluster",
                     "dev.cairn.replication", "dev.cairn.rest",
@@ -71,7 +72,7 @@ class PackageRulesTest {
     private static final Set<String> FRAMEWORK_FREE = Set.of("dev.cairn.api", "dev.cairn.namespaces", "dev.cairn.storage",
             "dev.cairn.storage.log", "dev.cairn.storage.wal", "dev.cairn.storage.sql",
             "dev.cairn.alarms", "dev.cairn.inventory", "dev.cairn.history", "dev.cairn.migrations", "dev.cairn.sockets", "dev.cairn.runtime", "dev.cairn.cluster", "dev.cairn.replication",
-            "dev.cairn.replication.commits", "dev.cairn.replication.snapshots");
+            "dev.cairn.replication.commits", "dev.cairn.replication.snapshots", "dev.cairn.replication.transport");
 
     @Test
     void everyPackageImportsOnlyThePackagesBelowIt() throws IOException {

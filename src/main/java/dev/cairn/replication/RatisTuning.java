@@ -3,6 +3,8 @@ package dev.cairn.replication;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.cairn.replication.transport.CatchUpRpc;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -11,7 +13,7 @@ import org.apache.ratis.util.TimeDuration;
 
 /**
  * The properties Cairn runs its Ratis server with, each with why it differs from Ratis's default:
- * election and request timeouts from {@code cairn.cluster.election-timeout}, reads confirmed by a
+ * the log appender ({@link CatchUpRpc}), election and request timeouts from {@code cairn.cluster.election-timeout}, reads confirmed by a
  * commit rather than a lease, snapshots and log bounds, entry and message sizes. Stateless.
  */
 final class RatisTuning {
@@ -22,6 +24,8 @@ final class RatisTuning {
         RaftProperties p = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(p, List.of(raft.toFile()));
         GrpcConfigKeys.Server.setPort(p, port);
+        // gRPC with a log appender that lets a follower which lost the end of its log catch up (replication.transport).
+        RaftConfigKeys.Rpc.setType(p, new CatchUpRpc());
         long election = settings.electionTimeout().toMillis();
         // Ratis's follower sleeps a timeout drawn from [min, max], then checks whether its leader was silent
         // for that long, and else sleeps another: it notices a silent leader one to two draws after the last

@@ -18,11 +18,12 @@ import java.util.function.Predicate;
  * the failed appender no longer counts as running): when the entry before the follower's next one was
  * purged, or when the follower's next index moves while a request is being built, as it does when a
  * restarted follower answers. The follower then hears nothing from the leader.</li>
- * <li><b>stuck</b>: the leader records a follower's match index from its answers to heartbeats, which
- * give the end of the follower's log without proving that it matches (RATIS-2605, fixed after 3.2.2).
- * After a restart the follower's log can end below that index; the leader then keeps sending from one
- * past it, the follower keeps answering {@code INCONSISTENCY}, and it stays behind for good (seen in a
- * rolling restart: minutes, hundreds of answers a minute).</li>
+ * <li><b>stuck</b>: a follower's log ends below the match index its leader recorded (it lost entries:
+ * a data directory wiped or started empty, a tail lost at a restart); Ratis only raises that index,
+ * keeps sending from one past it, the follower keeps answering {@code INCONSISTENCY}, and it stays
+ * behind for good (RATIS-2523, RATIS-2605; seen in a rolling restart: minutes, hundreds of answers a
+ * minute). {@code replication.transport.CatchUpAppender} now lowers the record at the first such answer; this remains the
+ * backstop for whatever else keeps a match index from moving.</li>
  * </ul>
  * Owned by the leadership balancer's thread.
  */
