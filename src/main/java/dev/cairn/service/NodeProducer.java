@@ -199,6 +199,7 @@ final class NodeProducer {
             }
             if (replication instanceof Replication.Raft raft) {
                 // A planned move: the groups' new leaders serve while this node finishes what it has.
+                LOG.info("shutdown: stop signal; moving the leadership of this node's groups to other members");
                 raft.host().transferLeadershipAway();
             }
             int finishing = node.beginShutdown();
