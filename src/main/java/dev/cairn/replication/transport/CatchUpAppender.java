@@ -1,11 +1,12 @@
 package dev.cairn.replication.transport;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.apache.ratis.grpc.server.GrpcLogAppender;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.leader.FollowerInfo;
 import org.apache.ratis.server.leader.LeaderState;
-import org.apache.ratis.server.raftlog.RaftLog;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,45 +21,60 @@ import org.jboss.logging.Logger;
  * empty data directory left behind for 30 s, until the leader's stalled-follower check handed the group
  * on (meanwhile its recorded match index made it look as if it followed closely).
  *
- * <p>An answer proves the record wrong only in one shape: an answer to a heartbeat while, by the
- * record, the follower holds every entry of this leader's log (nothing in flight, nothing new to send),
- * asking for an entry at or below the record. Other answers below the record are common and mean no
- * loss: a follower sent entries it has already committed answers from its commit index, which lags the
- * end of its log, and an answer can be overtaken by the successes of later appends (lowering the record
- * on every answer below it, tried first, had leaders send committed entries again hundreds of times a
- * minute while a restarted node caught up under load). And while a leader has entries to send, its
- * appends back off to what the follower has by Ratis's own rule. Even so the shape must be seen twice
- * against the same record: then the appender lowers the follower's match index to the entry before the
- * one it asked for, and Ratis's own rule sends from there. {@link FollowerInfo#setSnapshotIndex} is the only way
- * Ratis offers to lower a match index; the follower's snapshot index it also sets only relaxes an
+ * <p>One answer below the record proves nothing: a follower sent entries it has already committed
+ * answers from its commit index, which lags the end of its log, and an answer can be overtaken by the
+ * successes of later appends (lowering the record on every answer below it, tried first, had leaders
+ * send committed entries again hundreds of times a minute while a restarted node caught up under load).
+ * A follower that lost entries answers the same index against the same record again and again: seen
+ * in CI for 40 s, a restarted follower whose log ended at 10372 asked six times a second for entries
+ * from 10373 while its leader, recording 10376, sent from 10377 (its group, with the third member
+ * stopping, could not commit for 12.8 s). So the appender lowers the record once the same answer
+ * against the same record has lasted {@link #PERSISTENCE}: to the entry before the one the follower
+ * asked for, and Ratis's own rule sends from there. {@link FollowerInfo#setSnapshotIndex} is the only
+ * way Ratis offers to lower a match index; the follower's snapshot index it also sets only relaxes an
  * assertion on the first entry sent. Lowering one follower's match index never lowers the commit index
  * (Ratis only raises it).
  *
  * <p>Thread: Ratis's, as for any log appender; {@link #getNextIndexForInconsistency} runs on gRPC's
- * reply threads, hence the atomic.
+ * reply threads, hence the atomic reference.
  */
 final class CatchUpAppender extends GrpcLogAppender {
     private static final Logger LOG = Logger.getLogger(CatchUpAppender.class);
-    private static final long NONE = Long.MIN_VALUE;
+    /**
+     * How long the same answer against the same record must last: longer than a burst of answers to one
+     * pipeline of appends. An idle leader's heartbeats come half the minimum election timeout apart, so
+     * with Cairn's default (1 s) the third one lowers the record, about a second after the first.
+     */
+    static final Duration PERSISTENCE = Duration.ofMillis(800);
 
-    /** The match index that one answer of that shape contradicted so far, or {@link #NONE}. */
-    private final AtomicLong contradicted = new AtomicLong(NONE);
+    /** An answer below the record: the record, the index asked for, and since when (nanoseconds). */
+    private record Contradiction(long matched, long asked, long since) {}
 
-    CatchUpAppender(RaftServer.Division server, LeaderState leaderState, FollowerInfo follower) {
+    private final AtomicReference<Contradiction> contradiction = new AtomicReference<>();
+    private final LongSupplier nanoTime;
+
+    /** {@code nanoTime}: the clock that times how long an answer lasts. */
+    CatchUpAppender(RaftServer.Division server, LeaderState leaderState, FollowerInfo follower, LongSupplier nanoTime) {
         super(server, leaderState, follower);
+        this.nanoTime = nanoTime;
     }
 
     @Override
     protected long getNextIndexForInconsistency(long requestFirstIndex, long replyNextIndex) {
         FollowerInfo follower = getFollower();
         long matched = follower.getMatchIndex();
-        boolean holdsAllByRecord = follower.getNextIndex() == matched + 1 && getRaftLog().getNextIndex() == matched + 1;
-        boolean lost = requestFirstIndex == RaftLog.INVALID_LOG_INDEX && holdsAllByRecord && replyNextIndex <= matched;
-        if (lost && contradicted.getAndSet(matched) == matched) {
-            contradicted.set(NONE);
-            LOG.infof("replication: %s: the follower asks again for entries from %d, at or below the %d recorded as matched:"
-                    + " it lost them; sending from %d", this, replyNextIndex, matched, replyNextIndex);
-            follower.setSnapshotIndex(replyNextIndex - 1);
+        if (replyNextIndex <= matched) {
+            long now = nanoTime.getAsLong();
+            Contradiction first = contradiction.get();
+            if (first == null || first.matched() != matched || first.asked() != replyNextIndex) {
+                contradiction.set(new Contradiction(matched, replyNextIndex, now));
+            } else if (now - first.since() >= PERSISTENCE.toNanos()) {
+                contradiction.set(null);
+                LOG.infof("replication: %s: the follower has asked for entries from %d for %d ms, at or below the %d recorded as"
+                        + " matched: it lost them; sending from %d", this, replyNextIndex, (now - first.since()) / 1_000_000, matched,
+                        replyNextIndex);
+                follower.setSnapshotIndex(replyNextIndex - 1);
+            }
         }
         return super.getNextIndexForInconsistency(requestFirstIndex, replyNextIndex);
     }

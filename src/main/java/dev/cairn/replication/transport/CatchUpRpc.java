@@ -36,7 +36,7 @@ public final class CatchUpRpc implements RpcType {
 
         @Override
         public LogAppender newLogAppender(RaftServer.Division server, LeaderState state, FollowerInfo follower) {
-            return new CatchUpAppender(server, state, follower);
+            return new CatchUpAppender(server, state, follower, System::nanoTime);
         }
     }
 }
