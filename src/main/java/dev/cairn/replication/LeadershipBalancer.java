@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
@@ -191,8 +191,7 @@ final class LeadershipBalancer implements AutoCloseable {
             }
         }
         List<CompletableFuture<Boolean>> moves = new ArrayList<>();
-        List<Integer> needingNoAnswer = led.stream().filter(g -> !ready.containsKey(groups.preferredLeader(g))).toList();
-        for (int g : Stream.concat(needingNoAnswer.stream(), led.stream().filter(g -> !needingNoAnswer.contains(g))).toList()) {
+        for (int g : led.stream().sorted(Comparator.comparing((Integer group) -> ready.containsKey(groups.preferredLeader(group)))).toList()) {
             GroupMachine m = machines.get(g);
             String preferred = groups.preferredLeader(g);
             groups.replicas(g).stream()

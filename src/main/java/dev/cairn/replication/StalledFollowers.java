@@ -22,8 +22,8 @@ import java.util.function.Predicate;
  * a data directory wiped or started empty, a tail lost at a restart); Ratis only raises that index,
  * keeps sending from one past it, the follower keeps answering {@code INCONSISTENCY}, and it stays
  * behind for good (RATIS-2523, RATIS-2605; seen in a rolling restart: minutes, hundreds of answers a
- * minute). {@code replication.transport.CatchUpAppender} now lowers the record once such answers last; this remains the
- * backstop for whatever else keeps a match index from moving.</li>
+ * minute). {@code replication.transport.CatchUpAppender} now lowers the record once such answers
+ * last; this remains the backstop for whatever else keeps a match index from moving.</li>
  * </ul>
  * Owned by the leadership balancer's thread.
  */

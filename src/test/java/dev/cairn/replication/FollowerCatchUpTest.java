@@ -1,6 +1,5 @@
 package dev.cairn.replication;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -188,7 +187,7 @@ class FollowerCatchUpTest {
     }
 
     private static void assertSuccess(RaftClientReply reply) {
-        assertEquals(true, reply.isSuccess(), () -> String.valueOf(reply.getException()));
+        assertTrue(reply.isSuccess(), () -> String.valueOf(reply.getException()));
     }
 
     private static <T> T await(CompletableFuture<T> stage, Duration limit) throws Exception {
